@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace Svcsim.Cli;
+
+/// <summary>The <c>svcsim</c> command: its subcommands and the exit codes they share.</summary>
+public static class SvcsimCommand
+{
+    /// <summary>Success.</summary>
+    public const int ExitOk = 0;
+    /// <summary>The run failed for a reason other than its input.</summary>
+    public const int ExitRuntimeFailure = 1;
+    /// <summary>The input (scenario, manifests, options) is invalid.</summary>
+    public const int ExitInvalidInput = 2;
+
+    /// <summary>Builds the command tree.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("svcsim: discrete-event simulation of Kubernetes Service access (NodePort against LoadBalancer) under node failures.");
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/>, runs the chosen command and returns its exit code.</summary>
+    public static int Run(string[] args)
+    {
+        var parse = Build().Parse(args);
+        return parse.Invoke();
+    }
+}

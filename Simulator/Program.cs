@@ -1,0 +1,3 @@
+using Svcsim.Cli;
+
+return SvcsimCommand.Run(args);
