@@ -1,0 +1,139 @@
+namespace Svcsim.Measurement;
+
+/// <summary>Why a request failed, as the client (and the timeline) explain it.</summary>
+public enum FailureCause
+{
+    /// <summary>The address the client used belongs to a node that is down: no answer.</summary>
+    NodeDown,
+    /// <summary>The address the client used no longer belongs to any node (its node changed IP).</summary>
+    StaleIp,
+    /// <summary>No node announces the load balancer's address (no leader, no BGP route, no backend).</summary>
+    NoRoute,
+    /// <summary>The Service has no ready endpoint: kube-proxy REJECTs, connection refused at once.</summary>
+    Refused,
+    /// <summary>Local traffic policy and no local endpoint on the entry node: dropped, the client times out.</summary>
+    DroppedLocal,
+    /// <summary>kube-proxy chose an endpoint whose pod or node is gone (its view was stale).</summary>
+    DeadEndpoint,
+    /// <summary>The pod's backlog was full: HTTP 503 at once.</summary>
+    Overloaded,
+    /// <summary>The client's timeout expired while the request was queued or served.</summary>
+    Timeout,
+    /// <summary>The node or pod holding the request died while it was in flight.</summary>
+    InFlightLost,
+    /// <summary>The connection was reset (BGP rehash moved it to another node).</summary>
+    Reset,
+}
+
+/// <summary>How one request ended.</summary>
+public static class FailureCauses
+{
+    /// <summary>Every cause, in column order.</summary>
+    public static IReadOnlyList<FailureCause> All { get; } = Enum.GetValues<FailureCause>();
+
+    /// <summary>Number of causes.</summary>
+    public static int Count => All.Count;
+
+    /// <summary>The snake_case name used in outputs (for example <c>dead_endpoint</c>).</summary>
+    public static string SnakeName(FailureCause cause) => cause switch
+    {
+        FailureCause.NodeDown => "node_down",
+        FailureCause.StaleIp => "stale_ip",
+        FailureCause.NoRoute => "no_route",
+        FailureCause.Refused => "refused",
+        FailureCause.DroppedLocal => "dropped_local",
+        FailureCause.DeadEndpoint => "dead_endpoint",
+        FailureCause.Overloaded => "overloaded",
+        FailureCause.Timeout => "timeout",
+        FailureCause.InFlightLost => "in_flight_lost",
+        FailureCause.Reset => "reset",
+        _ => throw new ArgumentOutOfRangeException(nameof(cause)),
+    };
+}
+
+/// <summary>Summary figures of one variant in one replication, after warm-up.</summary>
+public sealed record VariantSummary
+{
+    /// <summary>Requests started after warm-up that ended before the end of the run.</summary>
+    public long Requests { get; init; }
+    /// <summary>Of them, succeeded.</summary>
+    public long Succeeded { get; init; }
+    /// <summary>Of them, failed.</summary>
+    public long Failed { get; init; }
+    /// <summary>Failures by cause, indexed by <see cref="FailureCause"/>.</summary>
+    public required IReadOnlyList<long> FailedByCause { get; init; }
+    /// <summary>Succeeded / requests.</summary>
+    public double Availability { get; init; }
+    /// <summary>Share of windows whose success ratio met the SLO.</summary>
+    public double TimeAvailability { get; init; }
+    /// <summary>Number of outages.</summary>
+    public int Outages { get; init; }
+    /// <summary>Longest outage, seconds.</summary>
+    public double LongestOutageS { get; init; }
+    /// <summary>Sum of outage durations, seconds.</summary>
+    public double TotalOutageS { get; init; }
+    /// <summary>Latency percentiles of successful requests, milliseconds.</summary>
+    public double LatencyP50Ms { get; init; }
+    /// <summary>p90.</summary>
+    public double LatencyP90Ms { get; init; }
+    /// <summary>p99.</summary>
+    public double LatencyP99Ms { get; init; }
+    /// <summary>p99.9.</summary>
+    public double LatencyP999Ms { get; init; }
+    /// <summary>Maximum.</summary>
+    public double LatencyMaxMs { get; init; }
+    /// <summary>Highest per-window utilisation of any node's pods.</summary>
+    public double MaxNodeUtilization { get; init; }
+    /// <summary>Node-seconds spent at or above the overload threshold.</summary>
+    public double OverloadS { get; init; }
+    /// <summary>Requests rejected by full pod backlogs.</summary>
+    public long Rejected { get; init; }
+    /// <summary>Jain's fairness index of requests served per node (1 = perfectly even).</summary>
+    public double JainFairness { get; init; }
+    /// <summary>Max over mean of requests served per node.</summary>
+    public double ImbalanceMaxOverMean { get; init; }
+}
+
+/// <summary>One time-series window of one variant.</summary>
+public sealed record WindowStats(double StartS, double EndS, long Requests, long Succeeded, IReadOnlyList<long> FailedByCause, double LatencyP50Ms, double LatencyP99Ms);
+
+/// <summary>One node in one window.</summary>
+public sealed record NodeWindowStats(double StartS, string Node, string Role, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded, bool IsEntry);
+
+/// <summary>One pod in one window.</summary>
+public sealed record PodWindowStats(double StartS, string Pod, string Node, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded);
+
+/// <summary>One outage: a run of outage-resolution intervals below the SLO.</summary>
+public sealed record Outage(double StartS, double EndS, FailureCause Cause)
+{
+    /// <summary>Duration in seconds.</summary>
+    public double DurationS => EndS - StartS;
+}
+
+/// <summary>One step of the fault and reaction timeline.</summary>
+public sealed record TimelineEvent(double TimeS, string Node, string Kind, string Detail);
+
+/// <summary>Everything measured for one variant in one replication.</summary>
+public sealed record VariantRunResult
+{
+    /// <summary>Variant (way of access) name.</summary>
+    public required string Variant { get; init; }
+    /// <summary>Replication number from 0.</summary>
+    public int Replication { get; init; }
+    /// <summary>Seed of the replication (the master seed; streams derive from it and the replication).</summary>
+    public long Seed { get; init; }
+    /// <summary>Summary figures.</summary>
+    public required VariantSummary Summary { get; init; }
+    /// <summary>Time series.</summary>
+    public required IReadOnlyList<WindowStats> Windows { get; init; }
+    /// <summary>Per node per window.</summary>
+    public required IReadOnlyList<NodeWindowStats> Nodes { get; init; }
+    /// <summary>Per pod per window.</summary>
+    public required IReadOnlyList<PodWindowStats> Pods { get; init; }
+    /// <summary>Outages.</summary>
+    public required IReadOnlyList<Outage> Outages { get; init; }
+    /// <summary>Timeline.</summary>
+    public required IReadOnlyList<TimelineEvent> Events { get; init; }
+    /// <summary>Events the engine delivered (for speed figures).</summary>
+    public long EngineEvents { get; init; }
+}
