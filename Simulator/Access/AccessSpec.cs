@@ -95,8 +95,11 @@ public sealed record HealthCheckSpec(double IntervalS, double TimeoutS, int Unhe
 /// <param name="HealthCheck">Its health check.</param>
 /// <param name="Algorithm">How it picks a healthy node.</param>
 /// <param name="FailOpen">When every node is unhealthy, send to all of them (AWS NLB) instead of refusing.</param>
+/// <param name="ProbeThroughPods">The check is an HTTP request on the traffic port that a pod must answer
+/// (so it waits behind queued work and can time out under load), rather than kube-proxy's health port.</param>
 public sealed record CloudLbAccess(
     string Name,
     HealthCheckSpec HealthCheck,
     LbAlgorithm Algorithm = LbAlgorithm.RoundRobin,
-    bool FailOpen = true) : AccessSpec(Name);
+    bool FailOpen = true,
+    bool ProbeThroughPods = false) : AccessSpec(Name);

@@ -1,0 +1,160 @@
+using Svcsim.Engine;
+using Svcsim.Kubernetes;
+using Svcsim.Network;
+
+namespace Svcsim.Access;
+
+/// <summary>
+/// MetalLB BGP: every eligible node announces the service IP to the router, which spreads new
+/// connections over the announcing nodes by an ECMP hash of the flow. The router drops a node's route
+/// only when its BGP session fails (hold timer, or BFD); until then it keeps hashing flows to a dead node.
+/// A change of the route set rehashes flows, and established connections that move are reset.
+/// </summary>
+public sealed class MetalLbBgpFrontDoor : FrontDoor
+{
+    private readonly Simulation _sim;
+    private readonly MetalLbBgpAccess _spec;
+    private readonly KubernetesModel _model;
+    private readonly Trace _trace;
+    private readonly ServiceState[] _groupService;
+    private readonly Dictionary<ServiceState, Node[]> _routes = [];
+    private readonly bool[] _sessionUp; // the router's view of each node's BGP session
+    private readonly Random _flows;
+    private readonly Sampler _holdExpiry;
+
+    /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
+    public MetalLbBgpFrontDoor(Simulation sim, MetalLbBgpAccess spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(groupServices);
+        _sim = sim;
+        _spec = spec;
+        _model = model;
+        _trace = trace;
+        _groupService = groupServices.ToArray();
+        _sessionUp = model.Cluster.Nodes.Select(n => n.Up).ToArray();
+        _flows = sim.Streams.Get("ecmp");
+        // Keepalives every hold/3: the hold timer runs out between 2/3 and all of the hold time after
+        // the crash. With BFD, detection takes the BFD interval times the multiplier.
+        _holdExpiry = spec.Bfd
+            ? Distribution.Constant(spec.BfdDetectS).CreateSampler(sim.Streams.Get("bgp-hold"))
+            : Distribution.Uniform(spec.HoldTimeS * 2 / 3, spec.HoldTimeS).CreateSampler(sim.Streams.Get("bgp-hold"));
+        foreach (var svc in _groupService.Distinct())
+        {
+            _routes[svc] = ComputeRoutes(svc);
+        }
+        model.NodeChanged += OnNodeChanged;
+        model.EndpointsPublished += Recompute;
+    }
+
+    /// <summary>Bumped at every change of any route set.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>Next hops the router uses for <paramref name="service"/> now.</summary>
+    public IReadOnlyList<Node> Routes(ServiceState service) => _routes[service];
+
+    /// <inheritdoc />
+    public override EntryVerdict Enter(Request request, int group)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var routes = _routes[_groupService[group]];
+        request.ViaFrontDoor = true;
+        request.RouteEpoch = Epoch;
+        request.FlowHash = (ulong)_flows.NextInt64();
+        if (routes.Length == 0)
+        {
+            request.Entry = null;
+            return EntryVerdict.NoRoute;
+        }
+        var node = routes[(int)(request.FlowHash % (ulong)routes.Length)];
+        request.Entry = node;
+        return node.Up ? EntryVerdict.Entered : EntryVerdict.NodeDown;
+    }
+
+    /// <inheritdoc />
+    public override bool StillRouted(Request request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!_spec.ResetOnRehash || request.RouteEpoch == Epoch || request.Entry is null)
+        {
+            return true;
+        }
+        foreach (var (svc, routes) in _routes)
+        {
+            if (routes.Length > 0 && Array.IndexOf(_groupService, svc) >= 0 && routes[(int)(request.FlowHash % (ulong)routes.Length)] == request.Entry)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <inheritdoc />
+    public override bool IsAnnouncedEntry(Node node)
+    {
+        foreach (var r in _routes.Values)
+        {
+            if (Array.IndexOf(r, node) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void OnNodeChanged(Node node)
+    {
+        int i = node.Index;
+        if (!node.Up && _sessionUp[i])
+        {
+            int incarnation = node.Incarnation;
+            _sim.Schedule(_holdExpiry.NextNanoseconds(), () =>
+            {
+                if (!node.Up && node.Incarnation == incarnation)
+                {
+                    _sessionUp[i] = false;
+                    _trace.Add(_sim.Now, node.Name, "bgp-session-down", $"router dropped the BGP session to {node.Name} ({(_spec.Bfd ? "BFD" : "hold timer")})");
+                    Recompute();
+                }
+            });
+        }
+        else if (node.Up && !_sessionUp[i])
+        {
+            // The speaker starts with the node and (re)establishes its session after a connect retry.
+            _sim.Schedule(Time.FromSeconds(5), () =>
+            {
+                if (node.Up)
+                {
+                    _sessionUp[i] = true;
+                    _trace.Add(_sim.Now, node.Name, "bgp-session-up", $"BGP session to {node.Name} established");
+                    Recompute();
+                }
+            });
+        }
+    }
+
+    private void Recompute()
+    {
+        foreach (var svc in _routes.Keys.ToList())
+        {
+            var next = ComputeRoutes(svc);
+            if (!next.AsSpan().SequenceEqual(_routes[svc]))
+            {
+                _routes[svc] = next;
+                Epoch++;
+                _trace.Add(_sim.Now, "router", "bgp-rehash", $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
+            }
+        }
+    }
+
+    private Node[] ComputeRoutes(ServiceState svc)
+    {
+        bool local = Eligibility.LocalPolicy(svc);
+        // The router keeps a route while the session is up, even to a node that has died.
+        return _model.Cluster.Nodes
+            .Where(n => _sessionUp[n.Index] && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
+            .ToArray();
+    }
+}

@@ -1,0 +1,162 @@
+using Svcsim.Engine;
+using Svcsim.Kubernetes;
+using Svcsim.Network;
+
+namespace Svcsim.Access;
+
+/// <summary>
+/// MetalLB layer 2: for each service IP one leader node answers ARP, chosen by every speaker from the
+/// same hash ordering; all of that IP's traffic enters through the leader. When the leader dies, the other
+/// speakers notice through memberlist, the next node in the ordering sends gratuitous ARP, and clients
+/// follow once their ARP cache takes the new entry.
+/// </summary>
+public sealed class MetalLbL2FrontDoor : FrontDoor
+{
+    private readonly Simulation _sim;
+    private readonly MetalLbL2Access _spec;
+    private readonly KubernetesModel _model;
+    private readonly Trace _trace;
+    private readonly ServiceState[] _groupService;
+    private readonly Dictionary<ServiceState, (IReadOnlyList<Node> Order, Node? Announced, Node? ClientsSee)> _state = [];
+    private readonly bool[] _memberAlive; // memberlist's view of each speaker
+    private readonly Sampler _detect;
+
+    /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
+    public MetalLbL2FrontDoor(Simulation sim, MetalLbL2Access spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(groupServices);
+        _sim = sim;
+        _spec = spec;
+        _model = model;
+        _trace = trace;
+        _groupService = groupServices.ToArray();
+        _memberAlive = model.Cluster.Nodes.Select(n => n.Up).ToArray();
+        // memberlist: a dead member is found at its next probe (within one interval), the probe times
+        // out, and suspicion runs out before it is declared dead (kubernetes-behaviour.md, MetalLB).
+        _detect = Distribution.Uniform(spec.ProbeTimeoutS + spec.SuspicionS, spec.ProbeIntervalS + spec.ProbeTimeoutS + spec.SuspicionS)
+            .CreateSampler(sim.Streams.Get("memberlist"));
+        foreach (var svc in _groupService.Distinct())
+        {
+            var order = MetalLbOrdering.Order(model.Cluster.Nodes.Select(n => n.Name), svc.Spec.LoadBalancerIp)
+                .Select(model.Cluster.ByName).ToList();
+            _state[svc] = (order, null, null);
+            Elect(svc, initial: true);
+        }
+        model.NodeChanged += OnNodeChanged;
+        model.EndpointsPublished += () =>
+        {
+            foreach (var svc in _state.Keys.ToList())
+            {
+                Elect(svc, initial: false);
+            }
+        };
+    }
+
+    /// <summary>The node announcing the IP of <paramref name="service"/> now.</summary>
+    public Node? Leader(ServiceState service) => _state[service].Announced;
+
+    /// <inheritdoc />
+    public override EntryVerdict Enter(Request request, int group)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var node = _state[_groupService[group]].ClientsSee;
+        request.ViaFrontDoor = false;
+        request.Entry = node;
+        if (node is null)
+        {
+            return EntryVerdict.NoRoute;
+        }
+        return node.Up ? EntryVerdict.Entered : EntryVerdict.NodeDown;
+    }
+
+    /// <inheritdoc />
+    public override bool IsAnnouncedEntry(Node node)
+    {
+        foreach (var s in _state.Values)
+        {
+            if (s.Announced == node)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void OnNodeChanged(Node node)
+    {
+        int i = node.Index;
+        if (!node.Up && _memberAlive[i])
+        {
+            long detect = _detect.NextNanoseconds();
+            int incarnation = node.Incarnation;
+            _sim.Schedule(detect, () =>
+            {
+                if (!node.Up && node.Incarnation == incarnation)
+                {
+                    _memberAlive[i] = false;
+                    _trace.Add(_sim.Now, node.Name, "memberlist-dead", $"MetalLB speakers declared {node.Name} dead");
+                    ElectAll();
+                }
+            });
+        }
+        else if (node.Up && !_memberAlive[i])
+        {
+            // The speaker pod starts with the node and joins memberlist within about a probe interval.
+            _sim.Schedule(Time.FromSeconds(_spec.ProbeIntervalS), () =>
+            {
+                if (node.Up)
+                {
+                    _memberAlive[i] = true;
+                    _trace.Add(_sim.Now, node.Name, "memberlist-join", $"MetalLB speaker on {node.Name} joined");
+                    ElectAll();
+                }
+            });
+        }
+    }
+
+    private void ElectAll()
+    {
+        foreach (var svc in _state.Keys.ToList())
+        {
+            Elect(svc, initial: false);
+        }
+    }
+
+    private void Elect(ServiceState svc, bool initial)
+    {
+        var st = _state[svc];
+        bool local = Eligibility.LocalPolicy(svc);
+        Node? leader = null;
+        foreach (var n in st.Order)
+        {
+            // Speakers judge liveness by memberlist, not by the truth.
+            if (_memberAlive[n.Index] && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
+            {
+                leader = n;
+                break;
+            }
+        }
+        if (leader == st.Announced && !initial)
+        {
+            return;
+        }
+        _state[svc] = (st.Order, leader, initial ? leader : st.ClientsSee);
+        if (initial)
+        {
+            return;
+        }
+        _trace.Add(_sim.Now, leader?.Name ?? "-", "metallb-l2-leader",
+            $"MetalLB L2 leader for {svc.Spec.LoadBalancerIp} moved from {st.Announced?.Name ?? "none"} to {leader?.Name ?? "none"}; gratuitous ARP sent");
+        _sim.Schedule(Time.FromSeconds(_spec.ArpCacheS), () =>
+        {
+            var now = _state[svc];
+            if (now.Announced == leader)
+            {
+                _state[svc] = (now.Order, now.Announced, leader);
+            }
+        });
+    }
+}

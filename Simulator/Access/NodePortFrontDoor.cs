@@ -1,0 +1,115 @@
+using Svcsim.Engine;
+using Svcsim.Kubernetes;
+using Svcsim.Network;
+
+namespace Svcsim.Access;
+
+/// <summary>
+/// Type NodePort: each client holds one node address and connects to it directly. Nothing moves a
+/// client when that node dies or changes address, except its own failover policy or an operator who
+/// reconfigures it after <see cref="NodePortAccess.ReconfigureAfterS"/>.
+/// </summary>
+public sealed class NodePortFrontDoor : FrontDoor
+{
+    private readonly Simulation _sim;
+    private readonly NodePortAccess _spec;
+    private readonly Cluster _cluster;
+    private readonly Trace _trace;
+    private readonly string[] _addresses; // the list clients were given
+    private readonly int[][] _choice; // per group, per client: index into _addresses
+    private readonly string[][] _override; // per group, per client: an address handed by an operator, or null
+
+    /// <summary>Hands out addresses to <paramref name="clientsPerGroup"/> clients of each group.</summary>
+    public NodePortFrontDoor(Simulation sim, NodePortAccess spec, KubernetesModel model, IReadOnlyList<int> clientsPerGroup, Trace trace)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(clientsPerGroup);
+        _sim = sim;
+        _spec = spec;
+        _cluster = model.Cluster;
+        _trace = trace;
+        _addresses = spec.Addresses.Count > 0 ? spec.Addresses.ToArray() : _cluster.Nodes.Select(n => n.Ip).ToArray();
+        _choice = new int[clientsPerGroup.Count][];
+        _override = new string[clientsPerGroup.Count][];
+        for (int g = 0; g < clientsPerGroup.Count; g++)
+        {
+            _choice[g] = new int[clientsPerGroup[g]];
+            _override[g] = new string[clientsPerGroup[g]];
+            for (int c = 0; c < clientsPerGroup[g]; c++)
+            {
+                _choice[g][c] = spec.Assignment == NodePortAssignment.Spread ? c % _addresses.Length : 0;
+            }
+        }
+        if (!double.IsInfinity(spec.ReconfigureAfterS))
+        {
+            model.NodeChanged += OnNodeChanged;
+        }
+    }
+
+    /// <summary>The address client <paramref name="client"/> of group <paramref name="group"/> uses now.</summary>
+    public string AddressOf(int group, int client) => _override[group][client] ?? _addresses[_choice[group][client]];
+
+    /// <inheritdoc />
+    public override EntryVerdict Enter(Request request, int group)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var node = _cluster.ByIp(AddressOf(group, request.Client));
+        request.ViaFrontDoor = false;
+        request.Entry = node;
+        if (node is null)
+        {
+            return EntryVerdict.StaleIp;
+        }
+        return node.Up ? EntryVerdict.Entered : EntryVerdict.NodeDown;
+    }
+
+    /// <inheritdoc />
+    public override void OnEntryFailed(Request request, int group)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_spec.Failover == NodePortFailover.NextAddress && _override[group][request.Client] is null)
+        {
+            ref int i = ref _choice[group][request.Client];
+            i = (i + 1) % _addresses.Length;
+        }
+    }
+
+    /// <inheritdoc />
+    public override bool IsAnnouncedEntry(Node node) => false;
+
+    private void OnNodeChanged(Node node) => _sim.Schedule(Time.FromSeconds(_spec.ReconfigureAfterS), Reconfigure);
+
+    private void Reconfigure()
+    {
+        // The operator hands every client whose address no longer answers the address of a live node:
+        // the same node's new address when it is up, else the first live node.
+        int moved = 0;
+        string? to = null;
+        for (int g = 0; g < _choice.Length; g++)
+        {
+            for (int c = 0; c < _choice[g].Length; c++)
+            {
+                string current = AddressOf(g, c);
+                var owner = _cluster.ByIp(current);
+                if (owner is not null && owner.Up)
+                {
+                    continue;
+                }
+                var target = _cluster.Nodes.FirstOrDefault(n => n.Up);
+                if (target is null)
+                {
+                    continue;
+                }
+                _override[g][c] = target.Ip;
+                to = target.Ip;
+                moved++;
+            }
+        }
+        if (moved > 0)
+        {
+            _trace.Add(_sim.Now, "clients", "nodeport-reconfigured", $"an operator re-pointed {moved} NodePort clients to {to}");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Svcsim.Access;
+using Svcsim.Engine;
+using Svcsim.Faults;
+using Svcsim.Kubernetes;
+using Svcsim.Measurement;
+using Svcsim.Network;
+using Svcsim.Scenarios;
+using Svcsim.Workload;
+
+namespace Svcsim.Experiments;
+
+/// <summary>
+/// Builds one independent world (cluster, Kubernetes, a way of access, clients, faults, measurement)
+/// for one variant and one replication of a scenario, and runs it.
+/// </summary>
+public sealed class VariantRunner
+{
+    private readonly ScenarioSpec _spec;
+    private readonly AccessSpec _variant;
+    private readonly int _replication;
+
+    /// <summary>Builds the world.</summary>
+    public VariantRunner(ScenarioSpec spec, AccessSpec variant, int replication)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(variant);
+        _spec = spec;
+        _variant = variant;
+        _replication = replication;
+        Trace = new Trace();
+        Simulation = new Simulation(new RandomStreams(spec.Seed, replication));
+        var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
+        Model = new KubernetesModel(Simulation, cluster, spec.Deployments, spec.Services, spec.KubeProxy, spec.ControlPlane, Trace);
+        var groupServices = spec.Clients
+            .Select(c => Model.Service(variant is NodePortAccess && c.NodePortService.Length > 0 ? c.NodePortService : c.Service))
+            .ToList();
+        FrontDoor = variant switch
+        {
+            NodePortAccess np => new NodePortFrontDoor(Simulation, np, Model, spec.Clients.Select(c => c.Clients).ToList(), Trace),
+            MetalLbL2Access l2 => new MetalLbL2FrontDoor(Simulation, l2, Model, groupServices, Trace),
+            MetalLbBgpAccess bgp => new MetalLbBgpFrontDoor(Simulation, bgp, Model, groupServices, Trace),
+            CloudLbAccess lb => new CloudLbFrontDoor(Simulation, lb, Model, groupServices, Trace),
+            _ => throw new ArgumentException($"unknown way of access {variant.GetType().Name}", nameof(variant)),
+        };
+        Collector = new Collector(Simulation, spec.Measurement, Model, spec.DurationS);
+        long stopAt = Time.FromSeconds(spec.DurationS);
+        Groups = spec.Clients.Select((c, i) => new ClientGroup(Simulation, c, i, groupServices[i], FrontDoor, Model, Collector, stopAt)).ToList();
+        _ = new FaultInjector(Simulation, Model, spec.Faults, Trace);
+    }
+
+    /// <summary>The event loop of this world.</summary>
+    public Simulation Simulation { get; }
+
+    /// <summary>The timeline.</summary>
+    public Trace Trace { get; }
+
+    /// <summary>The Kubernetes model.</summary>
+    public KubernetesModel Model { get; }
+
+    /// <summary>The way of access.</summary>
+    public FrontDoor FrontDoor { get; }
+
+    /// <summary>The measurements.</summary>
+    public Collector Collector { get; }
+
+    /// <summary>The client groups.</summary>
+    public IReadOnlyList<ClientGroup> Groups { get; }
+
+    /// <summary>
+    /// Runs to the scenario's duration, then lets requests already sent finish (no new ones start), so
+    /// every request started before the end has its outcome.
+    /// </summary>
+    public VariantRunResult Run()
+    {
+        foreach (var g in Groups)
+        {
+            g.Start();
+        }
+        long end = Time.FromSeconds(_spec.DurationS);
+        Simulation.Run(end);
+        // Drain: the longest a request can still take is its retries' timeouts and back-offs.
+        double drain = _spec.Clients.Count == 0 ? 0 : _spec.Clients.Max(c => (c.Retries + 1) * (c.TimeoutS + 4 * c.RetryBackoff.Mean));
+        Simulation.Run(end + Time.FromSeconds(drain) + Time.Second);
+        return Collector.Finish(_variant.Name, _replication, _spec.Seed, Trace, Simulation.EventsProcessed);
+    }
+}

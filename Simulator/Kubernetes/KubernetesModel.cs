@@ -1,0 +1,496 @@
+using Svcsim.Engine;
+using Svcsim.Network;
+
+namespace Svcsim.Kubernetes;
+
+/// <summary>
+/// The cluster's Kubernetes side: Deployments and their pods, Services and EndpointSlices, a kube-proxy
+/// per node, and the control plane's reaction to nodes that stop answering (node lifecycle controller,
+/// eviction, rescheduling) with the real timings of <see cref="ControlPlaneSpec"/>. Faults act through
+/// its public operations only.
+/// </summary>
+public sealed class KubernetesModel
+{
+    private readonly Simulation _sim;
+    private readonly ControlPlaneSpec _cp;
+    private readonly Trace _trace;
+    private readonly long[] _lastLease;
+    private readonly bool[] _ready;
+    private readonly long[] _notReadySince;
+    private readonly bool[] _kubeletRunning;
+    private readonly bool[] _evicted;
+    private readonly List<Sampler> _startup = [];
+    private readonly Sampler _pleg;
+    private long _nextEvictionSlot;
+
+    /// <summary>Builds the model and places the initial pods (ready at time 0).</summary>
+    public KubernetesModel(Simulation sim, Cluster cluster, IReadOnlyList<DeploymentSpec> deployments,
+        IReadOnlyList<ServiceSpec> services, KubeProxySpec kubeProxy, ControlPlaneSpec controlPlane, Trace trace)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(deployments);
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(kubeProxy);
+        ArgumentNullException.ThrowIfNull(controlPlane);
+        _sim = sim;
+        Cluster = cluster;
+        _cp = controlPlane;
+        _trace = trace;
+        int n = cluster.Nodes.Count;
+        _lastLease = new long[n];
+        _ready = new bool[n];
+        _notReadySince = new long[n];
+        _kubeletRunning = new bool[n];
+        _evicted = new bool[n];
+        _pleg = Distribution.Uniform(0, 1).CreateSampler(sim.Streams.Get("kubelet-pleg"));
+
+        Deployments = deployments.Select((d, i) => new DeploymentState(i, d)).ToList();
+        foreach (var d in deployments)
+        {
+            _startup.Add(d.StartupTime.CreateSampler(sim.Streams.Get($"startup:{d.Name}")));
+        }
+        Services = services.Select((s, i) => new ServiceState(i, s,
+            Deployments.Where(d => ServiceState.Matches(s, d.Spec)).ToList())).ToList();
+        Proxies = cluster.Nodes.Select(node => new KubeProxy(sim, node, kubeProxy, Services, trace)).ToList();
+
+        for (int i = 0; i < n; i++)
+        {
+            _ready[i] = true;
+            _kubeletRunning[i] = true;
+        }
+        foreach (var d in Deployments)
+        {
+            for (int r = 0; r < d.Spec.Replicas; r++)
+            {
+                var pod = CreatePod(d, PlaceInitial(d, r));
+                pod.Run(0, _ => { });
+                pod.EndpointReady = true;
+            }
+        }
+        PublishAll();
+        foreach (var p in Proxies)
+        {
+            p.SyncNow();
+        }
+        Schedule();
+    }
+
+    /// <summary>Nodes and links.</summary>
+    public Cluster Cluster { get; }
+
+    /// <summary>Deployments.</summary>
+    public IReadOnlyList<DeploymentState> Deployments { get; }
+
+    /// <summary>Services.</summary>
+    public IReadOnlyList<ServiceState> Services { get; }
+
+    /// <summary>kube-proxy of each node, by node index.</summary>
+    public IReadOnlyList<KubeProxy> Proxies { get; }
+
+    /// <summary>Every pod ever created (deleted ones included), in creation order.</summary>
+    public List<Pod> AllPods { get; } = [];
+
+    /// <summary>Raised after an EndpointSlice was published (front doors with Local policy listen).</summary>
+    public event Action? EndpointsPublished;
+
+    /// <summary>Raised when a node crashes, starts, or changes address.</summary>
+    public event Action<Node>? NodeChanged;
+
+    /// <summary>The control plane's view: is the node Ready?</summary>
+    public bool IsReady(Node node) => _ready[node.Index];
+
+    /// <summary>The Service called <paramref name="name"/>.</summary>
+    public ServiceState Service(string name) => Services.First(s => s.Name == name);
+
+    // ---- faults act through these ----
+
+    /// <summary>A node stops: its pods die at once; the control plane notices after the grace period.</summary>
+    public void CrashNode(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (!node.Up)
+        {
+            return;
+        }
+        Cluster.Crash(node);
+        _kubeletRunning[node.Index] = false;
+        Proxies[node.Index].Halt();
+        foreach (var pod in PodsOn(node))
+        {
+            pod.Stop();
+        }
+        _trace.Add(_sim.Now, node.Name, "node-crash", $"{node.Name} ({node.Ip}) went down");
+        NodeChanged?.Invoke(node);
+    }
+
+    /// <summary>A node boots: kube-proxy syncs at once, kubelet rejoins after NodeRejoinS and restarts its pods.</summary>
+    public void StartNode(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (node.Up)
+        {
+            return;
+        }
+        Cluster.Start(node);
+        Proxies[node.Index].SyncNow();
+        _trace.Add(_sim.Now, node.Name, "node-start", $"{node.Name} booted ({node.Ip})");
+        NodeChanged?.Invoke(node);
+        int incarnation = node.Incarnation;
+        _sim.Schedule(Time.FromSeconds(_cp.NodeRejoinS), () =>
+        {
+            if (!node.Up || node.Incarnation != incarnation)
+            {
+                return;
+            }
+            _kubeletRunning[node.Index] = true;
+            RenewLease(node);
+            _trace.Add(_sim.Now, node.Name, "kubelet-start", $"kubelet on {node.Name} renewed its lease");
+            foreach (var pod in PodsOn(node))
+            {
+                StartPod(pod);
+            }
+        });
+    }
+
+    /// <summary>The node keeps running with a new InternalIP.</summary>
+    public void ChangeNodeIp(Node node, string newIp)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        string old = node.Ip;
+        Cluster.ChangeIp(node, newIp);
+        _trace.Add(_sim.Now, node.Name, "ip-change", $"{node.Name} changed InternalIP from {old} to {newIp}");
+        NodeChanged?.Invoke(node);
+    }
+
+    /// <summary>A pod's container crashes; kubelet notices within a second, restarts it after <paramref name="restartDelay"/>.</summary>
+    public void CrashPod(Pod pod, long restartDelay)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        if (!pod.Running)
+        {
+            return;
+        }
+        pod.Stop();
+        _trace.Add(_sim.Now, pod.Name, "pod-crash", $"{pod.Name} on {pod.Node.Name} crashed");
+        // PLEG relists every second: the container's exit is seen within that, and the pod goes NotReady.
+        _sim.Schedule(_pleg.NextNanoseconds(), () => SetEndpointReady(pod, false));
+        int incarnation = pod.Node.Incarnation;
+        _sim.Schedule(restartDelay, () =>
+        {
+            if (pod.Node.Up && pod.Node.Incarnation == incarnation && !pod.Deleted)
+            {
+                _trace.Add(_sim.Now, pod.Name, "pod-restart", $"kubelet restarted {pod.Name}");
+                StartPod(pod);
+            }
+        });
+    }
+
+    // ---- node lifecycle controller ----
+
+    private void Schedule()
+    {
+        var lease = Time.FromSeconds(_cp.LeaseRenewS);
+        foreach (var node in Cluster.Nodes)
+        {
+            // Kubelets renew at independent phases; deterministic spread avoids a thundering herd.
+            long phase = lease * (node.Index + 1) / (Cluster.Nodes.Count + 1);
+            _sim.Schedule(phase, () => KubeletTick(node, lease));
+        }
+        var period = Time.FromSeconds(_cp.NodeMonitorPeriodS);
+        _sim.Schedule(period, () => MonitorTick(period));
+    }
+
+    private void KubeletTick(Node node, long lease)
+    {
+        if (node.Up && _kubeletRunning[node.Index])
+        {
+            RenewLease(node);
+        }
+        _sim.Schedule(lease, () => KubeletTick(node, lease));
+    }
+
+    private void RenewLease(Node node)
+    {
+        // The lease lives in the API server: the kubelet must reach a running control-plane node.
+        if (ControlPlaneUp() && CanReachControlPlane(node))
+        {
+            _lastLease[node.Index] = _sim.Now;
+        }
+    }
+
+    private bool ControlPlaneUp()
+    {
+        bool any = false;
+        foreach (var n in Cluster.Nodes)
+        {
+            if (n.Spec.Role == NodeRole.ControlPlane)
+            {
+                any = true;
+                if (n.Up)
+                {
+                    return true;
+                }
+            }
+        }
+        return !any; // no control-plane node declared: it is outside the model and always up
+    }
+
+    private bool CanReachControlPlane(Node node)
+    {
+        bool any = false;
+        foreach (var n in Cluster.Nodes)
+        {
+            if (n.Spec.Role == NodeRole.ControlPlane)
+            {
+                any = true;
+                if (n == node || Cluster.CanReach(node, n))
+                {
+                    return true;
+                }
+            }
+        }
+        return !any;
+    }
+
+    private long _controllerStartedAt;
+    private bool _controllerWasUp = true;
+
+    private void MonitorTick(long period)
+    {
+        _sim.Schedule(period, () => MonitorTick(period));
+        bool up = ControlPlaneUp();
+        if (!up)
+        {
+            _controllerWasUp = false;
+            return;
+        }
+        long now = _sim.Now;
+        if (!_controllerWasUp)
+        {
+            // A restarted controller gives every node a fresh grace period before judging it.
+            _controllerWasUp = true;
+            _controllerStartedAt = now;
+            _trace.Add(now, "control-plane", "controller-start", "node lifecycle controller running again");
+        }
+        long grace = Time.FromSeconds(_cp.NodeMonitorGracePeriodS);
+        foreach (var node in Cluster.Nodes)
+        {
+            int i = node.Index;
+            long heard = Math.Max(_lastLease[i], _controllerStartedAt);
+            if (_ready[i] && now - heard > grace)
+            {
+                _ready[i] = false;
+                _notReadySince[i] = now;
+                _trace.Add(now, node.Name, "node-not-ready", $"{node.Name} marked NotReady (no lease for {Time.ToSeconds(now - _lastLease[i]):F0} s); its endpoints marked not ready");
+                foreach (var pod in PodsOn(node))
+                {
+                    SetEndpointReady(pod, false);
+                }
+                ScheduleEviction(node);
+            }
+            else if (!_ready[i] && _lastLease[i] > _notReadySince[i])
+            {
+                _ready[i] = true;
+                _evicted[i] = false;
+                _trace.Add(now, node.Name, "node-ready", $"{node.Name} Ready again");
+                foreach (var pod in PodsOn(node))
+                {
+                    if (pod.Started)
+                    {
+                        SetEndpointReady(pod, true);
+                    }
+                }
+            }
+        }
+    }
+
+    private void ScheduleEviction(Node node)
+    {
+        // Pods tolerate not-ready/unreachable for tolerationSeconds (300 s), then the taint manager
+        // evicts them, at most --node-eviction-rate nodes per second.
+        long at = _sim.Now + Time.FromSeconds(_cp.TolerationSeconds);
+        long spacing = _cp.EvictionRatePerS > 0 ? Time.FromSeconds(1 / _cp.EvictionRatePerS) : 0;
+        at = Math.Max(at, _nextEvictionSlot);
+        _nextEvictionSlot = at + spacing;
+        long since = _notReadySince[node.Index];
+        _sim.ScheduleAt(at, () => Evict(node, since));
+    }
+
+    private void Evict(Node node, long notReadySince)
+    {
+        int i = node.Index;
+        if (_ready[i] || _notReadySince[i] != notReadySince || !ControlPlaneUp())
+        {
+            return;
+        }
+        if (LargeShareUnhealthy())
+        {
+            _trace.Add(_sim.Now, node.Name, "eviction-held", "more than 55 % of nodes unhealthy: eviction stopped");
+            return;
+        }
+        _evicted[i] = true;
+        foreach (var pod in PodsOn(node).ToList())
+        {
+            pod.Deleted = true;
+            pod.Stop();
+            pod.EndpointReady = false;
+            pod.Deployment.Pods.Remove(pod);
+            _trace.Add(_sim.Now, pod.Name, "pod-evicted", $"{pod.Name} evicted from {node.Name}");
+            var target = PlaceReplacement(pod.Deployment);
+            if (target is null)
+            {
+                _trace.Add(_sim.Now, pod.Deployment.Name, "unschedulable", $"no Ready node for a replacement of {pod.Name}");
+                continue;
+            }
+            var replacement = CreatePod(pod.Deployment, target);
+            _trace.Add(_sim.Now, replacement.Name, "pod-scheduled", $"{replacement.Name} scheduled on {target.Name}");
+            StartPod(replacement);
+        }
+        Publish();
+    }
+
+    private bool LargeShareUnhealthy()
+    {
+        // Small clusters (<= 50 nodes): a zone with more than 55 % unhealthy stops eviction.
+        int total = Cluster.Nodes.Count, unhealthy = 0;
+        foreach (var n in Cluster.Nodes)
+        {
+            if (!_ready[n.Index])
+            {
+                unhealthy++;
+            }
+        }
+        return total <= 50 && unhealthy > 0.55 * total;
+    }
+
+    private void StartPod(Pod pod)
+    {
+        long startup = _startup[pod.Deployment.Index].NextNanoseconds();
+        pod.Run(startup, started =>
+        {
+            _trace.Add(_sim.Now, started.Name, "pod-ready", $"{started.Name} on {started.Node.Name} passed readiness");
+            if (_ready[started.Node.Index])
+            {
+                SetEndpointReady(started, true);
+            }
+        });
+    }
+
+    private void SetEndpointReady(Pod pod, bool ready)
+    {
+        if (pod.EndpointReady == ready)
+        {
+            return;
+        }
+        pod.EndpointReady = ready;
+        Publish();
+    }
+
+    private bool _publishPending;
+
+    private void Publish()
+    {
+        // The EndpointSlice controller batches changes and watchers see them after a short delay.
+        if (_publishPending)
+        {
+            return;
+        }
+        _publishPending = true;
+        _sim.Schedule(Time.FromSeconds(_cp.EndpointSliceDelayS), () =>
+        {
+            _publishPending = false;
+            PublishAll();
+            foreach (var p in Proxies)
+            {
+                p.OnSliceChanged();
+            }
+            EndpointsPublished?.Invoke();
+        });
+    }
+
+    private void PublishAll()
+    {
+        foreach (var s in Services)
+        {
+            var ready = new List<Pod>();
+            foreach (var d in s.Selected)
+            {
+                foreach (var p in d.Pods)
+                {
+                    if (p.EndpointReady)
+                    {
+                        ready.Add(p);
+                    }
+                }
+            }
+            s.ReadyEndpoints = ready;
+            s.SliceVersion++;
+        }
+    }
+
+    private IEnumerable<Pod> PodsOn(Node node)
+    {
+        foreach (var d in Deployments)
+        {
+            foreach (var p in d.Pods)
+            {
+                if (p.Node == node)
+                {
+                    yield return p;
+                }
+            }
+        }
+    }
+
+    private Pod CreatePod(DeploymentState d, Node node)
+    {
+        var sampler = d.Spec.Capacity.ServiceTime.CreateSampler(_sim.Streams.Get($"service:{d.Name}:{d.NextOrdinal}"));
+        var pod = new Pod(_sim, d, $"{d.Name}-{d.NextOrdinal++}", node, sampler, Cluster.Nodes.Count);
+        d.Pods.Add(pod);
+        AllPods.Add(pod);
+        return pod;
+    }
+
+    private Node PlaceInitial(DeploymentState d, int replica)
+    {
+        if (d.Spec.PinnedNodes.Count > 0)
+        {
+            return Cluster.ByName(d.Spec.PinnedNodes[replica % d.Spec.PinnedNodes.Count]);
+        }
+        return PlaceReplacement(d) ?? throw new InvalidOperationException("no schedulable node");
+    }
+
+    private Node? PlaceReplacement(DeploymentState d)
+    {
+        // The scheduler's spreading: the Ready schedulable node with the fewest pods of this Deployment,
+        // then the fewest pods in all, then declaration order.
+        Node? best = null;
+        int bestOwn = int.MaxValue, bestAll = int.MaxValue;
+        var pinned = d.Spec.PinnedNodes;
+        foreach (var n in Cluster.Nodes)
+        {
+            bool allowed = pinned.Count > 0 ? pinned.Contains(n.Name) : n.Spec.Schedulable;
+            if (!allowed || !n.Up || !_ready[n.Index])
+            {
+                continue;
+            }
+            int own = 0, all = 0;
+            foreach (var p in PodsOn(n))
+            {
+                all++;
+                if (p.Deployment == d)
+                {
+                    own++;
+                }
+            }
+            if (own < bestOwn || (own == bestOwn && all < bestAll))
+            {
+                best = n;
+                bestOwn = own;
+                bestAll = all;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,186 @@
+using Svcsim.Engine;
+using Svcsim.Network;
+
+namespace Svcsim.Kubernetes;
+
+/// <summary>
+/// A pod: a server with a number of workers and a bounded backlog (HTTP 503 when full), placed on a node.
+/// Requests arrive through <see cref="Deliver"/> and leave through their owner's
+/// <see cref="IRequestOwner.OnServed"/>.
+/// </summary>
+public sealed class Pod : IEventTarget
+{
+    private const int ArriveEvent = 0;
+    private const int DoneEvent = 1;
+
+    private readonly Simulation _sim;
+    private readonly Sampler _serviceTime;
+    private readonly Request?[] _inService;
+
+    internal Pod(Simulation sim, DeploymentState deployment, string name, Node node, Sampler serviceTime, int nodeCount)
+    {
+        _sim = sim;
+        Deployment = deployment;
+        Name = name;
+        Node = node;
+        _serviceTime = serviceTime;
+        var cap = deployment.Spec.Capacity;
+        Pool = new ServerPool<Request>(cap.Workers, cap.Backlog);
+        _inService = new Request?[cap.Workers];
+        ConnectionsFrom = new int[nodeCount];
+    }
+
+    /// <summary>The Deployment it belongs to.</summary>
+    public DeploymentState Deployment { get; }
+
+    /// <summary>Pod name (deployment name and an ordinal).</summary>
+    public string Name { get; }
+
+    /// <summary>The node it runs on.</summary>
+    public Node Node { get; }
+
+    /// <summary>Its containers are running (the node is up and the pod has not crashed or been deleted).</summary>
+    public bool Running { get; private set; }
+
+    /// <summary>Running and past start-up: it would pass its readiness probe.</summary>
+    public bool Started { get; private set; }
+
+    /// <summary>Marked ready in EndpointSlices (what the control plane believes).</summary>
+    public bool EndpointReady { get; internal set; }
+
+    /// <summary>Deleted by eviction: never comes back.</summary>
+    public bool Deleted { get; internal set; }
+
+    /// <summary>Bumped at every stop so that requests in transit to a dead incarnation are recognised.</summary>
+    public int Incarnation { get; private set; }
+
+    /// <summary>Workers and backlog, with their statistics.</summary>
+    public ServerPool<Request> Pool { get; }
+
+    /// <summary>Open connections per entry node (what IPVS least-connection counts).</summary>
+    public int[] ConnectionsFrom { get; }
+
+    /// <summary>Requests that reached the pod since the last window.</summary>
+    public long Requests { get; set; }
+
+    /// <summary>Requests turned away with 503 since the last window.</summary>
+    public long Rejected { get; set; }
+
+    /// <summary>Requests served since statistics were last reset.</summary>
+    public long Served { get; set; }
+
+    /// <summary>
+    /// Schedules <paramref name="request"/> to reach the pod at <paramref name="at"/>. From now until the pod
+    /// answers, rejects or loses it, the request is held (<see cref="Request.InPod"/>) and cannot be reused.
+    /// </summary>
+    public void Deliver(long at, Request request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.InPod = true;
+        _sim.ScheduleAt(at, this, ArriveEvent, request, Incarnation);
+    }
+
+    /// <inheritdoc />
+    public void OnEvent(int kind, object? payload, long data)
+    {
+        var r = (Request)payload!;
+        if (data != Incarnation || !Running)
+        {
+            // The pod stopped while the request was on its way, or while it was being served (then
+            // Stop has already told the owner): nothing answers.
+            if (kind == ArriveEvent)
+            {
+                r.InPod = false;
+                r.Owner.OnLost(r);
+            }
+            return;
+        }
+        long now = _sim.Now;
+        if (kind == ArriveEvent)
+        {
+            Requests++;
+            switch (Pool.Offer(now, r))
+            {
+                case Admission.Started:
+                    StartService(r);
+                    break;
+                case Admission.Queued:
+                    r.Owner.OnQueued(r);
+                    break;
+                default:
+                    Rejected++;
+                    r.InPod = false;
+                    r.Owner.OnServed(r, rejected: true);
+                    break;
+            }
+            return;
+        }
+        _inService[r.ServiceSlot] = null;
+        r.ServiceSlot = -1;
+        r.InPod = false;
+        Served++;
+        var next = Pool.Complete(now);
+        if (next is not null)
+        {
+            StartService(next);
+        }
+        r.Owner.OnServed(r, rejected: false);
+    }
+
+    private void StartService(Request r)
+    {
+        int slot = Array.IndexOf(_inService, null);
+        _inService[slot] = r;
+        r.ServiceSlot = slot;
+        long service = _serviceTime.NextNanoseconds();
+        r.Owner.OnServiceStarted(r, _sim.Now + service);
+        _sim.Schedule(service, this, DoneEvent, r, Incarnation);
+    }
+
+    /// <summary>Containers start: the pod runs; it is started (ready to serve) after <paramref name="startup"/>.</summary>
+    internal void Run(long startup, Action<Pod> onStarted)
+    {
+        Running = true;
+        Started = false;
+        int incarnation = Incarnation;
+        _sim.Schedule(startup, () =>
+        {
+            if (Running && Incarnation == incarnation)
+            {
+                Started = true;
+                onStarted(this);
+            }
+        });
+    }
+
+    /// <summary>The containers stop (crash, node down, deletion): every request held is lost.</summary>
+    internal void Stop()
+    {
+        if (!Running)
+        {
+            return;
+        }
+        Running = false;
+        Started = false;
+        Incarnation++;
+        for (int i = 0; i < _inService.Length; i++)
+        {
+            var r = _inService[i];
+            if (r is not null)
+            {
+                _inService[i] = null;
+                r.ServiceSlot = -1;
+                r.InPod = false;
+                r.Owner.OnLost(r);
+            }
+        }
+        Pool.Clear(_sim.Now, r =>
+        {
+            r.InPod = false;
+            r.Owner.OnLost(r);
+        });
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

@@ -1,0 +1,304 @@
+using Svcsim.Access;
+using Svcsim.Engine;
+using Svcsim.Kubernetes;
+using Svcsim.Network;
+using Svcsim.Workload;
+
+namespace Svcsim.Measurement;
+
+/// <summary>
+/// Counts every logical request once (by the time it started, after warm-up), keeps latency histograms,
+/// and samples nodes and pods at every window boundary. Turns all of it into a
+/// <see cref="VariantRunResult"/> at the end.
+/// </summary>
+public sealed class Collector : IOutcomeSink, IEventTarget
+{
+    private readonly Simulation _sim;
+    private readonly MeasurementSpec _spec;
+    private readonly KubernetesModel _model;
+    private readonly long _warmup;
+    private readonly long _end;
+    private readonly long _window;
+    private readonly long _resolution;
+    private readonly int _causes = FailureCauses.Count;
+
+    private long _requests;
+    private long _succeeded;
+    private readonly long[] _failed;
+    private readonly LatencyHistogram _latency = new(3);
+
+    private readonly long[] _wRequests;
+    private readonly long[] _wSucceeded;
+    private readonly long[] _wFailed; // window x cause
+    private readonly LatencyHistogram[] _wLatency;
+    private readonly long[] _rRequests;
+    private readonly long[] _rSucceeded;
+    private readonly long[] _rFailed; // resolution bucket x cause
+
+    private readonly List<double> _podBusy = []; // last busy integral per pod (AllPods order)
+    private readonly List<double> _podQueue = [];
+    private readonly List<long> _podServed = [];
+    private readonly List<NodeWindowStats> _nodeRows = [];
+    private readonly List<PodWindowStats> _podRows = [];
+    private readonly double[] _servedPerNode;
+    private long _lastTick;
+    private long _rejected;
+    private double _maxNodeUtil;
+    private double _overloadS;
+
+    /// <summary>Sets up the counters for a run of <paramref name="durationS"/> seconds.</summary>
+    public Collector(Simulation sim, MeasurementSpec spec, KubernetesModel model, double durationS)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(model);
+        _sim = sim;
+        _spec = spec;
+        _model = model;
+        _warmup = Time.FromSeconds(spec.WarmupS);
+        _end = Time.FromSeconds(durationS);
+        _window = Time.FromSeconds(spec.WindowS);
+        _resolution = Time.FromSeconds(spec.OutageResolutionS);
+        int windows = (int)((_end - _warmup + _window - 1) / _window);
+        int buckets = (int)((_end - _warmup + _resolution - 1) / _resolution);
+        _failed = new long[_causes];
+        _wRequests = new long[windows];
+        _wSucceeded = new long[windows];
+        _wFailed = new long[windows * _causes];
+        _wLatency = new LatencyHistogram[windows];
+        for (int i = 0; i < windows; i++)
+        {
+            _wLatency[i] = new LatencyHistogram(2);
+        }
+        _rRequests = new long[buckets];
+        _rSucceeded = new long[buckets];
+        _rFailed = new long[buckets * _causes];
+        _servedPerNode = new double[model.Cluster.Nodes.Count];
+        _sim.ScheduleAt(_warmup, this, 0);
+    }
+
+    /// <summary>Logical requests counted so far.</summary>
+    public long Requests => _requests;
+
+    /// <inheritdoc />
+    public void Record(int group, long start, long end, bool success, FailureCause cause)
+    {
+        if (start < _warmup || start >= _end)
+        {
+            return;
+        }
+        long since = start - _warmup;
+        int w = (int)(since / _window);
+        int b = (int)(since / _resolution);
+        _requests++;
+        _wRequests[w]++;
+        _rRequests[b]++;
+        if (success)
+        {
+            _succeeded++;
+            _wSucceeded[w]++;
+            _rSucceeded[b]++;
+            _latency.Record(end - start);
+            _wLatency[w].Record(end - start);
+        }
+        else
+        {
+            int c = (int)cause;
+            _failed[c]++;
+            _wFailed[w * _causes + c]++;
+            _rFailed[b * _causes + c]++;
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnEvent(int kind, object? payload, long data)
+    {
+        long now = _sim.Now;
+        if (now > _warmup)
+        {
+            SampleWindow(now);
+        }
+        else
+        {
+            Snapshot(); // warm-up ends: start every delta from here
+        }
+        _lastTick = now;
+        if (now < _end)
+        {
+            _sim.ScheduleAt(Math.Min(now + _window, _end), this, 0);
+        }
+    }
+
+    private void Snapshot()
+    {
+        var pods = _model.AllPods;
+        for (int i = 0; i < pods.Count; i++)
+        {
+            Track(i);
+            _podBusy[i] = pods[i].Pool.BusyServers.Integral(_sim.Now);
+            _podQueue[i] = pods[i].Pool.QueueLength.Integral(_sim.Now);
+            pods[i].Requests = 0;
+            pods[i].Rejected = 0;
+        }
+        foreach (var n in _model.Cluster.Nodes)
+        {
+            n.EntryRequests = 0;
+        }
+    }
+
+    private void Track(int i)
+    {
+        while (_podBusy.Count <= i)
+        {
+            _podBusy.Add(0);
+            _podQueue.Add(0);
+            _podServed.Add(0);
+        }
+    }
+
+    private void SampleWindow(long now)
+    {
+        double span = Time.ToSeconds(now - _lastTick);
+        double start = Time.ToSeconds(_lastTick);
+        var nodes = _model.Cluster.Nodes;
+        var busy = new double[nodes.Count];
+        var workers = new double[nodes.Count];
+        var queue = new double[nodes.Count];
+        var rejected = new long[nodes.Count];
+        var pods = _model.AllPods;
+        for (int i = 0; i < pods.Count; i++)
+        {
+            Track(i);
+            var p = pods[i];
+            double b = p.Pool.BusyServers.Integral(now), q = p.Pool.QueueLength.Integral(now);
+            double db = b - _podBusy[i], dq = q - _podQueue[i];
+            _podBusy[i] = b;
+            _podQueue[i] = q;
+            long req = p.Requests, rej = p.Rejected;
+            p.Requests = 0;
+            p.Rejected = 0;
+            if (p.Deleted && db <= 0 && req == 0)
+            {
+                continue;
+            }
+            double util = db / (p.Pool.Servers * span);
+            bool over = util >= _spec.OverloadThreshold;
+            _podRows.Add(new PodWindowStats(start, p.Name, p.Node.Name, req, util, dq / span, rej, over));
+            int n = p.Node.Index;
+            busy[n] += db;
+            workers[n] += p.Pool.Servers;
+            queue[n] += dq;
+            rejected[n] += rej;
+            _rejected += rej;
+            _servedPerNode[n] += req - rej;
+        }
+        foreach (var node in nodes)
+        {
+            int n = node.Index;
+            double util = workers[n] > 0 ? busy[n] / (workers[n] * span) : 0;
+            bool over = util >= _spec.OverloadThreshold;
+            if (over)
+            {
+                _overloadS += span;
+            }
+            _maxNodeUtil = Math.Max(_maxNodeUtil, util);
+            _nodeRows.Add(new NodeWindowStats(start, node.Name, node.Spec.Role == NodeRole.ControlPlane ? "control-plane" : "worker",
+                node.EntryRequests, util, queue[n] / span, rejected[n], over, node.EntryRequests > 0));
+            node.EntryRequests = 0;
+        }
+    }
+
+    /// <summary>The figures of the run, with the timeline of <paramref name="trace"/>.</summary>
+    public VariantRunResult Finish(string variant, int replication, long seed, Trace trace, long engineEvents)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        double warm = _spec.WarmupS, win = _spec.WindowS;
+        var windows = new List<WindowStats>(_wRequests.Length);
+        int met = 0;
+        for (int w = 0; w < _wRequests.Length; w++)
+        {
+            double s = warm + w * win;
+            double e = Math.Min(s + win, Time.ToSeconds(_end));
+            var failed = new long[_causes];
+            Array.Copy(_wFailed, w * _causes, failed, 0, _causes);
+            windows.Add(new WindowStats(s, e, _wRequests[w], _wSucceeded[w], failed, _wLatency[w].PercentileMs(50), _wLatency[w].PercentileMs(99)));
+            if (_wRequests[w] == 0 || _wSucceeded[w] >= _spec.Slo * _wRequests[w])
+            {
+                met++;
+            }
+        }
+        var outages = FindOutages();
+        var served = _model.Cluster.Nodes.Where(n => n.Spec.Schedulable || _servedPerNode[n.Index] > 0).Select(n => _servedPerNode[n.Index]).ToArray();
+        double sum = served.Sum(), sumSq = served.Sum(x => x * x);
+        var summary = new VariantSummary
+        {
+            Requests = _requests,
+            Succeeded = _succeeded,
+            Failed = _requests - _succeeded,
+            FailedByCause = _failed.ToArray(),
+            Availability = _requests == 0 ? double.NaN : (double)_succeeded / _requests,
+            TimeAvailability = _wRequests.Length == 0 ? double.NaN : (double)met / _wRequests.Length,
+            Outages = outages.Count,
+            LongestOutageS = outages.Count == 0 ? 0 : outages.Max(o => o.DurationS),
+            TotalOutageS = outages.Sum(o => o.DurationS),
+            LatencyP50Ms = _latency.PercentileMs(50),
+            LatencyP90Ms = _latency.PercentileMs(90),
+            LatencyP99Ms = _latency.PercentileMs(99),
+            LatencyP999Ms = _latency.PercentileMs(99.9),
+            LatencyMaxMs = _latency.MaxMs,
+            MaxNodeUtilization = _maxNodeUtil,
+            OverloadS = _overloadS,
+            Rejected = _rejected,
+            JainFairness = sumSq == 0 ? double.NaN : sum * sum / (served.Length * sumSq),
+            ImbalanceMaxOverMean = sum == 0 ? double.NaN : served.Max() / (sum / served.Length),
+        };
+        return new VariantRunResult
+        {
+            Variant = variant,
+            Replication = replication,
+            Seed = seed,
+            Summary = summary,
+            Windows = windows,
+            Nodes = _nodeRows,
+            Pods = _podRows,
+            Outages = outages,
+            Events = trace.Entries.Select(t => new TimelineEvent(Time.ToSeconds(t.Time), t.Subject, t.Kind, t.Detail)).ToList(),
+            EngineEvents = engineEvents,
+        };
+    }
+
+    private List<Outage> FindOutages()
+    {
+        // An outage is a maximal run of resolution buckets whose success ratio is below the SLO; buckets
+        // without requests neither start nor end one.
+        var outages = new List<Outage>();
+        double res = _spec.OutageResolutionS, warm = _spec.WarmupS, endS = Time.ToSeconds(_end);
+        int start = -1, last = -1;
+        var causeCounts = new long[_causes];
+        for (int b = 0; b <= _rRequests.Length; b++)
+        {
+            bool bad = b < _rRequests.Length && _rRequests[b] > 0 && _rSucceeded[b] < _spec.Slo * _rRequests[b];
+            bool good = b == _rRequests.Length || (_rRequests[b] > 0 && !bad);
+            if (bad)
+            {
+                if (start < 0)
+                {
+                    start = b;
+                    Array.Clear(causeCounts);
+                }
+                last = b;
+                for (int c = 0; c < _causes; c++)
+                {
+                    causeCounts[c] += _rFailed[b * _causes + c];
+                }
+            }
+            else if (good && start >= 0)
+            {
+                int dominant = Array.IndexOf(causeCounts, causeCounts.Max());
+                outages.Add(new Outage(warm + start * res, Math.Min(warm + (last + 1) * res, endS), (FailureCause)dominant));
+                start = -1;
+            }
+        }
+        return outages;
+    }
+}

@@ -1,0 +1,81 @@
+using Svcsim.Engine;
+
+namespace Svcsim.Network;
+
+/// <summary>
+/// A directed link: propagation latency, FIFO transmission at a fixed bandwidth, and loss with TCP-like
+/// retransmission. The transit time of a message is computed when it enters the link, so a message
+/// costs no event of its own.
+/// </summary>
+public sealed class Link
+{
+    private readonly Sampler _latency;
+    private readonly Random _loss;
+    private readonly double _nsPerByte;
+    private readonly double _baseLoss;
+    private readonly long _rto;
+    private long _busyUntil;
+
+    /// <summary>Creates a link from its spec; <paramref name="random"/> draws latency and loss.</summary>
+    public Link(string name, LinkSpec spec, double retransmitTimeoutS, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(random);
+        Name = name;
+        _latency = spec.Latency.CreateSampler(random);
+        _loss = random;
+        _nsPerByte = 8.0 * Time.Second / spec.BandwidthBitsPerSecond;
+        _baseLoss = spec.Loss;
+        _rto = Time.FromSeconds(retransmitTimeoutS);
+    }
+
+    /// <summary>Link name, for diagnostics.</summary>
+    public string Name { get; }
+
+    /// <summary>Added one-way latency from a degradation fault, nanoseconds.</summary>
+    public long ExtraLatency { get; set; }
+
+    /// <summary>Added loss probability from a degradation fault.</summary>
+    public double ExtraLoss { get; set; }
+
+    /// <summary>Bytes sent since the last statistics reset.</summary>
+    public long BytesSent { get; private set; }
+
+    /// <summary>Time spent transmitting since the last reset, nanoseconds (its ratio to elapsed time is the utilisation).</summary>
+    public long BusyTime { get; private set; }
+
+    /// <summary>
+    /// Sends <paramref name="bytes"/> entering the link at <paramref name="at"/> (possibly later than now,
+    /// for the second hop of a path); returns when the last byte arrives at the far end. A lost
+    /// transmission is resent after the retransmission timeout, doubled each time.
+    /// </summary>
+    public long Send(long at, long bytes)
+    {
+        long tx = (long)(bytes * _nsPerByte);
+        long start = at > _busyUntil ? at : _busyUntil;
+        long done = start + tx;
+        _busyUntil = done;
+        BytesSent += bytes;
+        BusyTime += tx;
+        long arrive = done + _latency.NextNanoseconds() + ExtraLatency;
+        double loss = _baseLoss + ExtraLoss;
+        if (loss > 0)
+        {
+            long rto = _rto;
+            // Bounded: after 8 losses in a row the message gets through (the client timeout decides first).
+            for (int i = 0; i < 8 && _loss.NextDouble() < loss; i++)
+            {
+                arrive += rto;
+                rto *= 2;
+            }
+        }
+        return arrive;
+    }
+
+    /// <summary>Forgets traffic counted so far.</summary>
+    public void ResetStatistics()
+    {
+        BytesSent = 0;
+        BusyTime = 0;
+    }
+}
