@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Svcsim.Engine;
+using Svcsim.Experiments;
 using Svcsim.Queueing;
 
 namespace Svcsim.Cli;
@@ -31,6 +32,20 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 1000,
         };
         var seed = new Option<long>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 1 };
+        var scenario = new Option<FileInfo?>("--scenario")
+        {
+            Description = "Scenario file: time its traffic through the full data path instead of an engine model.",
+        };
+        var requests = new Option<long>("--requests")
+        {
+            Description = "With --scenario: requests to complete.",
+            DefaultValueFactory = _ => 1_000_000,
+        };
+        var variant = new Option<int>("--variant")
+        {
+            Description = "With --scenario: index of the way of access to time (0 = the first).",
+            DefaultValueFactory = _ => 0,
+        };
         var baseline = new Option<bool>("--baseline")
         {
             Description = "Also time the same model as a bare PriorityQueue loop and print the ratio.",
@@ -38,7 +53,7 @@ internal static class BenchCommand
 
         var cmd = new Command("bench", "Measure simulation speed on this machine and print one result line.")
         {
-            model, customers, pending, seed, baseline,
+            model, customers, pending, seed, baseline, scenario, requests, variant,
         };
         cmd.SetAction(parse =>
         {
@@ -47,6 +62,11 @@ internal static class BenchCommand
             {
                 Console.Error.WriteLine("svcsim bench: --customers must be positive");
                 return SvcsimCommand.ExitInvalidInput;
+            }
+            var file = parse.GetValue(scenario);
+            if (file is not null)
+            {
+                return BenchScenario(file.FullName, parse.GetValue(requests), parse.GetValue(variant));
             }
             string m = parse.GetValue(model)!;
             var line = m == "hold"
@@ -104,6 +124,35 @@ internal static class BenchCommand
             s += Inv($" baseline_events_per_s={bare:F0} ratio={sim.EventsProcessed / secs / bare:F2}");
         }
         return s + Inv($" events_per_s={sim.EventsProcessed / secs:F0}");
+    }
+
+    private static int BenchScenario(string path, long requests, int variantIndex)
+    {
+        if (!ScenarioInput.TryLoad(path, [], out var spec))
+        {
+            return SvcsimCommand.ExitInvalidInput;
+        }
+        if (requests <= 0 || variantIndex < 0 || variantIndex >= spec.Variants.Count)
+        {
+            Console.Error.WriteLine($"svcsim bench: --requests must be positive and --variant within 0..{spec.Variants.Count - 1}");
+            return SvcsimCommand.ExitInvalidInput;
+        }
+        // Long enough that arrivals never stop before the count is reached, with no warm-up.
+        double rate = spec.Clients.Sum(c => c.Rate > 0 ? c.Rate : c.Users / Math.Max(c.ThinkTime.Mean, 1e-3));
+        var timed = spec with
+        {
+            DurationS = Math.Max(spec.DurationS, 2 * requests / Math.Max(rate, 1e-9)),
+            Measurement = spec.Measurement with { WarmupS = 0 },
+        };
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var sw = Stopwatch.StartNew();
+        var runner = new VariantRunner(timed, timed.Variants[variantIndex], 0);
+        long done = runner.RunUntilRequests(requests);
+        sw.Stop();
+        double secs = sw.Elapsed.TotalSeconds;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Console.WriteLine(Inv($"scenario={spec.Name} variant={timed.Variants[variantIndex].Name} requests={done} seconds={secs:F3} events={runner.Simulation.EventsProcessed} events_per_s={runner.Simulation.EventsProcessed / secs:F0} allocated_mb={allocated / 1048576.0:F1} peak_working_set_mb={Environment.WorkingSet / 1048576.0:F0} requests_per_s={done / secs:F0}"));
+        return SvcsimCommand.ExitOk;
     }
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -30,7 +30,15 @@ public sealed class Collector : IOutcomeSink, IEventTarget
     private readonly long[] _wRequests;
     private readonly long[] _wSucceeded;
     private readonly long[] _wFailed; // window x cause
-    private readonly LatencyHistogram[] _wLatency;
+    // Window histograms exist only while a window can still receive outcomes (a request is counted in the
+    // window it started in, and ends at most one drain time later); then their percentiles are kept and
+    // the histogram is reused. Memory stays bounded however long the run.
+    private readonly Dictionary<int, LatencyHistogram> _openLatency = [];
+    private readonly Stack<LatencyHistogram> _spareLatency = new();
+    private readonly double[] _wP50;
+    private readonly double[] _wP99;
+    private readonly long _drain;
+    private int _closedWindows;
     private readonly long[] _rRequests;
     private readonly long[] _rSucceeded;
     private readonly long[] _rFailed; // resolution bucket x cause
@@ -46,8 +54,11 @@ public sealed class Collector : IOutcomeSink, IEventTarget
     private double _maxNodeUtil;
     private double _overloadS;
 
-    /// <summary>Sets up the counters for a run of <paramref name="durationS"/> seconds.</summary>
-    public Collector(Simulation sim, MeasurementSpec spec, KubernetesModel model, double durationS)
+    /// <summary>
+    /// Sets up the counters for a run of <paramref name="durationS"/> seconds whose requests last at most
+    /// <paramref name="maxRequestS"/> seconds (all attempts, timeouts and back-offs included).
+    /// </summary>
+    public Collector(Simulation sim, MeasurementSpec spec, KubernetesModel model, double durationS, double maxRequestS)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(spec);
@@ -65,11 +76,9 @@ public sealed class Collector : IOutcomeSink, IEventTarget
         _wRequests = new long[windows];
         _wSucceeded = new long[windows];
         _wFailed = new long[windows * _causes];
-        _wLatency = new LatencyHistogram[windows];
-        for (int i = 0; i < windows; i++)
-        {
-            _wLatency[i] = new LatencyHistogram(2);
-        }
+        _wP50 = new double[windows];
+        _wP99 = new double[windows];
+        _drain = Time.FromSeconds(maxRequestS);
         _rRequests = new long[buckets];
         _rSucceeded = new long[buckets];
         _rFailed = new long[buckets * _causes];
@@ -99,7 +108,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget
             _wSucceeded[w]++;
             _rSucceeded[b]++;
             _latency.Record(end - start);
-            _wLatency[w].Record(end - start);
+            WindowLatency(w).Record(end - start);
         }
         else
         {
@@ -123,9 +132,44 @@ public sealed class Collector : IOutcomeSink, IEventTarget
             Snapshot(); // warm-up ends: start every delta from here
         }
         _lastTick = now;
+        CloseWindows(now);
         if (now < _end)
         {
             _sim.ScheduleAt(Math.Min(now + _window, _end), this, 0);
+        }
+    }
+
+    private LatencyHistogram WindowLatency(int w)
+    {
+        if (!_openLatency.TryGetValue(w, out var h))
+        {
+            h = _spareLatency.Count > 0 ? _spareLatency.Pop() : new LatencyHistogram(2);
+            _openLatency.Add(w, h);
+        }
+        return h;
+    }
+
+    private void CloseWindows(long now)
+    {
+        while (_closedWindows < _wRequests.Length && _warmup + (_closedWindows + 1) * _window + _drain < now)
+        {
+            CloseWindow(_closedWindows++);
+        }
+    }
+
+    private void CloseWindow(int w)
+    {
+        if (_openLatency.Remove(w, out var h))
+        {
+            _wP50[w] = h.PercentileMs(50);
+            _wP99[w] = h.PercentileMs(99);
+            h.Reset();
+            _spareLatency.Push(h);
+        }
+        else
+        {
+            _wP50[w] = double.NaN;
+            _wP99[w] = double.NaN;
         }
     }
 
@@ -212,6 +256,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget
     public VariantRunResult Finish(string variant, int replication, long seed, Trace trace, long engineEvents)
     {
         ArgumentNullException.ThrowIfNull(trace);
+        while (_closedWindows < _wRequests.Length)
+        {
+            CloseWindow(_closedWindows++);
+        }
         double warm = _spec.WarmupS, win = _spec.WindowS;
         var windows = new List<WindowStats>(_wRequests.Length);
         int met = 0;
@@ -221,7 +269,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget
             double e = Math.Min(s + win, Time.ToSeconds(_end));
             var failed = new long[_causes];
             Array.Copy(_wFailed, w * _causes, failed, 0, _causes);
-            windows.Add(new WindowStats(s, e, _wRequests[w], _wSucceeded[w], failed, _wLatency[w].PercentileMs(50), _wLatency[w].PercentileMs(99)));
+            windows.Add(new WindowStats(s, e, _wRequests[w], _wSucceeded[w], failed, _wP50[w], _wP99[w]));
             if (_wRequests[w] == 0 || _wSucceeded[w] >= _spec.Slo * _wRequests[w])
             {
                 met++;

@@ -83,6 +83,9 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     /// <summary>Group index.</summary>
     public int Index => _group;
 
+    /// <summary>Logical requests started whose outcome is not recorded yet.</summary>
+    public long Outstanding { get; private set; }
+
     /// <summary>Schedules the first arrivals (open loop) or every user's first request (closed loop).</summary>
     public void Start()
     {
@@ -131,6 +134,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
 
     private void NewRequest(int client)
     {
+        Outstanding++;
         var r = Rent();
         r.Client = client;
         r.Attempt = 0;
@@ -338,6 +342,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         }
         else
         {
+            Outstanding--;
             _sink.Record(_group, r.FirstStart, now, success, cause);
             if (_spec.Users > 0 && now < _stopAt)
             {
