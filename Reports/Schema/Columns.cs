@@ -169,7 +169,7 @@ public static class Columns
     [
         new(OutputFiles.RunJson, "The run's name, its parameters (seed, replications, duration...) as name/value pairs in the order given, and the fault markers drawn on the plots (time_s, label). JSON, snake_case names. With the CSV files it is all that `report.html` is rendered from.", []),
         new(OutputFiles.ScenarioYaml, "The scenario text exactly as it was run.", []),
-        new(OutputFiles.ReportHtml, "One self-contained page: comparison table with 95 % confidence intervals, a conclusion in words, the plots (inline PNG), outages, event timeline, and the scenario as run. No scripts or resources from the network.", []),
+        new(OutputFiles.ReportHtml, "One self-contained page: comparison table with 95 % confidence intervals and paired differences, a conclusion in words, the plots (inline base64 PNG), outages, event timeline, and the scenario as run. Inline CSS and one small inline script that checks every plot decoded; no URL of any kind.", []),
         new("plots/*.png, plots/*.svg", "Every plot of the report, as PNG (in the page) and as SVG. Runs: availability, latency, summary_availability, summary_longest_outage, nodes_<variant>, pods_<variant>. Sweeps: sweep_<metric>_vs_<parameter>.", []),
     ];
 
@@ -198,7 +198,11 @@ public static class Columns
         md.Append("culture (`.` decimal point, `NaN` for undefined values), booleans `True`/`False`, one observation per row. ");
         md.Append("Units are in the column names: `_s` seconds, `_ms` milliseconds; fractions are 0..1. ");
         md.Append("Every file is written to a temporary name and renamed, so a file is either whole or absent. ");
-        md.Append("`svcsim report DIR` renders the plots and `report.html` again from the CSV files and `run.json` alone.\n\n");
+        md.Append("`svcsim report DIR` renders the plots and `report.html` again from the CSV files, `run.json` and `scenario.yaml` ");
+        md.Append("alone (only `summary.csv`, or `sweep.csv`, is required; a missing `summary_ci.csv` is computed again).\n\n");
+        md.Append("The same results always give the same bytes in every file, whatever the current culture: CSV, JSON, HTML, PNG ");
+        md.Append("and SVG (ScottPlot's process-wide SVG clip-path ids are renumbered per file). PNG bytes can change with the ");
+        md.Append("SkiaSharp version or the installed fonts; the plots are set in DejaVu Sans (Debian: `fonts-dejavu-core`).\n\n");
         md.Append("## Files\n\n| File | What it holds |\n| --- | --- |\n");
         foreach (var file in CsvFiles.Concat(OtherFiles))
         {
