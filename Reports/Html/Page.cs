@@ -22,6 +22,7 @@ internal sealed class Page
         tr:nth-child(even) td { background: #fafafa; }
         td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
         td.best { font-weight: bold; }
+        td.name { white-space: nowrap; }
         span.ci { display: block; color: #666; font-size: 0.85em; font-weight: normal; }
         figure { margin: 1.5em 0; }
         figure img { max-width: 100%; height: auto; border: 1px solid #e0e0e0; }
@@ -150,6 +151,9 @@ internal sealed class Page
 internal readonly record struct Cell(string Html, string CssClass)
 {
     public static Cell Of(string text) => new(Text.Html(text), "");
+
+    /// <summary>A short name (node, event kind, way of access) that must not wrap at its dashes.</summary>
+    public static Cell Name(string text) => new(Text.Html(text), "name");
 
     public static Cell Number(string text, bool best = false) => new(Text.Html(text), best ? "num best" : "num");
 

@@ -54,7 +54,7 @@ internal static class RunReportHtml
     {
         foreach (string variant in figures.Variants)
         {
-            var cells = new List<Cell> { Cell.Of(variant), Cell.Number(figures.Replications(variant).ToString(CultureInfo.InvariantCulture)) };
+            var cells = new List<Cell> { Cell.Name(variant), Cell.Number(figures.Replications(variant).ToString(CultureInfo.InvariantCulture)) };
             foreach (string metric in TableMetrics)
             {
                 var display = MetricDisplay.For(metric);
@@ -116,7 +116,7 @@ internal static class RunReportHtml
         page.Table("outages-table", ["Way of access", "Replication", "Start (s)", "End (s)", "Duration (s)", "Dominant cause"],
             sorted.Take(MaxTableRows).Select(o => (IReadOnlyList<Cell>)
             [
-                Cell.Of(o.Variant), Cell.Number(o.Replication.ToString(CultureInfo.InvariantCulture)), Cell.Number(Text.Fixed(o.StartS, 2)),
+                Cell.Name(o.Variant), Cell.Number(o.Replication.ToString(CultureInfo.InvariantCulture)), Cell.Number(Text.Fixed(o.StartS, 2)),
                 Cell.Number(Text.Fixed(o.EndS, 2)), Cell.Number(Text.Fixed(o.DurationS, 2)), Cell.Of(o.Cause.Replace('_', ' ')),
             ]));
         Truncated(page, sorted.Count, OutputFiles.Outages);
@@ -147,8 +147,8 @@ internal static class RunReportHtml
         page.Table("events-table", ["Time (s)", "Way of access", "Replication", "Node", "Event", "Detail"],
             shown.Take(MaxTableRows).Select(e => (IReadOnlyList<Cell>)
             [
-                Cell.Number(Text.Fixed(e.TimeS, 3)), Cell.Of(e.Variant), Cell.Number(e.Replication.ToString(CultureInfo.InvariantCulture)),
-                Cell.Of(e.Node), Cell.Of(e.Kind), Cell.Of(e.Detail),
+                Cell.Number(Text.Fixed(e.TimeS, 3)), Cell.Name(e.Variant), Cell.Number(e.Replication.ToString(CultureInfo.InvariantCulture)),
+                Cell.Name(e.Node), Cell.Name(e.Kind), Cell.Of(e.Detail),
             ]));
         Truncated(page, shown.Count, OutputFiles.Events);
     }

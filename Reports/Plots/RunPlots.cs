@@ -52,29 +52,31 @@ internal static class RunPlots
         double xMax = double.NegativeInfinity;
         for (int v = 0; v < variants.Count; v++)
         {
-            // Pool the replications window by window: succeeded / requests over all of them.
-            var rows = results.Timeseries.Where(t => t.Variant == variants[v]).ToList();
-            var windows = Order.FirstAppearance(rows, t => (t.WindowStartS, t.WindowEndS)).OrderBy(w => w.WindowStartS).ToList();
+            // Pool the replications window by window: succeeded / requests over all of them. The dictionary is only
+            // looked up; windows are visited in sorted order.
+            var totals = new Dictionary<(double Start, double End), (long Requests, long Succeeded)>();
+            foreach (var t in results.Timeseries)
+            {
+                if (t.Variant == variants[v])
+                {
+                    totals.TryGetValue((t.WindowStartS, t.WindowEndS), out var sum);
+                    totals[(t.WindowStartS, t.WindowEndS)] = (sum.Requests + t.Requests, sum.Succeeded + t.Succeeded);
+                }
+            }
+
             var xs = new List<double>();
             var ys = new List<double>();
-            foreach (var (start, end) in windows)
+            foreach (var window in totals.Keys.Order())
             {
-                long requests = 0;
-                long succeeded = 0;
-                foreach (var t in rows.Where(t => t.WindowStartS == start && t.WindowEndS == end))
-                {
-                    requests += t.Requests;
-                    succeeded += t.Succeeded;
-                }
-
+                var (requests, succeeded) = totals[window];
                 if (requests > 0)
                 {
-                    xs.Add((start + end) / 2);
+                    xs.Add((window.Start + window.End) / 2);
                     ys.Add(100.0 * succeeded / requests);
                 }
 
-                xMin = Math.Min(xMin, start);
-                xMax = Math.Max(xMax, end);
+                xMin = Math.Min(xMin, window.Start);
+                xMax = Math.Max(xMax, window.End);
             }
 
             if (xs.Count == 0)
@@ -174,18 +176,48 @@ internal static class RunPlots
             var node = rows.Where(n => n.Node == names[i]).ToList();
             bool everEntry = node.Any(n => n.IsEntry);
             var line = plot.Add.ScatterLine(node.Select(n => n.WindowStartS).ToArray(), node.Select(n => n.Utilization * 100).ToArray(), Figure.SeriesColor(i));
-            line.LineWidth = everEntry ? 4 : 1.5f;
+            line.LineWidth = 1.5f;
             line.LegendText = $"{names[i]} ({node[0].Role}){(everEntry ? ", entry" : "")}";
-            entries.AddRange(node.Where(n => n.IsEntry).Select(n => new Coordinates(n.WindowStartS, n.Utilization * 100)));
+
+            // The windows in which the node took outside traffic are drawn thick over the thin line, run by run, so
+            // that a leader moving from one node to another shows as the thick line jumping.
+            for (int w = 0; w < node.Count;)
+            {
+                int end = w;
+                while (end < node.Count && node[end].IsEntry)
+                {
+                    end++;
+                }
+
+                if (end - w > 0)
+                {
+                    var run = node.GetRange(w, Math.Min(end + 1, node.Count) - w); // up to the next window, to join the line
+                    var thick = plot.Add.ScatterLine(run.Select(n => n.WindowStartS).ToArray(), run.Select(n => n.Utilization * 100).ToArray(), Figure.SeriesColor(i));
+                    thick.LineWidth = 5;
+                }
+
+                w = end + 1;
+            }
+
+            // Mark where a node becomes an entry (a leader moves, a load balancer target comes back), not every window:
+            // long runs have thousands of windows.
+            for (int w = 1; w < node.Count; w++)
+            {
+                if (node[w].IsEntry && !node[w - 1].IsEntry)
+                {
+                    entries.Add(new Coordinates(node[w].WindowStartS, node[w].Utilization * 100));
+                }
+            }
+
             overloads.AddRange(node.Where(n => n.Overloaded).Select(n => new Coordinates(n.WindowStartS, n.Utilization * 100)));
         }
 
-        AddStateMarkers(plot, entries, "entry node in this window", overloads);
+        AddStateMarkers(plot, entries, "became an entry node", overloads);
         plot.Axes.SetLimitsY(0, Math.Max(100, rows.Max(n => n.Utilization) * 100) * 1.12);
         string markers = Figure.AddFaultMarkers(plot, results.FaultMarkers, rows.Min(n => n.WindowStartS), rows.Max(n => n.WindowStartS));
         plot.ShowLegend(Edge.Right);
         return Figure.Save(plot, directory, "nodes_" + slug, title,
-            $"Utilisation of each node per time window in replication {replication}. Thick lines are nodes that took outside traffic (MetalLB L2 leader, load-balancer or NodePort entry); open circles mark the windows in which they did, red crosses windows with overload." + markers);
+            $"Utilisation of each node per time window in replication {replication}. A line is thick while its node takes outside traffic (MetalLB L2 leader, load-balancer target or NodePort address); open circles mark where a node became an entry (for example the L2 leader moving), red crosses windows with overload." + markers);
     }
 
     private static PlotImage Pods(string directory, RunResults results, IReadOnlyList<string> variants, int v, string slug)

@@ -21,7 +21,7 @@ public sealed class HtmlReportTests(WrittenReports written)
         Assert.True(table > 0 && table < conclusion && conclusion < plots && plots < scenario, "sections out of order");
         foreach (string variant in FakeResults.Variants)
         {
-            Assert.Contains($"<td>{variant}</td>", html, StringComparison.Ordinal);
+            Assert.Contains($"<td class=\"name\">{variant}</td>", html, StringComparison.Ordinal);
         }
     }
 
