@@ -48,7 +48,7 @@ internal static class SweepReportHtml
 
                 var cells = new List<Cell>
                 {
-                    Cell.Number(point.ToString(CultureInfo.InvariantCulture)), Cell.Of(parameters), Cell.Of(variant),
+                    Cell.Number(point.ToString(CultureInfo.InvariantCulture)), Cell.Of(Describe(parameters)), Cell.Name(variant),
                     Cell.Number(ofVariant.Max(c => c.Replications).ToString(CultureInfo.InvariantCulture)),
                 };
                 foreach (string metric in metrics)

@@ -88,6 +88,6 @@ public sealed class HtmlReportTests(WrittenReports written)
         string html = SweepHtml;
         Assert.Contains("<table id=\"comparison-table\">", html, StringComparison.Ordinal);
         Assert.Contains("Cloud-LB had the highest mean availability at 6 of 6 sweep points.", html, StringComparison.Ordinal);
-        Assert.Contains("<td>replicas=2;client_timeout_s=1</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>replicas=2, client_timeout_s=1</td>", html, StringComparison.Ordinal);
     }
 }
