@@ -13,10 +13,6 @@ internal static class Text
     public static string Fixed(double value, int decimals) =>
         double.IsFinite(value) ? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : Missing;
 
-    public static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Turns a name into a file-name part: lower case letters, digits, underscores and dashes.</summary>
     public static string Slug(string name)
     {
