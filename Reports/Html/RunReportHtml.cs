@@ -1,0 +1,194 @@
+using System.Globalization;
+
+namespace Svcsim.Reports;
+
+/// <summary>The HTML of a run's report: the answer first, then the evidence, then how to reproduce it.</summary>
+internal static class RunReportHtml
+{
+    /// <summary>Rows shown in the outage and event tables; the CSV files hold all of them.</summary>
+    public const int MaxTableRows = 500;
+
+    private static readonly string[] TableMetrics = ["availability", "time_availability", "longest_outage_s", "latency_p99_ms", "max_node_utilization"];
+    private static readonly string[] DifferenceMetrics = ["availability", "time_availability", "longest_outage_s", "latency_p99_ms"];
+
+    public static string Render(RunFigures figures, IReadOnlyList<PlotImage> plots)
+    {
+        var results = figures.Results;
+        var page = new Page($"svcsim report: {results.ScenarioName}");
+        page.Heading(1, $"{results.ScenarioName}: ways of access compared");
+        int replications = results.Summary.Select(s => s.Replication).Distinct().Count();
+        page.Paragraph(
+            $"{figures.Variants.Count} way{(figures.Variants.Count == 1 ? "" : "s")} of access, {replications} replication{(replications == 1 ? "" : "s")} each. "
+            + "Figures are means over replications with their 95 % Student-t confidence intervals.", "lede");
+
+        page.Heading(2, "Comparison", "comparison");
+        page.Table("comparison-table", ["Way of access", "Replications", .. TableMetrics.Select(m => MetricDisplay.For(m).AxisLabel), "Failures by cause (mean per replication)"],
+            ComparisonRows(figures));
+        if (figures.Variants.Count > 1)
+        {
+            page.Paragraph("Paired differences A \u2212 B, replication by replication with the same seeds (pp: percentage points); \u2714 marks a difference whose 95 % interval excludes zero.", "note");
+            page.Table("differences-table", ["A \u2212 B", .. DifferenceMetrics.Select(m => MetricDisplay.For(m).AxisLabel)], DifferenceRows(figures));
+        }
+
+        page.Heading(2, "Conclusion", "conclusion-heading");
+        page.Paragraph(RunConclusion.Write(figures), "conclusion", "conclusion");
+
+        page.Heading(2, "Plots", "plots");
+        foreach (var plot in plots)
+        {
+            page.Figure(plot);
+        }
+
+        page.Heading(2, "Outages", "outages");
+        OutageTable(page, results, figures.Variants);
+
+        page.Heading(2, "Event timeline", "events");
+        EventTable(page, results, figures.Variants);
+
+        page.Heading(2, "Scenario as run", "scenario");
+        ScenarioSection(page, results.Parameters, results.Summary, results.ScenarioYaml);
+        return page.Finish();
+    }
+
+    private static IEnumerable<IReadOnlyList<Cell>> ComparisonRows(RunFigures figures)
+    {
+        foreach (string variant in figures.Variants)
+        {
+            var cells = new List<Cell> { Cell.Name(variant), Cell.Number(figures.Replications(variant).ToString(CultureInfo.InvariantCulture)) };
+            foreach (string metric in TableMetrics)
+            {
+                var display = MetricDisplay.For(metric);
+                var e = figures.Of(variant, metric);
+                bool best = figures.Variants.Count > 1 && figures.Best(metric, display.HigherIsBetter) == variant;
+                cells.Add(Cell.Estimate(display, e.Mean, e.Low, e.High, best));
+            }
+
+            cells.Add(Cell.Of(FailuresByCause(figures, variant)));
+            yield return cells;
+        }
+    }
+
+    private static string FailuresByCause(RunFigures figures, string variant)
+    {
+        var causes = FailureCounts.Causes
+            .Select(c => (Cause: c, Mean: figures.Of(variant, FailureCounts.ColumnPrefix + c).Mean))
+            .Where(c => c.Mean > 0)
+            .OrderByDescending(c => c.Mean) // stable: ties keep the column order
+            .Select(c => $"{c.Cause.Replace('_', ' ')} {Text.Fixed(c.Mean, 1)}")
+            .ToList();
+        return causes.Count == 0 ? "none" : string.Join(", ", causes);
+    }
+
+    private static IEnumerable<IReadOnlyList<Cell>> DifferenceRows(RunFigures figures)
+    {
+        var variants = figures.Variants;
+        for (int b = 0; b < variants.Count; b++)
+        {
+            for (int a = b + 1; a < variants.Count; a++)
+            {
+                var cells = new List<Cell> { Cell.Of($"{variants[a]} \u2212 {variants[b]}") };
+                foreach (string metric in DifferenceMetrics)
+                {
+                    var display = MetricDisplay.For(metric);
+                    var d = figures.Difference(variants[a], variants[b], metric);
+                    var cell = Cell.Estimate(display, d.Mean, d.Low, d.High, difference: true);
+                    cells.Add(d.ExcludesZero ? cell with { Html = cell.Html + " \u2714" } : cell);
+                }
+
+                yield return cells;
+            }
+        }
+    }
+
+    private static void OutageTable(Page page, RunResults results, IReadOnlyList<string> variants)
+    {
+        if (results.Outages.Count == 0)
+        {
+            page.Paragraph("No outages.");
+            return;
+        }
+
+        var sorted = results.Outages
+            .OrderBy(o => IndexOf(variants, o.Variant))
+            .ThenBy(o => o.Replication)
+            .ThenBy(o => o.StartS)
+            .ToList();
+        page.Table("outages-table", ["Way of access", "Replication", "Start (s)", "End (s)", "Duration (s)", "Dominant cause"],
+            sorted.Take(MaxTableRows).Select(o => (IReadOnlyList<Cell>)
+            [
+                Cell.Name(o.Variant), Cell.Number(o.Replication.ToString(CultureInfo.InvariantCulture)), Cell.Number(Text.Fixed(o.StartS, 2)),
+                Cell.Number(Text.Fixed(o.EndS, 2)), Cell.Number(Text.Fixed(o.DurationS, 2)), Cell.Of(o.Cause.Replace('_', ' ')),
+            ]));
+        Truncated(page, sorted.Count, OutputFiles.Outages);
+    }
+
+    private static void EventTable(Page page, RunResults results, IReadOnlyList<string> variants)
+    {
+        if (results.Events.Count == 0)
+        {
+            page.Paragraph("No events were recorded.");
+            return;
+        }
+
+        // One replication per way of access, merged on one time line, so that reactions can be compared side by side.
+        var shown = new List<EventRow>();
+        foreach (string variant in variants)
+        {
+            var of = results.Events.Where(e => e.Variant == variant).ToList();
+            if (of.Count > 0)
+            {
+                int first = of.Min(e => e.Replication);
+                shown.AddRange(of.Where(e => e.Replication == first));
+            }
+        }
+
+        shown = [.. shown.OrderBy(e => e.TimeS)]; // stable: simultaneous events keep their order
+        page.Paragraph("The first replication of each way of access, on one time line; events.csv has every replication.", "note");
+        page.Table("events-table", ["Time (s)", "Way of access", "Replication", "Node", "Event", "Detail"],
+            shown.Take(MaxTableRows).Select(e => (IReadOnlyList<Cell>)
+            [
+                Cell.Number(Text.Fixed(e.TimeS, 3)), Cell.Name(e.Variant), Cell.Number(e.Replication.ToString(CultureInfo.InvariantCulture)),
+                Cell.Name(e.Node), Cell.Name(e.Kind), Cell.Of(e.Detail),
+            ]));
+        Truncated(page, shown.Count, OutputFiles.Events);
+    }
+
+    /// <summary>Parameters, seeds and the scenario text: what it takes to run it again. Shared with the sweep page.</summary>
+    internal static void ScenarioSection(Page page, IReadOnlyList<RunParameter> parameters, IReadOnlyList<SummaryRow> summary, string yaml)
+    {
+        page.Paragraph($"Running this scenario again with these parameters reproduces the figures above; {OutputFiles.ScenarioYaml} and {OutputFiles.RunJson} beside this report hold the same.", "note");
+        if (parameters.Count > 0)
+        {
+            page.Table("parameters-table", ["Parameter", "Value"], parameters.Select(p => (IReadOnlyList<Cell>)[Cell.Of(p.Name), Cell.Of(p.Value)]));
+        }
+
+        var seeds = Order.FirstAppearance(summary.OrderBy(s => s.Replication), s => (s.Replication, s.Seed));
+        if (seeds.Count > 0)
+        {
+            page.Paragraph("Seed of each replication: " + string.Join(", ", seeds.Select(s => $"{s.Replication}: {s.Seed}")) + ".", "note");
+        }
+
+        page.Preformatted(yaml.Length == 0 ? "(the scenario text was not recorded)" : yaml, "scenario-yaml");
+    }
+
+    private static void Truncated(Page page, int count, string file)
+    {
+        if (count > MaxTableRows)
+        {
+            page.Paragraph($"The first {MaxTableRows} of {count} rows; {file} has all of them.", "note");
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string item)
+    {
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] == item)
+            {
+                return i;
+            }
+        }
+
+        return list.Count;
+    }
+}

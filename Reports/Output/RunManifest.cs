@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Svcsim.Reports;
+
+/// <summary>
+/// The content of <c>run.json</c>: what a report needs beyond the CSV files. Written with a source-generated
+/// serializer (no reflection), indented with LF line ends, properties in declaration order, so the bytes depend on
+/// the content alone.
+/// </summary>
+internal sealed record RunManifest(
+    string Format,
+    string Kind,
+    string Name,
+    IReadOnlyList<RunParameter> Parameters,
+    IReadOnlyList<FaultMarker> FaultMarkers)
+{
+    public const string CurrentFormat = "svcsim-report/1";
+    public const string RunKind = "run";
+    public const string SweepKind = "sweep";
+
+    public static void Write(string path, RunManifest manifest)
+    {
+        string json = JsonSerializer.Serialize(manifest, RunManifestJson.Default.RunManifest);
+        AtomicFile.WriteAllText(path, json + "\n");
+    }
+
+    public static RunManifest? ReadIfExists(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var manifest = JsonSerializer.Deserialize(File.ReadAllText(path, AtomicFile.Utf8), RunManifestJson.Default.RunManifest)
+            ?? throw new InvalidDataException($"{path} is empty");
+        if (manifest.Format != CurrentFormat)
+        {
+            throw new InvalidDataException($"{path} has format '{manifest.Format}', expected '{CurrentFormat}'");
+        }
+
+        return manifest;
+    }
+}
+
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    NewLine = "\n",
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(RunManifest))]
+internal sealed partial class RunManifestJson : JsonSerializerContext;

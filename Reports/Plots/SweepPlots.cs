@@ -1,0 +1,98 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace Svcsim.Reports;
+
+/// <summary>The plots of a sweep: each metric against each swept parameter, one line per way of access, CI bands.</summary>
+internal static class SweepPlots
+{
+    private static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+
+    public static List<PlotImage> WriteAll(string directory, SweepResults results, IReadOnlyList<string> variants)
+    {
+        var images = new List<PlotImage>();
+        var points = Order.FirstAppearance(results.Ci, c => (c.Point, c.Parameters));
+        var parsed = points.Select(p => SweepParameters.Parse(p.Parameters)).ToList();
+        var names = Order.FirstAppearance(parsed.SelectMany(p => p), p => p.Name);
+        var slugs = Text.UniqueSlugs(names);
+        foreach (var metric in SweepRow.Metrics)
+        {
+            for (int n = 0; n < names.Count; n++)
+            {
+                images.Add(MetricAgainst(directory, results, variants, metric.Name, names[n], slugs[n]));
+            }
+        }
+
+        return images;
+    }
+
+    private static PlotImage MetricAgainst(string directory, SweepResults results, IReadOnlyList<string> variants, string metric, string parameter, string slug)
+    {
+        var display = MetricDisplay.For(metric);
+        string title = $"{display.Label} against {parameter}";
+        var plot = Figure.Create(title, parameter, display.AxisLabel);
+        var rows = results.Ci.Where(c => c.Metric == metric).ToList();
+
+        // x: the parameter's value when every point's value is a number, else its rank among the values seen.
+        var values = rows.Select(r => ValueOf(r.Parameters, parameter)).ToList();
+        bool numeric = values.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var categories = Order.FirstAppearance(values, v => v);
+        double X(string value) => numeric ? double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture) : categories.IndexOf(value);
+
+        // One line per way of access and combination of the other parameters' values.
+        var others = Order.FirstAppearance(rows, r => Others(r.Parameters, parameter));
+        for (int v = 0; v < variants.Count; v++)
+        {
+            for (int o = 0; o < others.Count; o++)
+            {
+                var line = rows.Where(r => r.Variant == variants[v] && Others(r.Parameters, parameter) == others[o])
+                    .Select(r => (X: X(ValueOf(r.Parameters, parameter)), r.Mean, r.CiLow, r.CiHigh))
+                    .Where(p => double.IsFinite(p.Mean))
+                    .OrderBy(p => p.X)
+                    .ToList();
+                if (line.Count == 0)
+                {
+                    continue;
+                }
+
+                var color = Figure.SeriesColor(v);
+                var band = line.Where(p => double.IsFinite(p.CiLow) && double.IsFinite(p.CiHigh)).ToList();
+                if (band.Count > 1)
+                {
+                    var fill = plot.Add.FillY(band.Select(p => p.X).ToArray(), band.Select(p => p.CiLow * display.Scale).ToArray(), band.Select(p => p.CiHigh * display.Scale).ToArray());
+                    fill.FillColor = color.WithAlpha(0.18);
+                    fill.LineWidth = 0;
+                }
+
+                var scatter = plot.Add.Scatter(line.Select(p => p.X).ToArray(), line.Select(p => p.Mean * display.Scale).ToArray(), color);
+                scatter.LineWidth = 2.5f;
+                scatter.MarkerSize = 8;
+                scatter.LinePattern = Patterns[o % Patterns.Length];
+                scatter.LegendText = others[o].Length == 0 ? variants[v] : $"{variants[v]} ({others[o]})";
+            }
+        }
+
+        if (!numeric || categories.Count <= 12)
+        {
+            // Ticks at the swept values only: replicas 2, 3, 4 rather than 2, 2.2, 2.4...
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            foreach (string value in categories)
+            {
+                ticks.AddMajor(X(value), value);
+            }
+
+            plot.Axes.Bottom.TickGenerator = ticks;
+            plot.Axes.Margins(horizontal: 0.06, vertical: 0.1);
+        }
+
+        plot.ShowLegend(Edge.Right);
+        return Figure.Save(plot, directory, $"sweep_{metric}_vs_{slug}", title,
+            $"Mean {display.Label.ToLowerInvariant()} over replications at each value of {parameter}, one line per way of access; shaded bands are 95 % confidence intervals.");
+    }
+
+    private static string ValueOf(string parameters, string name) =>
+        SweepParameters.Parse(parameters).FirstOrDefault(p => p.Name == name)?.Value ?? "";
+
+    private static string Others(string parameters, string name) =>
+        SweepParameters.Format(SweepParameters.Parse(parameters).Where(p => p.Name != name));
+}

@@ -1,0 +1,226 @@
+using System.Text;
+
+namespace Svcsim.Reports;
+
+/// <summary>One column of an output file: its header name and its meaning, with its unit.</summary>
+/// <param name="Name">The header name.</param>
+/// <param name="Meaning">What the column holds and in which unit.</param>
+public sealed record ColumnDoc(string Name, string Meaning);
+
+/// <summary>One file that the report writers write.</summary>
+/// <param name="FileName">The file name, relative to the output directory (a pattern for plots).</param>
+/// <param name="Description">What the file holds: one row per what, for CSV files.</param>
+/// <param name="Columns">The columns in header order; empty for files that are not CSV.</param>
+public sealed record FileDoc(string FileName, string Description, IReadOnlyList<ColumnDoc> Columns);
+
+/// <summary>
+/// The meaning and unit of every column of every file the report writers write: the source of
+/// <c>docs/outputs.md</c> (<see cref="RenderMarkdown"/>). A test checks that each CSV file's header has exactly
+/// these columns, in this order.
+/// </summary>
+public static class Columns
+{
+    private static readonly ColumnDoc Scenario = new("scenario", "Scenario name, as in the scenario file.");
+    private static readonly ColumnDoc Variant = new("variant",
+        "Way of access, as the scenario names it (for example NodePort, MetalLB-L2, MetalLB-BGP, Cloud-LB).");
+    private static readonly ColumnDoc Replication = new("replication",
+        "Replication number. Rows of different ways of access with the same number ran with the same seed (common random numbers) and are compared in pairs.");
+    private static readonly ColumnDoc Seed = new("seed", "Seed of the replication's random streams; with the scenario file it reproduces the replication.");
+    private static readonly ColumnDoc WindowStart = new("window_start_s", "Start of the time window, in simulated seconds since the start of the run (s).");
+
+    private static readonly string[] CauseMeanings =
+    [
+        "the client's node was down (crashed or rebooting)",
+        "the client used an address that no longer belongs to a live node",
+        "no route to the address (withdrawn BGP route, no node answering ARP)",
+        "the connection was refused (no listener or no kube-proxy rule yet)",
+        "dropped on the entry node (for example externalTrafficPolicy: Local with no local endpoint)",
+        "kube-proxy sent the request to an endpoint whose pod or node is gone",
+        "rejected by a full pod queue",
+        "the client gave up waiting (client timeout)",
+        "lost in flight when a node or pod failed while serving it",
+        "the connection was reset",
+    ];
+
+    private static IEnumerable<ColumnDoc> FailureColumns(string scope)
+    {
+        for (int i = 0; i < FailureCounts.Causes.Count; i++)
+        {
+            yield return new(FailureCounts.ColumnPrefix + FailureCounts.Causes[i], $"Failed requests {scope} because {CauseMeanings[i]} (count).");
+        }
+    }
+
+    private static ColumnDoc[] CiColumns(string rowsAre) =>
+    [
+        new("metric", "Name of the summarised column of " + rowsAre + "."),
+        new("replications", "Number of replications with a finite value of the metric (for a paired difference: the number of pairs)."),
+        new("mean", "Mean of the metric over the replications, in the metric's unit."),
+        new("ci_low", "Lower bound of the 95 % Student-t confidence interval of the mean (NaN with fewer than two replications)."),
+        new("ci_high", "Upper bound of the 95 % Student-t confidence interval of the mean (NaN with fewer than two replications)."),
+    ];
+
+    /// <summary>The CSV files of a run (<see cref="RunReportWriter"/>) and of a sweep (<see cref="SweepReportWriter"/>).</summary>
+    public static IReadOnlyList<FileDoc> CsvFiles { get; } =
+    [
+        new(OutputFiles.Summary, "One row per way of access and replication: the run's headline figures.",
+        [
+            Scenario, Variant, Replication, Seed,
+            new("requests", "Requests sent by the clients during the measured time (count)."),
+            new("succeeded", "Requests answered successfully (count)."),
+            new("failed", "Requests that failed, whatever the cause (count); the failed_* columns split it."),
+            new("availability", "Request availability: succeeded / requests (fraction 0..1; NaN without requests)."),
+            new("time_availability", "Time availability: the fraction of the measured time not inside an outage (0..1)."),
+            new("outages", "Number of outages: intervals in which the service was unavailable to clients (count)."),
+            new("longest_outage_s", "Duration of the longest outage (s; 0 without outages)."),
+            new("total_outage_s", "Summed duration of all outages (s)."),
+            new("latency_p50_ms", "Median latency of successful requests, from send to answer (ms; NaN without successes)."),
+            new("latency_p90_ms", "90th percentile latency of successful requests (ms)."),
+            new("latency_p99_ms", "99th percentile latency of successful requests (ms)."),
+            new("latency_p999_ms", "99.9th percentile latency of successful requests (ms)."),
+            new("latency_max_ms", "Largest latency of a successful request (ms)."),
+            new("max_node_utilization", "Highest utilisation of any node in any time window (busy fraction of the node's serving capacity, 0..1)."),
+            new("overload_s", "Time during which at least one node or pod was overloaded (s)."),
+            new("rejected", "Requests rejected by full queues (count)."),
+            new("jain_fairness", "Jain's fairness index of the requests served per node, (sum x)^2 / (n sum x^2): 1 is perfectly even, 1/n is all on one node."),
+            new("imbalance_max_over_mean", "Requests served by the busiest node divided by the mean per node (1 is perfectly even)."),
+            .. FailureColumns("over the replication"),
+        ]),
+        new(OutputFiles.SummaryCi, "One row per way of access and metric of summary.csv (mean and 95 % confidence interval over replications), then one row per pair of ways of access and metric for the paired difference.",
+        [
+            Scenario,
+            new("variant", "Way of access; for a paired difference, A in A - B."),
+            new("compared_to", "Empty for a plain row; for a paired difference, the way of access B in A - B. The figures are then of A - B, replication by replication."),
+            .. CiColumns("summary.csv"),
+        ]),
+        new(OutputFiles.Timeseries, "One row per way of access, replication and time window: requests counted in the window in which they were sent.",
+        [
+            Scenario, Variant, Replication, WindowStart,
+            new("window_end_s", "End of the time window (s)."),
+            new("requests", "Requests sent in the window (count)."),
+            new("succeeded", "Of those, answered successfully (count)."),
+            new("failed", "Of those, failed (count)."),
+            new("availability", "succeeded / requests in the window (fraction 0..1; NaN without requests)."),
+            .. FailureColumns("in the window"),
+            new("latency_p50_ms", "Median latency of the window's successful requests (ms; NaN without successes)."),
+            new("latency_p99_ms", "99th percentile latency of the window's successful requests (ms; NaN without successes)."),
+        ]),
+        new(OutputFiles.Nodes, "One row per way of access, replication, time window and node.",
+        [
+            Scenario, Variant, Replication, WindowStart,
+            new("node", "Node name."),
+            new("role", "Node role (for example control-plane or worker)."),
+            new("requests", "Requests served by the node's pods in the window (count)."),
+            new("utilization", "Busy fraction of the node's serving capacity, averaged over the window (0..1)."),
+            new("queue_length", "Requests waiting on the node's pods, time-averaged over the window (requests)."),
+            new("rejected", "Requests rejected by the node's full queues in the window (count)."),
+            new("overloaded", "True when the node was overloaded at some time in the window."),
+            new("is_entry", "True when the node took outside traffic in the window: the MetalLB L2 leader of the service IP, a node that BGP routes or the cloud load balancer send to, or a node that NodePort clients address."),
+        ]),
+        new(OutputFiles.Pods, "One row per way of access, replication, time window and pod.",
+        [
+            Scenario, Variant, Replication, WindowStart,
+            new("pod", "Pod name."),
+            new("node", "Node the pod ran on in the window."),
+            new("requests", "Requests the pod served in the window (count)."),
+            new("utilization", "Busy fraction of the pod's servers, averaged over the window (0..1)."),
+            new("queue_length", "Requests waiting in the pod's queue, time-averaged over the window (requests)."),
+            new("rejected", "Requests the pod rejected because its queue was full, in the window (count)."),
+            new("overloaded", "True when the pod was overloaded at some time in the window."),
+        ]),
+        new(OutputFiles.Outages, "One row per outage (an interval in which the service was unavailable to clients).",
+        [
+            Scenario, Variant, Replication,
+            new("start_s", "Start of the outage, in simulated seconds since the start of the run (s)."),
+            new("end_s", "End of the outage (s)."),
+            new("duration_s", "end_s - start_s (s)."),
+            new("cause", "Dominant failure cause during the outage: the failed_* cause with the most failures, without the prefix (for example stale_ip)."),
+        ]),
+        new(OutputFiles.Events, "One row per fault or reaction on the timeline of a replication: a node crashed, kube-proxy synced, the MetalLB leader moved...",
+        [
+            Scenario, Variant, Replication,
+            new("time_s", "When it happened, in simulated seconds since the start of the run (s)."),
+            new("node", "The node it happened on; empty when it concerns no single node."),
+            new("kind", "Short, stable name of the kind of event (for example node_crashed, kube_proxy_synced, metallb_leader_moved)."),
+            new("detail", "What happened, in words."),
+        ]),
+        new(OutputFiles.Sweep, "One row per sweep point, way of access and replication: the main metrics of summary.csv.",
+        [
+            new("point", "Index of the sweep point."),
+            new("parameters", "The swept parameters' values at this point, name=value pairs joined by ';' (for example replicas=3;client_timeout_s=2)."),
+            Variant, Replication, Seed,
+            new("availability", "Request availability, as in summary.csv (fraction 0..1)."),
+            new("time_availability", "Time availability, as in summary.csv (fraction 0..1)."),
+            new("longest_outage_s", "Duration of the longest outage, as in summary.csv (s)."),
+            new("latency_p99_ms", "99th percentile latency of successful requests, as in summary.csv (ms)."),
+            new("max_node_utilization", "Highest utilisation of any node in any window, as in summary.csv (0..1)."),
+            new("failed", "Failed requests, as in summary.csv (count)."),
+        ]),
+        new(OutputFiles.SweepCi, "One row per sweep point, way of access and metric of sweep.csv: mean and 95 % confidence interval over replications.",
+        [
+            new("point", "Index of the sweep point."),
+            new("parameters", "The swept parameters' values at this point, as in sweep.csv."),
+            Variant,
+            .. CiColumns("sweep.csv"),
+        ]),
+    ];
+
+    /// <summary>The files beside the CSV files, which carry no columns.</summary>
+    public static IReadOnlyList<FileDoc> OtherFiles { get; } =
+    [
+        new(OutputFiles.RunJson, "The run's name, its parameters (seed, replications, duration...) as name/value pairs in the order given, and the fault markers drawn on the plots (time_s, label). JSON, snake_case names. With the CSV files it is all that `report.html` is rendered from.", []),
+        new(OutputFiles.ScenarioYaml, "The scenario text exactly as it was run.", []),
+        new(OutputFiles.ReportHtml, "One self-contained page: comparison table with 95 % confidence intervals and paired differences, a conclusion in words, the plots (inline base64 PNG), outages, event timeline, and the scenario as run. Inline CSS and one small inline script that checks every plot decoded; no URL of any kind.", []),
+        new("plots/*.png, plots/*.svg", "Every plot of the report, as PNG (in the page) and as SVG. Runs: availability, latency, summary_availability, summary_longest_outage, nodes_<variant>, pods_<variant>. Sweeps: sweep_<metric>_vs_<parameter>.", []),
+    ];
+
+    /// <summary>The documentation of the CSV file <paramref name="fileName"/> (for example <c>summary.csv</c>).</summary>
+    public static FileDoc For(string fileName)
+    {
+        foreach (var file in CsvFiles)
+        {
+            if (file.FileName == fileName)
+            {
+                return file;
+            }
+        }
+
+        throw new ArgumentException($"no CSV file is called '{fileName}'", nameof(fileName));
+    }
+
+    /// <summary>Renders every file and column as the Markdown of <c>docs/outputs.md</c>.</summary>
+    public static string RenderMarkdown()
+    {
+        var md = new StringBuilder();
+        md.Append("# Output files\n\n");
+        md.Append("<!-- Generated from Reports/Schema/Columns.cs by the test Columns_Doc_Is_Up_To_Date; edit that file, not this one. -->\n\n");
+        md.Append("`svcsim run` writes the files of a run into its output directory, `svcsim sweep` those of a sweep. ");
+        md.Append("CSV files are RFC 4180 with a header, comma separated, LF line ends, UTF-8 without BOM, numbers in the invariant ");
+        md.Append("culture (`.` decimal point, `NaN` for undefined values), booleans `True`/`False`, one observation per row. ");
+        md.Append("Units are in the column names: `_s` seconds, `_ms` milliseconds; fractions are 0..1. ");
+        md.Append("Every file is written to a temporary name and renamed, so a file is either whole or absent. ");
+        md.Append("`svcsim report DIR` renders the plots and `report.html` again from the CSV files, `run.json` and `scenario.yaml` ");
+        md.Append("alone (only `summary.csv`, or `sweep.csv`, is required; a missing `summary_ci.csv` is computed again).\n\n");
+        md.Append("The same results always give the same bytes in every file, whatever the current culture: CSV, JSON, HTML, PNG ");
+        md.Append("and SVG (ScottPlot's process-wide SVG clip-path ids are renumbered per file). PNG bytes can change with the ");
+        md.Append("SkiaSharp version or the installed fonts; the plots are set in DejaVu Sans (Debian: `fonts-dejavu-core`).\n\n");
+        md.Append("## Files\n\n| File | What it holds |\n| --- | --- |\n");
+        foreach (var file in CsvFiles.Concat(OtherFiles))
+        {
+            md.Append("| `").Append(file.FileName).Append("` | ").Append(Cell(file.Description)).Append(" |\n");
+        }
+
+        foreach (var file in CsvFiles)
+        {
+            md.Append("\n## ").Append(file.FileName).Append("\n\n").Append(file.Description).Append("\n\n");
+            md.Append("| Column | Meaning |\n| --- | --- |\n");
+            foreach (var column in file.Columns)
+            {
+                md.Append("| `").Append(column.Name).Append("` | ").Append(Cell(column.Meaning)).Append(" |\n");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+}

@@ -1,0 +1,93 @@
+using System.Text.RegularExpressions;
+using Svcsim.Reports;
+
+namespace Svcsim.Tests.Reports;
+
+[Collection(WrittenReportsCollection.Name)]
+public sealed class HtmlReportTests(WrittenReports written)
+{
+    private string RunHtml => File.ReadAllText(Path.Combine(written.RunDirectory, OutputFiles.ReportHtml));
+
+    private string SweepHtml => File.ReadAllText(Path.Combine(written.SweepDirectory, OutputFiles.ReportHtml));
+
+    [Fact]
+    public void Report_Opens_With_The_Comparison_Table_Then_The_Conclusion()
+    {
+        string html = RunHtml;
+        int table = html.IndexOf("<table id=\"comparison-table\">", StringComparison.Ordinal);
+        int conclusion = html.IndexOf("<p id=\"conclusion\"", StringComparison.Ordinal);
+        int plots = html.IndexOf("<h2 id=\"plots\">", StringComparison.Ordinal);
+        int scenario = html.IndexOf("<h2 id=\"scenario\">", StringComparison.Ordinal);
+        Assert.True(table > 0 && table < conclusion && conclusion < plots && plots < scenario, "sections out of order");
+        foreach (string variant in FakeResults.Variants)
+        {
+            Assert.Contains($"<td class=\"name\">{variant}</td>", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Conclusion_Names_The_Way_Of_Access_With_The_Most_Availability()
+    {
+        // Cloud-LB loses a third of the requests for 14-16 s, MetalLB-L2 all of them for 11-14 s, NodePort a third for 180 s
+        Assert.Contains("Cloud-LB kept the most availability", RunHtml, StringComparison.Ordinal);
+        Assert.Contains("NodePort kept the least", RunHtml, StringComparison.Ordinal);
+        Assert.Contains("The longest single outage, 180.00 s, hit NodePort", RunHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reports_Reference_Nothing_Outside_The_File()
+    {
+        foreach (string html in new[] { RunHtml, SweepHtml })
+        {
+            Assert.DoesNotContain("http://", html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("https://", html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotMatch("(src|href)=\"(?!data:image/png;base64,)", html);
+            Assert.DoesNotContain("@import", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("url(", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Every_Plot_Is_Embedded_As_An_Inline_Png()
+    {
+        int images = Regex.Matches(RunHtml, "<img [^>]*src=\"data:image/png;base64,").Count;
+        Assert.Equal(Directory.GetFiles(Path.Combine(written.RunDirectory, OutputFiles.PlotsDirectory), "*.png").Length, images);
+    }
+
+    [Fact]
+    public void Report_Ends_With_The_Scenario_As_Run()
+    {
+        string html = RunHtml;
+        Assert.Contains("<pre id=\"scenario-yaml\">name: node-crash", html, StringComparison.Ordinal);
+        Assert.Contains("<td>seed</td><td>1000</td>", html, StringComparison.Ordinal);
+        Assert.Contains("Seed of each replication: 1: 1001, 2: 1002.", html, StringComparison.Ordinal);
+        Assert.Contains("<table id=\"outages-table\">", html, StringComparison.Ordinal);
+        Assert.Contains("MetalLB L2 leader for 192.0.2.10 moved node-2 -&gt; node-1", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void All_Text_Is_Html_Encoded()
+    {
+        // Given a scenario name and text with markup in them
+        var run = new FakeResults().WithScenarioName("<script>alert('x')</script> & co").WithYaml("name: \"</pre><b>\"").Build();
+
+        // When the page is rendered (without plots, which do not carry text into the page)
+        var variants = RunReportWriter.VariantsOf(run);
+        string html = RunReportHtml.Render(new RunFigures(run, variants), []);
+
+        // Then the markup shows as text
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co", html, StringComparison.Ordinal);
+        Assert.Contains("name: &quot;&lt;/pre&gt;&lt;b&gt;&quot;", html, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(html, "<script>")); // only the page's own image check
+    }
+
+    [Fact]
+    public void Sweep_Report_Has_Its_Table_And_Conclusion()
+    {
+        string html = SweepHtml;
+        Assert.Contains("<table id=\"comparison-table\">", html, StringComparison.Ordinal);
+        Assert.Contains("Cloud-LB had the highest mean availability at 6 of 6 sweep points.", html, StringComparison.Ordinal);
+        Assert.Contains("<td>replicas=2, client_timeout_s=1</td>", html, StringComparison.Ordinal);
+    }
+}
