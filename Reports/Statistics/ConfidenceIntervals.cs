@@ -67,7 +67,7 @@ public static class ConfidenceIntervals
         }
 
         double standardError = Math.Sqrt(squares / (n - 1) / n);
-        double half = StudentT.Quantile(0.5 + Level / 2, n - 1) * standardError;
+        double half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, n - 1, 0.5 + Level / 2) * standardError;
         return new(n, mean, mean - half, mean + half);
     }
 
