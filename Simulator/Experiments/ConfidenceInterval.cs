@@ -82,5 +82,5 @@ public readonly record struct ConfidenceInterval(double Mean, double HalfWidth, 
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Mean:G6} ± {HalfWidth:G3} ({Level:P0}, {Count} replications)");
+        $"{Mean:G6} ± {HalfWidth:G3} ({Level:P0}, n = {Count})");
 }
