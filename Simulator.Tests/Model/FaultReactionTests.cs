@@ -68,8 +68,9 @@ public class FaultReactionTests(ITestOutputHelper output)
 
         // Then the share of requests answered converges to the node's steady-state availability: Poisson
         // arrivals see time averages, so it is the share of time w1 is up. The replications are i.i.d.,
-        // so MTBF/(MTBF+MTTR) lies in their 99 % t-interval. (The run starts with w1 up; that bias is at most
-        // (1 - A) e^{-50 s (1/MTBF + 1/MTTR)} after the warm-up, below 1e-4.)
+        // so MTBF/(MTBF+MTTR) lies in their 99 % t-interval. (The run starts with w1 up: P(up at t) exceeds A
+        // by (1 - A) e^{-t (1/MTBF + 1/MTTR)}, 3e-4 at the end of the 50 s warm-up and falling, negligible
+        // against a half-width of a few percent.)
         double theory = Mtbf / (Mtbf + Mttr);
         var ci = ConfidenceInterval.Of(availability, 0.99);
         output.WriteLine(Inv($"availability {ci}, MTBF/(MTBF+MTTR) = {theory}"));
