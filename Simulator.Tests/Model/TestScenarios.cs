@@ -15,7 +15,24 @@ internal static class TestScenarios
     public static NodeSpec ControlPlane => new("cp1", NodeRole.ControlPlane, "192.168.1.10", Schedulable: false, ExcludeFromExternalLoadBalancers: true);
 
     public static IReadOnlyList<NodeSpec> Workers(int n) =>
-        Enumerable.Range(1, n).Select(i => new NodeSpec($"w{i}", NodeRole.Worker, $"192.168.1.{100 + i}")).ToList();
+        Enumerable.Range(1, n).Select(i => new NodeSpec($"w{i}", NodeRole.Worker, WorkerIp(i))).ToList();
+
+    /// <summary>The InternalIP of worker w<paramref name="i"/> at the start of a run.</summary>
+    public static string WorkerIp(int i) => $"192.168.1.{100 + i}";
+
+    /// <summary>
+    /// Links that take no time: zero latency and a bandwidth so high that 8 bytes / bandwidth truncates to
+    /// 0 ns. Queueing then happens in the pods only, which is what the queueing-theory tests need.
+    /// </summary>
+    public static NetworkSpec Instant { get; } = new(
+        new LinkSpec(Distribution.Constant(0), 1e18), new LinkSpec(Distribution.Constant(0), 1e18),
+        new LinkSpec(Distribution.Constant(0), 1e18), new LinkSpec(Distribution.Constant(0), 1e18));
+
+    /// <summary>kube-proxy in <paramref name="mode"/>, otherwise the defaults.</summary>
+    public static KubeProxySpec Proxy(ProxyMode mode) => KubeProxySpec.Default with { Mode = mode };
+
+    /// <summary>One worker and a backlog too large to fill: each pod an M/M/1 queue with service rate <paramref name="mu"/>.</summary>
+    public static PodCapacity SingleServer(double mu) => new(1, 1_000_000, Distribution.Exponential(1 / mu));
 
     public static DeploymentSpec Nginx(int replicas, PodCapacity? capacity = null, IReadOnlyList<string>? pinned = null) =>
         new("deploy-nginx", NginxLabels, replicas, [80], capacity ?? PodCapacity.Default, pinned ?? [], Distribution.Constant(5));
@@ -34,13 +51,14 @@ internal static class TestScenarios
 
     public static ScenarioSpec Seed(double rate = 200, double durationS = 60, IReadOnlyList<AccessSpec>? variants = null, int workers = 3,
         int replicas = 3, KubeProxySpec? proxy = null, TrafficPolicy policy = TrafficPolicy.Cluster, PodCapacity? capacity = null,
-        IReadOnlyList<Svcsim.Faults.FaultSpec>? faults = null, double warmupS = 5, NetworkSpec? network = null, int replications = 1) =>
+        IReadOnlyList<Svcsim.Faults.FaultSpec>? faults = null, double warmupS = 5, NetworkSpec? network = null, int replications = 1,
+        IReadOnlyList<string>? pinned = null) =>
         new()
         {
             Name = "test",
             Nodes = [ControlPlane, .. Workers(workers)],
             Network = network ?? NetworkSpec.Default,
-            Deployments = [Nginx(replicas, capacity)],
+            Deployments = [Nginx(replicas, capacity, pinned)],
             Services = [NodePortService(policy), LoadBalancerService(policy)],
             KubeProxy = proxy ?? KubeProxySpec.Default,
             Clients = [Clients(rate)],

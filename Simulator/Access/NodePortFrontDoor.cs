@@ -18,6 +18,9 @@ public sealed class NodePortFrontDoor : FrontDoor
     private readonly string[] _addresses; // the list clients were given
     private readonly int[][] _choice; // per group, per client: index into _addresses
     private readonly string[][] _override; // per group, per client: an address handed by an operator, or null
+    // The node each address belonged to when it was handed out, so an operator can follow a node to its
+    // new address; the cluster's own table forgets an address once its node changes IP.
+    private readonly Dictionary<string, Node> _handedOutFor = new(StringComparer.Ordinal);
 
     /// <summary>Hands out addresses to <paramref name="clientsPerGroup"/> clients of each group.</summary>
     public NodePortFrontDoor(Simulation sim, NodePortAccess spec, KubernetesModel model, IReadOnlyList<int> clientsPerGroup, Trace trace)
@@ -31,6 +34,13 @@ public sealed class NodePortFrontDoor : FrontDoor
         _cluster = model.Cluster;
         _trace = trace;
         _addresses = spec.Addresses.Count > 0 ? spec.Addresses.ToArray() : _cluster.Nodes.Select(n => n.Ip).ToArray();
+        foreach (var a in _addresses)
+        {
+            if (_cluster.ByIp(a) is { } owner)
+            {
+                _handedOutFor[a] = owner;
+            }
+        }
         _choice = new int[clientsPerGroup.Count][];
         _override = new string[clientsPerGroup.Count][];
         for (int g = 0; g < clientsPerGroup.Count; g++)
@@ -97,12 +107,14 @@ public sealed class NodePortFrontDoor : FrontDoor
                 {
                     continue;
                 }
-                var target = _cluster.Nodes.FirstOrDefault(n => n.Up);
+                var meant = _handedOutFor.GetValueOrDefault(current);
+                var target = meant is not null && meant.Up ? meant : _cluster.Nodes.FirstOrDefault(n => n.Up);
                 if (target is null)
                 {
                     continue;
                 }
                 _override[g][c] = target.Ip;
+                _handedOutFor[target.Ip] = target;
                 to = target.Ip;
                 moved++;
             }

@@ -214,6 +214,13 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         r.Target = pod.Node;
         pod.ConnectionsFrom[entry.Index]++;
         pod.Deliver(at, r);
+        if (at >= r.Deadline)
+        {
+            // Retransmissions on a lossy path can hold the request on the wire past the client's timeout
+            // (up to ~51 s after 8 losses); the pod reports only once it arrives, so the client's own timer
+            // must end the attempt at its deadline.
+            FailAt(r, r.Deadline, FailureCause.Timeout);
+        }
     }
 
     /// <summary>When bytes leaving <paramref name="from"/> at <paramref name="at"/> reach the client: back through the entry node (SNAT) and the front door.</summary>
