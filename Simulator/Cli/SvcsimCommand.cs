@@ -12,6 +12,10 @@ public static class SvcsimCommand
     /// <summary>The input (scenario, manifests, options) is invalid.</summary>
     public const int ExitInvalidInput = 2;
 
+    /// <summary>svcsim's version, as recorded in every result.</summary>
+    public static string Version { get; } =
+        typeof(SvcsimCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
     /// <summary>Builds the command tree.</summary>
     public static RootCommand Build()
     {

@@ -2,7 +2,7 @@ namespace Svcsim.Engine;
 
 /// <summary>One line of a run's timeline: what happened, when, to what.</summary>
 /// <param name="Time">Simulated time, nanoseconds.</param>
-/// <param name="Subject">What it happened to (a node, a pod, a component).</param>
+/// <param name="Subject">What it happened to (a machine, a component).</param>
 /// <param name="Kind">A short stable tag (for example <c>crash</c>, <c>sync</c>).</param>
 /// <param name="Detail">A sentence for people.</param>
 public readonly record struct TraceEntry(long Time, string Subject, string Kind, string Detail);

@@ -26,8 +26,8 @@ public sealed class KubeProxy : IEventTarget
     private readonly Random _random;
     private readonly Sampler _syncDelay;
     private readonly Trace _trace;
-    private Pod[][] _all;
-    private Pod[][] _local;
+    private readonly Pod[][] _all;
+    private readonly Pod[][] _local;
     private readonly int[] _roundRobin;
     private readonly Dictionary<long, (Pod Pod, long Expires)>[] _affinity;
     private long _lastSync = long.MinValue / 2;
@@ -146,11 +146,20 @@ public sealed class KubeProxy : IEventTarget
         Sync();
     }
 
-    /// <summary>The node went down: pending syncs are void.</summary>
+    /// <summary>
+    /// The node went down: pending syncs are void, and its rules are gone (iptables rules do not survive
+    /// a reboot): until kube-proxy runs again, connections to the node port are refused.
+    /// </summary>
     internal void Halt()
     {
         _incarnation++;
         _syncPending = false;
+        for (int s = 0; s < _all.Length; s++)
+        {
+            _all[s] = [];
+            _local[s] = [];
+            _affinity[s].Clear();
+        }
     }
 
     /// <inheritdoc />

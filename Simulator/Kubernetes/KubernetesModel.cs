@@ -133,7 +133,6 @@ public sealed class KubernetesModel
             return;
         }
         Cluster.Start(node);
-        Proxies[node.Index].SyncNow();
         _trace.Add(_sim.Now, node.Name, "node-start", $"{node.Name} booted ({node.Ip})");
         NodeChanged?.Invoke(node);
         int incarnation = node.Incarnation;
@@ -145,9 +144,13 @@ public sealed class KubernetesModel
             }
             _kubeletRunning[node.Index] = true;
             RenewLease(node);
-            _trace.Add(_sim.Now, node.Name, "kubelet-start", $"kubelet on {node.Name} renewed its lease");
+            _trace.Add(_sim.Now, node.Name, "kubelet-start", $"kubelet on {node.Name} renewed its lease and restarts its pods");
+            // kube-proxy is a DaemonSet pod: its rules come back only when kubelet has started it.
+            Proxies[node.Index].SyncNow();
             foreach (var pod in PodsOn(node))
             {
+                // The restarted kubelet reports its pods not ready until they pass readiness again.
+                SetEndpointReady(pod, false);
                 StartPod(pod);
             }
         });
