@@ -183,8 +183,10 @@ public abstract class Sampler
     /// <summary>Draws one value.</summary>
     public abstract double Next();
 
-    /// <summary>Draws one duration, given in seconds by the distribution, as nanoseconds.</summary>
-    public long NextNanoseconds() => (long)(Next() * Time.Second);
+    /// <summary>Draws one duration, given in seconds by the distribution, as nanoseconds (rounded, as <see cref="Time.FromSeconds"/>).</summary>
+    // Rounded, not truncated: 1.001 x 1e9 is 1000999999.9999999 in floating point, and truncating made a
+    // stated 1.001 s one nanosecond shorter than Time.FromSeconds(1.001).
+    public long NextNanoseconds() => Time.FromSeconds(Next());
 }
 
 internal sealed class ConstantSampler(double value) : Sampler

@@ -12,7 +12,7 @@ public struct ScheduledEvent
     public long Time;
     /// <summary>Who handles the event.</summary>
     public IEventTarget Target;
-    /// <summary>An object handed to the target (a request, a node...).</summary>
+    /// <summary>An object handed to the target (a request, a customer...).</summary>
     public object? Payload;
     /// <summary>A number handed to the target (a generation for lazy cancellation, an index...).</summary>
     public long Data;
@@ -44,7 +44,7 @@ public sealed class EventQueue
     /// <summary>The most events one queue can ever accept (2^39, about 5.5e11).</summary>
     public const long MaxSequence = 1L << (63 - SlotBits);
 
-    private struct Node
+    private struct HeapNode
     {
         public long Time;
         public long Key; // (sequence << SlotBits) | slot
@@ -59,7 +59,7 @@ public sealed class EventQueue
         public int NextFree;
     }
 
-    private Node[] _heap;
+    private HeapNode[] _heap;
     private Slot[] _slots;
     private int _count;
     private int _freeHead; // head of the free-slot list, -1 when every slot is in use
@@ -71,7 +71,7 @@ public sealed class EventQueue
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, MaxPending);
-        _heap = new Node[capacity];
+        _heap = new HeapNode[capacity];
         _slots = new Slot[capacity];
         _freeHead = -1;
     }
@@ -109,7 +109,7 @@ public sealed class EventQueue
         {
             throw new InvalidOperationException("more than 2^39 events scheduled in one run");
         }
-        SiftUp(_count++, new Node { Time = time, Key = (seq << SlotBits) | (uint)slot });
+        SiftUp(_count++, new HeapNode { Time = time, Key = (seq << SlotBits) | (uint)slot });
     }
 
     /// <summary>Removes the earliest event and returns it. The queue must not be empty.</summary>
@@ -171,17 +171,17 @@ public sealed class EventQueue
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Before(in Node a, in Node b) => a.Time < b.Time || (a.Time == b.Time && a.Key < b.Key);
+    private static bool Before(in HeapNode a, in HeapNode b) => a.Time < b.Time || (a.Time == b.Time && a.Key < b.Key);
 
-    private void SiftUp(int index, Node item)
+    private void SiftUp(int index, HeapNode item)
     {
         // Unchecked element refs: the indices are within [0, _count) by construction, and bounds checks
         // in the sift loops cost ~10% of the hold benchmark.
-        ref Node heap = ref MemoryMarshal.GetArrayDataReference(_heap);
+        ref HeapNode heap = ref MemoryMarshal.GetArrayDataReference(_heap);
         while (index > 0)
         {
             int parent = (index - 1) >> Log2Arity;
-            Node p = Unsafe.Add(ref heap, parent);
+            HeapNode p = Unsafe.Add(ref heap, parent);
             if (!Before(item, p))
             {
                 break;
@@ -192,9 +192,9 @@ public sealed class EventQueue
         Unsafe.Add(ref heap, index) = item;
     }
 
-    private void SiftDown(Node item)
+    private void SiftDown(HeapNode item)
     {
-        ref Node heap = ref MemoryMarshal.GetArrayDataReference(_heap);
+        ref HeapNode heap = ref MemoryMarshal.GetArrayDataReference(_heap);
         int count = _count;
         int index = 0;
         while (true)
@@ -205,11 +205,11 @@ public sealed class EventQueue
                 break;
             }
             int best = first;
-            Node bestNode = Unsafe.Add(ref heap, first);
+            HeapNode bestNode = Unsafe.Add(ref heap, first);
             int end = Math.Min(first + Arity, count);
             for (int c = first + 1; c < end; c++)
             {
-                Node n = Unsafe.Add(ref heap, c);
+                HeapNode n = Unsafe.Add(ref heap, c);
                 if (Before(n, bestNode))
                 {
                     best = c;

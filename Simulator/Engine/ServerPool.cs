@@ -120,7 +120,7 @@ public sealed class ServerPool<T>
     }
 
     /// <summary>
-    /// Empties the pool at time <paramref name="now"/> (the pod or node died): every waiting customer is
+    /// Empties the pool at time <paramref name="now"/> (whatever hosted it failed): every waiting customer is
     /// handed to <paramref name="dropped"/> and no server is busy any more.
     /// </summary>
     public void Clear(long now, Action<T> dropped)

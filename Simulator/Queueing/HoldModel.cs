@@ -36,32 +36,39 @@ public sealed class HoldModel : IEventTarget
 public static class BareLoop
 {
     /// <summary>Runs an M/M/1 queue for <paramref name="customers"/> arrivals; returns the mean response time (s).</summary>
-    public static double Mm1(long customers, double lambda, double mu, long seed)
+    public static double Mm1(long customers, double lambda, double mu, long seed) => Mmc(customers, 1, lambda, mu, seed);
+
+    /// <summary>
+    /// Runs an M/M/c queue (<paramref name="servers"/> servers, unbounded FIFO backlog) for
+    /// <paramref name="customers"/> arrivals; returns the mean response time (s) of all of them.
+    /// </summary>
+    public static double Mmc(long customers, int servers, double lambda, double mu, long seed)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(customers);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(servers);
         var streams = new RandomStreams(seed, 0);
         var arrivals = Distribution.Exponential(1 / lambda).CreateSampler(streams.Get("arrivals"));
         var service = Distribution.Exponential(1 / mu).CreateSampler(streams.Get("service"));
-        var pq = new PriorityQueue<int, long>();
+        // Element: -1 for an arrival, otherwise the arrival time of the customer whose service ends.
+        const long ArrivalEvent = -1;
+        var pq = new PriorityQueue<long, long>();
         var waiting = new Queue<long>();
-        long now = 0, arrived = 0, done = 0;
-        bool busy = false;
-        long servingSince = 0;
+        long arrived = 0, done = 0;
+        int busy = 0;
         double responseSum = 0;
-        pq.Enqueue(0, arrivals.NextNanoseconds());
-        while (pq.TryDequeue(out int kind, out long t))
+        pq.Enqueue(ArrivalEvent, arrivals.NextNanoseconds());
+        while (pq.TryDequeue(out long arrivedAt, out long now))
         {
-            now = t;
-            if (kind == 0)
+            if (arrivedAt == ArrivalEvent)
             {
                 if (++arrived < customers)
                 {
-                    pq.Enqueue(0, now + arrivals.NextNanoseconds());
+                    pq.Enqueue(ArrivalEvent, now + arrivals.NextNanoseconds());
                 }
-                if (!busy)
+                if (busy < servers)
                 {
-                    busy = true;
-                    servingSince = now;
-                    pq.Enqueue(1, now + service.NextNanoseconds());
+                    busy++;
+                    pq.Enqueue(now, now + service.NextNanoseconds());
                 }
                 else
                 {
@@ -70,16 +77,15 @@ public static class BareLoop
             }
             else
             {
-                responseSum += now - servingSince;
+                responseSum += now - arrivedAt;
                 done++;
                 if (waiting.Count > 0)
                 {
-                    servingSince = waiting.Dequeue();
-                    pq.Enqueue(1, now + service.NextNanoseconds());
+                    pq.Enqueue(waiting.Dequeue(), now + service.NextNanoseconds());
                 }
                 else
                 {
-                    busy = false;
+                    busy--;
                 }
             }
         }

@@ -20,6 +20,7 @@ public sealed class MmcQueue : IEventTarget
     private readonly Stack<Customer> _free = new();
     private long _warmupEnd;
     private long _arrivals;
+    private long _startedAfterQueueing;
 
     /// <summary>Builds the station on <paramref name="sim"/>; call <see cref="Start"/> and then run the simulation.</summary>
     public MmcQueue(Simulation sim, Distribution interArrival, Distribution service, int servers, int backlogCapacity = int.MaxValue)
@@ -44,6 +45,13 @@ public sealed class MmcQueue : IEventTarget
 
     /// <summary>Customers that departed after warm-up.</summary>
     public long Departures => Response.Count;
+
+    /// <summary>
+    /// Customers whose service started after warm-up once they had waited in the backlog: divided by
+    /// <c>Pool.Wait.Count</c> (every service start since warm-up, queued or not) it estimates P(wait &gt; 0),
+    /// which Erlang C gives for M/M/c.
+    /// </summary>
+    public long StartedAfterQueueing => _startedAfterQueueing;
 
     /// <summary>Schedules the first arrival and the end of warm-up.</summary>
     public void Start(long warmup = 0)
@@ -87,6 +95,7 @@ public sealed class MmcQueue : IEventTarget
             var next = _pool.Complete(now);
             if (next is not null)
             {
+                _startedAfterQueueing++;
                 _sim.Schedule(_service.NextNanoseconds(), this, Departure, next);
             }
         }
@@ -97,6 +106,7 @@ public sealed class MmcQueue : IEventTarget
         _pool.ResetStatistics(_sim.Now);
         Response = new Welford();
         _arrivals = 0;
+        _startedAfterQueueing = 0;
     }
 
     /// <summary>One customer of the station.</summary>

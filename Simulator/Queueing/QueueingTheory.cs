@@ -41,8 +41,13 @@ public static class QueueingTheory
     /// </summary>
     public static double MmcKBlocking(int c, int capacity, double lambda, double mu)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(c);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, c);
         double a = lambda / mu;
+        if (a <= 0)
+        {
+            return 0; // no arrivals, no blocking (and log(0) below would make 0 x -inf = NaN)
+        }
         // Unnormalised p_n in log space: n <= c: a^n/n!; n > c: a^c/c! * (a/c)^(n-c).
         double logMax = double.NegativeInfinity;
         var logs = new double[capacity + 1];
