@@ -24,8 +24,10 @@ public class FaultReactionTests(ITestOutputHelper output)
         // kube-proxy on w1 forwards everything and only w1 being down can fail a request), and w1 down
         // for D = 15 s of the T = 60 s measured (crash at 20 s, back at 35 s)
         const double D = 15, T = 60;
+        // (kubelet rejoins the moment the node boots, so the node's services return with it: the outage
+        // is the down time alone; the rejoin delay has its own test below)
         var spec = TestScenarios.Seed(rate: 100, durationS: 5 + T, variants: [TestScenarios.NodePortTo(TestScenarios.WorkerIp(1))],
-            pinned: ["w2", "w3"], faults: [new NodeCrash("w1", 20, D)]);
+            pinned: ["w2", "w3"], faults: [new NodeCrash("w1", 20, D)]) with { ControlPlane = new ControlPlaneSpec(NodeRejoinS: 0) };
 
         // When the clients send
         var run = new VariantRunner(spec, spec.Variants[0], 0).Run();
@@ -49,6 +51,23 @@ public class FaultReactionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_Booted_Node_Refuses_Node_Port_Connections_Until_Its_Kubelet_Has_Started_Kube_Proxy()
+    {
+        // Given NodePort clients pinned to w1 (no pods there), w1 down from 20 s to 35 s, and kubelet
+        // rejoining 10 s after boot (iptables rules do not survive a reboot; kube-proxy is a DaemonSet pod)
+        var spec = TestScenarios.Seed(rate: 100, durationS: 65, variants: [TestScenarios.NodePortTo(TestScenarios.WorkerIp(1))],
+            pinned: ["w2", "w3"], faults: [new NodeCrash("w1", 20, 15)]) with { ControlPlane = new ControlPlaneSpec(NodeRejoinS: 10) };
+
+        // When the clients send
+        var run = new VariantRunner(spec, spec.Variants[0], 0).Run();
+
+        // Then requests started between the boot and kubelet's return are refused, and none after it fail
+        Assert.All(run.Windows.Where(w => w.StartS >= 35 && w.EndS <= 45), w => Assert.Equal(w.Requests, w.FailedByCause[(int)FailureCause.Refused]));
+        Assert.All(run.Windows.Where(w => w.StartS >= 45), w => Assert.Equal(w.Requests, w.Succeeded));
+        Assert.Contains(run.Events, e => e.Kind == "kubelet-start" && Math.Abs(e.TimeS - 45) < 1e-6);
+    }
+
+    [Fact]
     public void NodePort_Availability_Under_Random_Failures_Of_The_Pinned_Node_Converges_To_Mtbf_Over_Mtbf_Plus_Mttr()
     {
         // Given NodePort clients pinned to w1 (no pods there) and w1 failing at random: exponential up
@@ -57,7 +76,7 @@ public class FaultReactionTests(ITestOutputHelper output)
         var spec = TestScenarios.Seed(rate: 10, durationS: 1050, variants: [TestScenarios.NodePortTo(TestScenarios.WorkerIp(1))],
             pinned: ["w2", "w3"], faults: [new RandomNodeFailures(["w1"], Distribution.Exponential(Mtbf), Distribution.Exponential(Mttr))],
             warmupS: 50) with
-        { Seed = 3 };
+        { Seed = 3, ControlPlane = new ControlPlaneSpec(NodeRejoinS: 0) }; // repair time includes kubelet's return
 
         // When 10 replications run 1000 s each after a 50 s warm-up
         var availability = new List<double>();

@@ -120,7 +120,7 @@ public sealed record KubeProxySpec(ProxyMode Mode, IpvsScheduler Scheduler, doub
 /// <param name="TolerationSeconds">DefaultTolerationSeconds for not-ready/unreachable taints, 300 s.</param>
 /// <param name="EvictionRatePerS">--node-eviction-rate, 0.1 nodes per second.</param>
 /// <param name="EndpointSliceDelayS">From a pod's readiness change to the EndpointSlice update reaching watchers, seconds.</param>
-/// <param name="NodeRejoinS">From a crashed node's restart to kubelet posting Ready again, seconds.</param>
+/// <param name="NodeRejoinS">From a crashed node answering on the network again to its kubelet running (lease renewed, kube-proxy and pods being started), seconds.</param>
 public sealed record ControlPlaneSpec(
     double LeaseRenewS = 10,
     double NodeMonitorPeriodS = 5,
@@ -128,7 +128,7 @@ public sealed record ControlPlaneSpec(
     double TolerationSeconds = 300,
     double EvictionRatePerS = 0.1,
     double EndpointSliceDelayS = 0.1,
-    double NodeRejoinS = 30)
+    double NodeRejoinS = 10)
 {
     /// <summary>The defaults of current Kubernetes.</summary>
     public static ControlPlaneSpec Default { get; } = new();
