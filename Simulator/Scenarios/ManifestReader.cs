@@ -257,7 +257,7 @@ internal static partial class ManifestReader
             }
             else
             {
-                type = spec.Enum("type", ServiceType.ClusterIP, ServiceTypes);
+                type = spec.Enum("type", ServiceType.ClusterIP, ServiceTypes, exactCase: true);
             }
         }
         bool external = type != ServiceType.ClusterIP;
@@ -284,12 +284,12 @@ internal static partial class ManifestReader
                 ports.Add(sp);
             }
         }
-        var policy = spec.Enum("externalTrafficPolicy", TrafficPolicy.Cluster, Policies);
+        var policy = spec.Enum("externalTrafficPolicy", TrafficPolicy.Cluster, Policies, exactCase: true);
         if (!external && spec.Has("externalTrafficPolicy"))
         {
             spec.Get("externalTrafficPolicy")!.Value.Error("may only be set for type NodePort or LoadBalancer");
         }
-        var affinity = spec.Enum("sessionAffinity", SessionAffinity.None, Affinities);
+        var affinity = spec.Enum("sessionAffinity", SessionAffinity.None, Affinities, exactCase: true);
         double affinityTimeout = 10800; // kubernetes-behaviour.md, "sessionAffinity": 10800 s
         if (spec.Get("sessionAffinityConfig")?.AsMap()?.Check(["clientIP"], UnknownKeys.Warn, what: "field").Get("clientIP")?.AsMap()?.Check(["timeoutSeconds"], UnknownKeys.Warn, what: "field") is { } cip)
         {

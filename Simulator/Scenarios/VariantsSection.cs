@@ -187,7 +187,7 @@ internal static class VariantsSection
             if (variant is NodePortAccess)
             {
                 var svc = g.NodePortService ?? g.Service;
-                if (svc is null)
+                if (svc is null || svc.Spec.Ports.Count == 0)
                 {
                     continue;
                 }
@@ -201,9 +201,9 @@ internal static class VariantsSection
                 }
                 continue;
             }
-            if (g.Service is not { } s)
+            if (g.Service is not { } s || s.Spec.Ports.Count == 0)
             {
-                continue;
+                continue; // already reported: an unknown Service, or one without ports
             }
             if (s.Spec.Type != ServiceType.LoadBalancer)
             {

@@ -272,16 +272,19 @@ internal sealed class Map
         Value(key, fallback, t => DistributionNotation.Parse(t, quantity), "a distribution", d =>
             positiveMean && d.Mean <= 0 ? "must have a positive mean" : null);
 
-    /// <summary>One of a fixed set of words (compared case-insensitively), with a suggestion when misspelt.</summary>
-    public T Enum<T>(string key, T fallback, IReadOnlyDictionary<string, T> words) =>
-        Value(key, fallback, t => ParseWord(t, words), string.Join("|", words.Keys));
+    /// <summary>
+    /// One of a fixed set of words, with a suggestion when misspelt. Scenario words are compared
+    /// case-insensitively; Kubernetes fields (<paramref name="exactCase"/>) exactly, as the API server does.
+    /// </summary>
+    public T Enum<T>(string key, T fallback, IReadOnlyDictionary<string, T> words, bool exactCase = false) =>
+        Value(key, fallback, t => ParseWord(t, words, exactCase), string.Join("|", words.Keys));
 
-    public static Parsed<T> ParseWord<T>(string text, IReadOnlyDictionary<string, T> words)
+    public static Parsed<T> ParseWord<T>(string text, IReadOnlyDictionary<string, T> words, bool exactCase = false)
     {
         string t = text.Trim();
         foreach (var (w, v) in words)
         {
-            if (w.Equals(t, StringComparison.OrdinalIgnoreCase))
+            if (w.Equals(t, exactCase ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
             {
                 return Parsed<T>.Of(v);
             }

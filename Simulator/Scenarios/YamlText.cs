@@ -25,11 +25,11 @@ internal static partial class YamlText
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet throws this (not a YamlException) for an unclosed flow collection; find where the
-            // parser stopped to give the user a place to look.
+            // YamlDotNet throws this (not a YamlException) for an unclosed flow collection; the last event
+            // the parser produced gives the user a place to look.
             var (line, column) = LastGoodPosition(file.Text);
             diag.Errors.Add(new ScenarioError(file.Path, line, column, "",
-                "invalid YAML: the document ends inside an unclosed '[' or '{' that starts near here"));
+                "invalid YAML after this point: is a '[' or '{' left unclosed?"));
             return null;
         }
         var roots = new List<YamlNode>();
