@@ -146,6 +146,7 @@ public sealed class MalformedScenarioTests : IDisposable
         ["pods for an unknown deployment"] = S("name: t\n", "name: t\npods: { wbe: { workers: 2 } }\n", 2, 9, "pods.wbe", "no Deployment named 'wbe' (did you mean 'web'?)"),
         ["bad distribution in pods"] = S("name: t\n", "name: t\npods: { default: { serviceTime: exp(mena=5ms) } }\n", 2, 33, "pods.default.serviceTime", "unknown parameter 'mena' (did you mean 'mean'?)"),
         ["load-balancer address that is a node's IP"] = M("10.0.0.100-10.0.0.109", "10.0.0.10-10.0.0.19", 23, 1, "Service/lb-web", "its load-balancer address 10.0.0.10 (from IPAddressPool 'pool') is node cp1's IP"),
+        ["distribution cut at its comma inside { }"] = S("name: t\n", "name: t\npods: { default: { serviceTime: uniform(min=1ms, max=3ms) } }\n", 2, 33, "pods.default.serviceTime", "lacks its closing ')' (inside { } or [ ] a comma ends the value: quote it"),
         ["bad Kubernetes version"] = S("cluster:\n", "cluster:\n  kubernetesVersion: one.thirty\n", 4, 22, "cluster.kubernetesVersion", "is not a Kubernetes version"),
         ["two documents in a scenario"] = S("name: t\n", "name: t\n---\nname: u\n", 3, 1, "", "a scenario file holds one YAML document"),
     };

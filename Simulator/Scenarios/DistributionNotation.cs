@@ -67,7 +67,11 @@ public static class DistributionNotation
         }
         if (!t.EndsWith(')'))
         {
-            return Parsed<Distribution>.Fail($"'{t}' lacks its closing ')'; expected a distribution like {Example(quantity)}");
+            // Unquoted inside a YAML flow mapping, "uniform(min=1ms, max=3ms)" arrives cut at its comma.
+            string why = !t.Contains(',', StringComparison.Ordinal)
+                ? " (inside { } or [ ] a comma ends the value: quote it, \"uniform(min=1ms, max=3ms)\", or use block style)"
+                : "";
+            return Parsed<Distribution>.Fail($"'{t}' lacks its closing ')'{why}; expected a distribution like {Example(quantity)}");
         }
         string name = t[..open].Trim();
         string canonical = Aliases.TryGetValue(name, out var alias) ? alias : name.ToLowerInvariant();

@@ -190,6 +190,10 @@ internal sealed class Map
             {
                 continue;
             }
+            if (key.EndsWith(')') && key.Contains('=', StringComparison.Ordinal))
+            {
+                continue; // the tail of a distribution split at its comma inside { }: reported at the value
+            }
             _unknown.Add(key);
             string hint = elsewhere?.Invoke(key) ?? Suggest.Hint(key, known);
             string message = $"unknown {what} '{key}'{hint}; expected one of: {string.Join(", ", known)}";
