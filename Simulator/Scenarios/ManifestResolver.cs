@@ -93,7 +93,12 @@ internal static class ManifestResolver
         var targets = new int[svc.Ports.Count];
         if (matching.Length == 0)
         {
-            if (svc.Selector.Count > 0)
+            var elsewhere = deployments.FirstOrDefault(d => Matches(svc.Selector, d.PodLabels));
+            if (elsewhere is not null)
+            {
+                svc.SelectorAt.Error($"selector {ManifestReader.Format(svc.Selector)} matches Deployment {elsewhere.Name} in namespace {elsewhere.Namespace}, but a Service selects pods of its own namespace ({svc.Namespace})");
+            }
+            else if (svc.Selector.Count > 0)
             {
                 string known = List(deployments.Select(d => $"{d.Name} {ManifestReader.Format(d.PodLabels)}"));
                 string hint = Suggest.Hint(ManifestReader.Format(svc.Selector), deployments.Select(d => ManifestReader.Format(d.PodLabels)));
