@@ -1,0 +1,104 @@
+using Svcsim.Engine;
+using Svcsim.Kubernetes;
+using Svcsim.Workload;
+
+namespace Svcsim.Scenarios;
+
+/// <summary>A client group with the Services it names, for the variants' checks.</summary>
+internal sealed record ClientGroupRef(ClientGroupSpec Spec, Node At, ResolvedService? Service, ResolvedService? NodePortService);
+
+/// <summary>Reads <c>clients</c>: the groups of clients and their traffic.</summary>
+internal static class ClientsSection
+{
+    /// <summary>A curl-like GET with its headers, about 100 bytes.</summary>
+    public static readonly Distribution DefaultRequestSize = Distribution.Constant(100);
+
+    /// <summary>nginx's default page: 615 bytes of body and about 240 bytes of headers.</summary>
+    public static readonly Distribution DefaultResponseSize = Distribution.Constant(850);
+
+    /// <summary>Linux gives up a connect after ~127 s with tcp_syn_retries=6 (kubernetes-behaviour.md, "NodePort").</summary>
+    public const double DefaultConnectTimeoutS = 127;
+
+    public static List<ClientGroupRef> Read(Node? section, Map root, ScenarioContext ctx)
+    {
+        var groups = new List<ClientGroupRef>();
+        if (section is null)
+        {
+            root.Required("clients", "a list of client groups (service, rate or users)");
+            return groups;
+        }
+        var items = section.Value.AsList("a list of client groups");
+        if (items.Count == 0)
+        {
+            section.Value.Error("must list at least one client group");
+        }
+        foreach (var item in items)
+        {
+            if (ReadGroup(item, ctx) is not { } g)
+            {
+                continue;
+            }
+            if (groups.Any(o => o.Spec.Name == g.Spec.Name))
+            {
+                item.Error($"client group name '{g.Spec.Name}' is used twice (a group is named after its service unless it has a name)");
+                continue;
+            }
+            groups.Add(g);
+        }
+        return groups;
+    }
+
+    private static ClientGroupRef? ReadGroup(Node item, ScenarioContext ctx)
+    {
+        var m = item.AsMap("a client group (service, rate or users, ...)")?.Check(ScenarioKeys.Clients);
+        if (m is null)
+        {
+            return null;
+        }
+        string? serviceName = m.RequiredString("service", "the name of the Service the clients reach");
+        var service = serviceName is null ? null : ctx.RequireService(m.Get("service")!.Value, serviceName);
+        ResolvedService? nodePortService = null;
+        string nodePortName = "";
+        if (m.Get("nodePortService") is { } np && np.Text("a Service name") is { } npName)
+        {
+            nodePortName = npName.Trim();
+            nodePortService = ctx.RequireService(np, nodePortName);
+            if (nodePortService is { Spec.Type: ServiceType.ClusterIP })
+            {
+                np.Error($"Service {nodePortName} is type ClusterIP: it has no node port (expected a NodePort or LoadBalancer Service)");
+            }
+        }
+        double rate = m.Rate("rate", 0);
+        int users = m.Int("users", 0, min: 1);
+        if (m.Has("rate") && m.Has("users"))
+        {
+            m.Get("users")!.Value.Error("give either rate (open loop) or users (closed loop), not both");
+        }
+        else if (!m.Has("rate") && !m.Has("users"))
+        {
+            m.Self.Error("needs rate (open loop, like 200/s) or users (closed loop, with thinkTime)");
+        }
+        if (m.Has("thinkTime") && m.Has("rate"))
+        {
+            m.Get("thinkTime")!.Value.Warn("thinkTime is for closed loop (users); with rate it is ignored");
+        }
+        double timeout = m.Duration("timeout", 10, positive: true);
+        var spec = new ClientGroupSpec(
+            m.String("name", serviceName ?? ""),
+            serviceName ?? "",
+            nodePortName,
+            m.Int("clients", 1, min: 1),
+            rate,
+            users,
+            m.Distribution("thinkTime", m.Has("users") ? Distribution.Exponential(1) : Distribution.Constant(0), Quantity.Duration),
+            m.Distribution("requestSize", DefaultRequestSize, Quantity.Size),
+            m.Distribution("responseSize", DefaultResponseSize, Quantity.Size),
+            timeout,
+            m.Duration("connectTimeout", DefaultConnectTimeoutS, positive: true),
+            m.Int("retries", 0, min: 0),
+            m.Distribution("retryBackoff", Distribution.Constant(0), Quantity.Duration),
+            m.Bool("sameSegment", false),
+            m.Duration("unreachableAfter", 3, positive: true));
+        return new ClientGroupRef(spec, item, service, nodePortService);
+    }
+}

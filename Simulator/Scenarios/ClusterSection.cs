@@ -1,0 +1,268 @@
+using System.Text.RegularExpressions;
+using Svcsim.Engine;
+using Svcsim.Kubernetes;
+using Svcsim.Network;
+
+namespace Svcsim.Scenarios;
+
+/// <summary>Reads <c>cluster</c>, <c>network</c>, <c>pods</c>, <c>kubeProxy</c> and <c>controlPlane</c>.</summary>
+internal static partial class ClusterSection
+{
+    private static readonly Dictionary<string, NodeRole> Roles = new(StringComparer.Ordinal)
+    {
+        ["controlPlane"] = NodeRole.ControlPlane, ["worker"] = NodeRole.Worker,
+    };
+
+    private static readonly Dictionary<string, ProxyMode> Modes = new(StringComparer.Ordinal)
+    {
+        ["iptables"] = ProxyMode.Iptables, ["nftables"] = ProxyMode.Nftables, ["ipvs"] = ProxyMode.Ipvs,
+    };
+
+    private static readonly Dictionary<string, IpvsScheduler> Schedulers = new(StringComparer.Ordinal)
+    {
+        ["rr"] = IpvsScheduler.RoundRobin, ["lc"] = IpvsScheduler.LeastConnection,
+    };
+
+    /// <summary>
+    /// Pod start to ready when the scenario does not say: about 2 s to start the container, then the
+    /// first readiness probe within one period (core/v1 Probe periodSeconds 10).
+    /// </summary>
+    public static readonly Distribution DefaultStartupTime = Distribution.Uniform(2, 12);
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
+    private static partial Regex NodeName();
+
+    [GeneratedRegex(@"^v?(\d+)\.(\d+)(\.\d+)?$")]
+    private static partial Regex Version();
+
+    /// <summary>
+    /// Reads <c>cluster</c> into <paramref name="ctx"/>'s nodes and returns the node-monitor grace
+    /// period its Kubernetes version implies (50 s from 1.32, 40 s up to 1.31; kubernetes PR #126287).
+    /// </summary>
+    public static double ReadCluster(Node? section, Map root, ScenarioContext ctx)
+    {
+        double grace = 50;
+        if (section is null)
+        {
+            root.Required("cluster", "the cluster's nodes");
+            return grace;
+        }
+        var cluster = section.Value.AsMap()?.Check(ScenarioKeys.Cluster);
+        if (cluster is null)
+        {
+            return grace;
+        }
+        if (cluster.Get("kubernetesVersion") is { } v && v.Text("a version like \"1.33\"") is { } text)
+        {
+            var m = Version().Match(text.Trim());
+            if (!m.Success || int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) != 1)
+            {
+                v.Error($"'{text}' is not a Kubernetes version; expected one like \"1.33\" (quote it: 1.30 unquoted is the number 1.3)");
+            }
+            else if (int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) <= 31)
+            {
+                grace = 40;
+            }
+        }
+        var nodes = cluster.Required("nodes", "a list of nodes (name, role, ip)")?.AsList("a list of nodes") ?? [];
+        if (cluster.Has("nodes") && nodes.Count == 0)
+        {
+            cluster.Get("nodes")!.Value.Error("must list at least one node");
+        }
+        foreach (var n in nodes)
+        {
+            if (ReadNode(n) is not { } node)
+            {
+                continue;
+            }
+            if (ctx.FindNode(node.Name) is not null)
+            {
+                n.AsMap()!.Get("name")!.Value.Error($"node name '{node.Name}' is used twice");
+                continue;
+            }
+            if (ctx.Nodes.FirstOrDefault(o => o.Ip == node.Ip) is { } same)
+            {
+                n.AsMap()!.Get("ip")!.Value.Error($"{node.Ip} is already the IP of node {same.Name}");
+                continue;
+            }
+            ctx.Nodes.Add(node);
+        }
+        if (ctx.Nodes.Count > 0 && !ctx.Nodes.Any(n => n.Schedulable))
+        {
+            cluster.Get("nodes")!.Value.Error("no node is schedulable, so pods have nowhere to run (control-plane nodes default to schedulable: false; add a worker or set schedulable: true)");
+        }
+        return grace;
+    }
+
+    private static NodeSpec? ReadNode(Node n)
+    {
+        var m = n.AsMap("a node (name, role, ip)")?.Check(ScenarioKeys.Node);
+        if (m is null)
+        {
+            return null;
+        }
+        string? name = m.RequiredString("name", "the node's name");
+        if (name is not null && !NodeName().IsMatch(name))
+        {
+            m.Get("name")!.Value.Error($"'{name}' is not a valid node name: lowercase letters, digits, '-' and '.'");
+            name = null;
+        }
+        var role = m.Enum("role", NodeRole.Worker, Roles);
+        string? ip = m.Required("ip", "the node's InternalIP, like 192.168.1.101") is { } ipNode
+            && ipNode.TryParse(Units.Ipv4, "an IPv4 address", out uint value) ? Units.FormatIpv4(value) : null;
+        // kubeadm taints the control plane NoSchedule and labels it
+        // node.kubernetes.io/exclude-from-external-load-balancers (kubernetes-behaviour.md, "MetalLB", L2 candidates).
+        bool controlPlane = role == NodeRole.ControlPlane;
+        bool schedulable = m.Bool("schedulable", !controlPlane);
+        bool exclude = m.Bool("excludeFromExternalLoadBalancers", controlPlane);
+        string zone = m.String("zone", "");
+        return name is null || ip is null ? null : new NodeSpec(name, role, ip, zone, schedulable, exclude);
+    }
+
+    public static NetworkSpec ReadNetwork(Node? section)
+    {
+        var d = NetworkSpec.Default;
+        var m = section?.AsMap()?.Check(ScenarioKeys.Network);
+        if (m is null)
+        {
+            return d;
+        }
+        return new NetworkSpec(
+            Link(m.Get("clientToNode"), d.ClientToNode),
+            Link(m.Get("nodeToNode"), d.NodeToNode),
+            Link(m.Get("frontDoorToNode"), d.FrontDoorToNode),
+            Link(m.Get("clientToFrontDoor"), d.ClientToFrontDoor),
+            m.Duration("retransmitTimeout", d.RetransmitTimeoutS, positive: true));
+    }
+
+    private static LinkSpec Link(Node? section, LinkSpec d)
+    {
+        var m = section?.AsMap("a link (latency, bandwidth, loss)")?.Check(ScenarioKeys.Link);
+        if (m is null)
+        {
+            return d;
+        }
+        return new LinkSpec(
+            m.Distribution("latency", d.Latency, Quantity.Duration),
+            m.Bandwidth("bandwidth", d.BandwidthBitsPerSecond),
+            m.Fraction("loss", d.Loss, oneAllowed: false));
+    }
+
+    /// <summary>The pod settings of one Deployment, or of <c>default</c>.</summary>
+    private sealed record PodSettings(int Workers, int Backlog, Distribution ServiceTime, Distribution StartupTime, IReadOnlyList<string> PinnedNodes);
+
+    /// <summary>
+    /// Builds the Deployments from their manifests and the <c>pods</c> section: per-Deployment entries
+    /// override <c>default</c> field by field, which overrides <see cref="PodCapacity.Default"/>.
+    /// </summary>
+    public static void ReadPods(Node? section, ScenarioContext ctx)
+    {
+        var capacity = PodCapacity.Default;
+        var settings = new PodSettings(capacity.Workers, capacity.Backlog, capacity.ServiceTime, DefaultStartupTime, []);
+        var own = new Dictionary<string, Map>(StringComparer.Ordinal);
+        if (section?.AsMap("a mapping from Deployment name (or default) to pod settings") is { } pods)
+        {
+            var names = ctx.DeploymentManifests.Select(d => d.Name).ToArray();
+            foreach (var (key, keyNode, value) in pods.Entries)
+            {
+                if (key != "default" && !names.Contains(key) && ctx.ManifestsKnown)
+                {
+                    keyNode.Error($"no Deployment named '{key}'{Suggest.Hint(key, names)} (Deployments: {ManifestResolver.List(names)}; or 'default')");
+                    continue;
+                }
+                if (value.AsMap("pod settings (workers, backlog, serviceTime, startupTime, pinnedNodes)")?.Check(ScenarioKeys.Pods) is { } m)
+                {
+                    own[key] = m;
+                }
+            }
+            if (own.TryGetValue("default", out var dm))
+            {
+                settings = Pods(dm, settings, ctx);
+            }
+        }
+        foreach (var d in ctx.DeploymentManifests)
+        {
+            var s = own.TryGetValue(d.Name, out var m) ? Pods(m, settings, ctx) : settings;
+            ctx.Deployments.Add(new DeploymentSpec(d.Name, d.PodLabels, d.Replicas, d.Ports.Select(p => p.Port).Distinct().ToArray(),
+                new PodCapacity(s.Workers, s.Backlog, s.ServiceTime), s.PinnedNodes, s.StartupTime));
+        }
+    }
+
+    private static PodSettings Pods(Map m, PodSettings d, ScenarioContext ctx)
+    {
+        var pinned = d.PinnedNodes;
+        if (m.Get("pinnedNodes") is { } pn)
+        {
+            var list = new List<string>();
+            foreach (var (name, at) in pn.Strings("a list of node names"))
+            {
+                if (ctx.RequireNode(at, name) is { } node)
+                {
+                    if (!node.Schedulable)
+                    {
+                        at.Error($"node {name} is not schedulable (set schedulable: true on it to place pods there)");
+                    }
+                    list.Add(name);
+                }
+            }
+            pinned = list;
+        }
+        return new PodSettings(
+            m.Int("workers", d.Workers, min: 1),
+            m.Int("backlog", d.Backlog, min: 0),
+            m.Distribution("serviceTime", d.ServiceTime, Quantity.Duration, positiveMean: true),
+            m.Distribution("startupTime", d.StartupTime, Quantity.Duration),
+            pinned);
+    }
+
+    public static KubeProxySpec ReadKubeProxy(Node? section)
+    {
+        var d = KubeProxySpec.Default;
+        var m = section?.AsMap()?.Check(ScenarioKeys.KubeProxy);
+        if (m is null)
+        {
+            return d;
+        }
+        var mode = m.Enum("mode", d.Mode, Modes);
+        if (m.Has("scheduler") && mode != ProxyMode.Ipvs)
+        {
+            m.Get("scheduler")!.Value.Warn("the scheduler only applies to mode: ipvs");
+        }
+        return new KubeProxySpec(mode, m.Enum("scheduler", d.Scheduler, Schedulers),
+            m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration));
+    }
+
+    public static ControlPlaneSpec ReadControlPlane(Node? section, double graceDefault)
+    {
+        var d = ControlPlaneSpec.Default with { NodeMonitorGracePeriodS = graceDefault };
+        var m = section?.AsMap()?.Check(ScenarioKeys.ControlPlane);
+        if (m is null)
+        {
+            return d;
+        }
+        var spec = new ControlPlaneSpec(
+            m.Duration("leaseRenew", d.LeaseRenewS, positive: true),
+            m.Duration("nodeMonitorPeriod", d.NodeMonitorPeriodS, positive: true),
+            m.Duration("nodeMonitorGracePeriod", d.NodeMonitorGracePeriodS, positive: true),
+            m.Value("tolerationSeconds", d.TolerationSeconds, Seconds, "seconds, a duration or never"),
+            m.Rate("evictionRate", d.EvictionRatePerS, positive: false),
+            m.Duration("endpointSliceDelay", d.EndpointSliceDelayS),
+            m.Duration("nodeRejoin", d.NodeRejoinS));
+        if (spec.NodeMonitorGracePeriodS <= spec.LeaseRenewS && m.Get("nodeMonitorGracePeriod") is { } g)
+        {
+            g.Warn($"a grace period of {ScenarioContext.Seconds(spec.NodeMonitorGracePeriodS)} is not longer than the lease renewal ({ScenarioContext.Seconds(spec.LeaseRenewS)}): healthy nodes will flap NotReady");
+        }
+        return spec;
+    }
+
+    /// <summary>tolerationSeconds as Kubernetes writes it (a number of seconds), or a duration, or never.</summary>
+    private static Parsed<double> Seconds(string text)
+    {
+        var n = Units.Number(text);
+        if (n.Ok)
+        {
+            return n.Value >= 0 ? n : Parsed<double>.Fail($"'{text}' is negative; expected seconds, a duration or never");
+        }
+        return Units.Duration(text, allowNever: true);
+    }
+}

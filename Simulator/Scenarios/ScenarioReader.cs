@@ -1,0 +1,174 @@
+using Svcsim.Measurement;
+using YamlDotNet.RepresentationModel;
+
+namespace Svcsim.Scenarios;
+
+/// <summary>A sweep parameter with where it was written, for reporting values that do not load.</summary>
+internal sealed record SweepEntry(SweepParameter Parameter, Node At, IReadOnlyList<Node> ValueNodes);
+
+/// <summary>What reading a scenario tree gives: the spec (null after errors), the manifest files read, the sweep.</summary>
+internal sealed record ReadResult(ScenarioSpec? Spec, IReadOnlyList<SourceFile> Manifests, IReadOnlyList<SweepEntry> Sweep);
+
+/// <summary>
+/// Reads a scenario's YAML tree into a <see cref="ScenarioSpec"/>, section by section in dependency order
+/// (duration, cluster, manifests, pods, kube-proxy, control plane, clients, variants, faults,
+/// measurement), so that every cross-reference is checked where it is written.
+/// </summary>
+internal static class ScenarioReader
+{
+    public static ReadResult Read(YamlMappingNode tree, SourceFile file, Diagnostics diag)
+    {
+        var root = new Node(tree, "", file, diag).AsMap()!.Check(ScenarioKeys.Root);
+        var ctx = new ScenarioContext();
+        string name = root.String("name", Path.GetFileNameWithoutExtension(file.Path));
+        string description = root.String("description", "");
+        if (root.Required("duration", "the simulated time, like 120s or 2h") is not null)
+        {
+            ctx.DurationS = root.Duration("duration", double.NaN, positive: true);
+        }
+        long seed = root.Long("seed", 1);
+        int replications = root.Int("replications", 1, min: 1);
+        double grace = ClusterSection.ReadCluster(root.Get("cluster"), root, ctx);
+        var network = ClusterSection.ReadNetwork(root.Get("network"));
+        var manifests = ReadManifests(root, ctx);
+        ClusterSection.ReadPods(root.Get("pods"), ctx);
+        var kubeProxy = ClusterSection.ReadKubeProxy(root.Get("kubeProxy"));
+        var controlPlane = ClusterSection.ReadControlPlane(root.Get("controlPlane"), grace);
+        var groups = ClientsSection.Read(root.Get("clients"), root, ctx);
+        var variants = VariantsSection.Read(root.Get("variants"), root, ctx, groups);
+        var faults = FaultsSection.Read(root.Get("faults"), ctx);
+        var measurement = ReadMeasurement(root, ctx);
+        var sweep = ReadSweep(root.Get("sweep"));
+        if (diag.HasErrors)
+        {
+            return new ReadResult(null, manifests, sweep);
+        }
+        var spec = new ScenarioSpec
+        {
+            Name = name,
+            Description = description,
+            Nodes = ctx.Nodes.ToArray(),
+            Network = network,
+            Deployments = ctx.Deployments.ToArray(),
+            Services = ctx.Services.Select(s => s.Spec).ToArray(),
+            KubeProxy = kubeProxy,
+            ControlPlane = controlPlane,
+            Clients = groups.Select(g => g.Spec).ToArray(),
+            Variants = variants.ToArray(),
+            Faults = faults.ToArray(),
+            Measurement = measurement,
+            DurationS = ctx.DurationS,
+            Seed = seed,
+            Replications = replications,
+        };
+        return new ReadResult(spec, manifests, sweep);
+    }
+
+    /// <summary>Reads the manifest files and inline <c>workloads</c>, then resolves them as the cluster would.</summary>
+    private static List<SourceFile> ReadManifests(Map root, ScenarioContext ctx)
+    {
+        var set = new ManifestSet();
+        var read = new List<SourceFile>();
+        var (file, diag) = (root.Self.File, root.Self.Diag);
+        string dir = Path.GetDirectoryName(file.Path) ?? "";
+        foreach (var (relative, at) in root.Get("manifests")?.Strings("a manifest file path, or a list of them") ?? [])
+        {
+            string shown = dir.Length == 0 ? relative : Path.Combine(dir, relative);
+            if (!File.Exists(shown))
+            {
+                at.Error($"manifest file not found: {shown} (paths are relative to the scenario file)");
+                ctx.ManifestsKnown = false;
+                continue;
+            }
+            var source = new SourceFile(shown, File.ReadAllText(shown));
+            read.Add(source);
+            diag.RegisterFile(shown);
+            if (YamlText.Parse(source, diag) is not { } docs)
+            {
+                ctx.ManifestsKnown = false;
+                continue;
+            }
+            for (int i = 0; i < docs.Count; i++)
+            {
+                ManifestReader.Read(new Node(docs[i], $"(document {i + 1})", source, diag), i, null, set);
+            }
+        }
+        var inline = root.Get("workloads")?.AsList("a list of Kubernetes objects (Deployment, Service, IPAddressPool...)") ?? [];
+        for (int i = 0; i < inline.Count; i++)
+        {
+            ManifestReader.Read(inline[i], i, inline[i].Path, set);
+        }
+        if (!root.Has("manifests") && !root.Has("workloads"))
+        {
+            root.Self.Error("needs manifests (a path to Kubernetes YAML) or workloads (the objects inline): the Deployments and Services to simulate");
+            ctx.ManifestsKnown = false;
+        }
+        else if (ctx.ManifestsKnown)
+        {
+            var at = root.Get("manifests") ?? root.Get("workloads")!.Value;
+            if (set.Deployments.Count == 0)
+            {
+                at.Error("the manifests define no Deployment (apps/v1): there are no pods to simulate");
+            }
+            if (set.Services.Count == 0)
+            {
+                at.Error("the manifests define no Service (v1): clients have nothing to reach");
+            }
+        }
+        ctx.BgpPeers = set.BgpPeers;
+        ctx.DeploymentManifests.AddRange(set.Deployments);
+        ctx.Services.AddRange(ManifestResolver.Resolve(set, ctx.Nodes));
+        return read;
+    }
+
+    private static MeasurementSpec ReadMeasurement(Map root, ScenarioContext ctx)
+    {
+        var d = MeasurementSpec.Default;
+        var m = root.Get("measurement")?.AsMap()?.Check(ScenarioKeys.Measurement);
+        var spec = m is null ? d : new MeasurementSpec(
+            m.Duration("warmup", d.WarmupS),
+            m.Duration("window", d.WindowS, positive: true),
+            m.Fraction("slo", d.Slo, zeroAllowed: false),
+            m.Duration("outageResolution", d.OutageResolutionS, positive: true),
+            m.Fraction("overloadThreshold", d.OverloadThreshold, zeroAllowed: false));
+        if (!double.IsNaN(ctx.DurationS) && spec.WarmupS >= ctx.DurationS)
+        {
+            string warmup = ScenarioContext.Seconds(spec.WarmupS);
+            if (m?.Get("warmup") is { } w)
+            {
+                w.Error($"the warm-up {warmup} must be shorter than the run (duration {ScenarioContext.Seconds(ctx.DurationS)})");
+            }
+            else
+            {
+                root.Get("duration")!.Value.Error($"{ScenarioContext.Seconds(ctx.DurationS)} is not longer than the warm-up (measurement.warmup, default {warmup})");
+            }
+        }
+        return spec;
+    }
+
+    private static List<SweepEntry> ReadSweep(Node? section)
+    {
+        var entries = new List<SweepEntry>();
+        if (section?.AsMap("a mapping from parameter path (like clients[0].rate) to a list of values") is not { } m)
+        {
+            return entries;
+        }
+        foreach (var (key, keyNode, value) in m.Entries)
+        {
+            var path = Overrides.ParsePath(key);
+            if (!path.Ok)
+            {
+                keyNode.Error(path.Error!);
+                continue;
+            }
+            var values = value.Strings("a list of values");
+            if (values.Count == 0)
+            {
+                value.Error("must list at least one value");
+                continue;
+            }
+            entries.Add(new SweepEntry(new SweepParameter(key, values.Select(v => v.Value).ToArray()), keyNode, values.Select(v => v.At).ToArray()));
+        }
+        return entries;
+    }
+}
