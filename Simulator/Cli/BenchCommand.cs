@@ -128,7 +128,7 @@ internal static class BenchCommand
 
     private static int BenchScenario(string path, long requests, int variantIndex)
     {
-        if (!ScenarioInput.TryLoad(path, [], out var spec))
+        if (CommonOptions.TryLoad(path, []) is not { Spec: var spec })
         {
             return SvcsimCommand.ExitInvalidInput;
         }

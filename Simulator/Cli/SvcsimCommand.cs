@@ -20,6 +20,11 @@ public static class SvcsimCommand
     public static RootCommand Build()
     {
         var root = new RootCommand("svcsim: discrete-event simulation of Kubernetes Service access (NodePort against LoadBalancer) under node failures.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
@@ -28,6 +33,15 @@ public static class SvcsimCommand
     public static int Run(string[] args)
     {
         var parse = Build().Parse(args);
-        return parse.Invoke();
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            // A failure while running (disk full, a model inconsistency): results already written stay.
+            Console.Error.WriteLine($"svcsim: error: {e.Message}");
+            return ExitRuntimeFailure;
+        }
     }
 }

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using Svcsim.Scenarios;
+
+namespace Svcsim.Cli;
+
+/// <summary>Options and input handling shared by the commands.</summary>
+internal static class CommonOptions
+{
+    public static Option<string[]> Set() => new("--set")
+    {
+        Description = "Override a scenario value, e.g. --set duration=60s --set clients[0].rate=500/s (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => [],
+    };
+
+    public static Option<long?> Seed() => new("--seed") { Description = "Master seed (overrides the scenario's)." };
+
+    public static Option<int?> Replications() => new("--replications") { Description = "Independent replications (overrides the scenario's)." };
+
+    public static Option<int> Parallel() => new("--parallel")
+    {
+        Description = "Runs at once (default: the number of cores). Results do not depend on it.",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static Option<DirectoryInfo> Out(string fallback) => new("--out")
+    {
+        Description = $"Output folder (default: {fallback}).",
+        DefaultValueFactory = _ => new DirectoryInfo(fallback),
+    };
+
+    public static Option<bool> Quiet() => new("--quiet") { Description = "No progress display and no table: only errors." };
+
+    /// <summary>The overrides implied by the options, in the order they apply.</summary>
+    public static List<string> Overrides(IEnumerable<string> set, long? seed, int? replications)
+    {
+        var list = new List<string>(set);
+        if (seed is { } s)
+        {
+            list.Add($"seed={s}");
+        }
+        if (replications is { } r)
+        {
+            list.Add($"replications={r}");
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Expands the scenario arguments: a path, or a glob in its last segment (<c>Scenarios/*.yaml</c>),
+    /// sorted by name. Returns null and prints an error when one matches nothing.
+    /// </summary>
+    public static List<string>? ExpandPaths(IEnumerable<string> patterns)
+    {
+        var result = new List<string>();
+        foreach (var p in patterns)
+        {
+            string name = Path.GetFileName(p);
+            if (name.IndexOfAny(['*', '?']) < 0)
+            {
+                if (!File.Exists(p))
+                {
+                    Console.Error.WriteLine($"{p}: no such scenario file");
+                    return null;
+                }
+                result.Add(p);
+                continue;
+            }
+            string dir = Path.GetDirectoryName(p) is { Length: > 0 } d ? d : ".";
+            var matches = Directory.Exists(dir)
+                ? Directory.EnumerateFiles(dir, name).Order(StringComparer.Ordinal).ToList()
+                : [];
+            if (matches.Count == 0)
+            {
+                Console.Error.WriteLine($"{p}: matches no file");
+                return null;
+            }
+            result.AddRange(matches);
+        }
+        return result;
+    }
+
+    /// <summary>Loads every scenario before anything runs; on the first invalid one prints its errors and returns null.</summary>
+    public static List<ScenarioFile>? LoadAll(IEnumerable<string> paths, IReadOnlyList<string> overrides)
+    {
+        var files = new List<ScenarioFile>();
+        bool ok = true;
+        foreach (var path in paths)
+        {
+            var file = TryLoad(path, overrides);
+            if (file is null)
+            {
+                ok = false;
+            }
+            else
+            {
+                files.Add(file);
+            }
+        }
+        return ok ? files : null;
+    }
+
+    /// <summary>Loads one scenario; prints its errors (file:line:column: field: message) and returns null when invalid.</summary>
+    public static ScenarioFile? TryLoad(string path, IReadOnlyList<string> overrides)
+    {
+        try
+        {
+            var file = ScenarioLoader.Load(path, overrides);
+            foreach (var w in file.Warnings)
+            {
+                Console.Error.WriteLine($"warning: {w}");
+            }
+            return file;
+        }
+        catch (ScenarioException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                Console.Error.WriteLine(error.ToString());
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Whether to draw progress bars: an interactive terminal, not CI.</summary>
+    public static bool Interactive(bool quiet) =>
+        !quiet && !Console.IsOutputRedirected && !Console.IsErrorRedirected
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Svcsim.Reports;
+
+namespace Svcsim.Cli;
+
+/// <summary><c>svcsim merge</c>: joins the outputs of sweep shards into the sweep a single machine would write.</summary>
+internal static class MergeCommand
+{
+    public static Command Create()
+    {
+        var shards = new Argument<DirectoryInfo[]>("shard-dir") { Description = "Output folders of the shards.", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Folder for the merged sweep.", Required = true };
+        var cmd = new Command("merge", "Join sweep shard folders (svcsim sweep --shard I/N) into one sweep.csv, sweep_ci.csv and report.") { shards, outDir };
+        cmd.SetAction(parse =>
+        {
+            SweepManifest? manifest = null;
+            string? scenarioText = null;
+            var points = new SortedDictionary<int, List<SweepRow>>();
+            foreach (var dir in parse.GetValue(shards)!)
+            {
+                var store = new SweepStore(dir.FullName);
+                if (store.LoadManifest() is not { } m)
+                {
+                    Console.Error.WriteLine($"{dir.FullName}: not a sweep folder (no sweep-manifest.json)");
+                    return SvcsimCommand.ExitInvalidInput;
+                }
+                if (manifest is not null && m.Manifest.Identity != manifest.Identity)
+                {
+                    Console.Error.WriteLine($"{dir.FullName}: a different sweep (scenario, seed, replications or version differ) from the first folder");
+                    return SvcsimCommand.ExitInvalidInput;
+                }
+                manifest ??= m.Manifest;
+                scenarioText ??= m.ScenarioText;
+                foreach (var (point, rows) in store.FinishedPoints(m.Manifest.Identity))
+                {
+                    points[point] = rows;
+                }
+            }
+            var missing = Enumerable.Range(0, manifest!.Identity.TotalPoints).Where(p => !points.ContainsKey(p)).ToList();
+            if (missing.Count > 0)
+            {
+                Console.Error.WriteLine($"missing {missing.Count} of {manifest.Identity.TotalPoints} points (first: {missing[0]}); run the remaining shards first");
+                return SvcsimCommand.ExitRuntimeFailure;
+            }
+            string outPath = parse.GetValue(outDir)!.FullName;
+            new SweepStore(outPath).SaveManifest(manifest, scenarioText!);
+            SweepStore.WriteSweep(outPath, manifest, scenarioText!, points.Values.SelectMany(r => r));
+            Console.WriteLine($"merged {points.Count} points into {Path.Combine(outPath, OutputFiles.Sweep)}");
+            return SvcsimCommand.ExitOk;
+        });
+        return cmd;
+    }
+}

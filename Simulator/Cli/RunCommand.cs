@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Svcsim.Experiments;
+using Svcsim.Reports;
+using Svcsim.Scenarios;
+
+namespace Svcsim.Cli;
+
+/// <summary><c>svcsim run</c>: runs scenarios, writes each one's CSVs, plots and report, prints a comparison.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var scenarios = new Argument<string[]>("scenario")
+        {
+            Description = "Scenario files (a glob such as Scenarios/*.yaml works).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var outDir = CommonOptions.Out("out");
+        var seed = CommonOptions.Seed();
+        var replications = CommonOptions.Replications();
+        var set = CommonOptions.Set();
+        var parallel = CommonOptions.Parallel();
+        var quiet = CommonOptions.Quiet();
+        var cmd = new Command("run", "Run scenarios: each way of access on the same workload and faults; write CSV, plots and report.html into OUT/<scenario>/.")
+        {
+            scenarios, outDir, seed, replications, set, parallel, quiet,
+        };
+        cmd.SetAction(parse =>
+        {
+            var paths = CommonOptions.ExpandPaths(parse.GetValue(scenarios)!);
+            if (paths is null)
+            {
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            var overrides = CommonOptions.Overrides(parse.GetValue(set)!, parse.GetValue(seed), parse.GetValue(replications));
+            // Everything is validated before anything runs, so invalid input writes nothing.
+            var files = CommonOptions.LoadAll(paths, overrides);
+            if (files is null)
+            {
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            var duplicate = files.GroupBy(FolderName).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                Console.Error.WriteLine($"two scenarios would write to the same folder '{duplicate.Key}': {string.Join(", ", duplicate.Select(f => f.SourcePath))}");
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            bool q = parse.GetValue(quiet);
+            string root = parse.GetValue(outDir)!.FullName;
+            foreach (var file in files)
+            {
+                string dir = Path.Combine(root, FolderName(file));
+                var results = Progress.Run($"{file.Spec.Name}", file.Spec.Replications * file.Spec.Variants.Count, q,
+                    report => ExperimentRunner.Run(file.Spec, parse.GetValue(parallel), (done, _) => report(done)));
+                var rows = ResultMapping.ToRunResults(results, file.Text, ResultMapping.Parameters(file.Spec, file.SourcePath, file.Overrides));
+                RunReportWriter.Write(dir, rows);
+                if (!q)
+                {
+                    PrintComparison(file.Spec, rows, dir);
+                }
+            }
+            return SvcsimCommand.ExitOk;
+        });
+        return cmd;
+    }
+
+    /// <summary>The output folder of a scenario: its file name without extension.</summary>
+    public static string FolderName(ScenarioFile file) => Path.GetFileNameWithoutExtension(file.SourcePath);
+
+    private static void PrintComparison(ScenarioSpec spec, RunResults rows, string dir)
+    {
+        var table = new Table().Title($"{Markup.Escape(spec.Name)}: {spec.Replications} replication(s), {spec.DurationS.ToString(CultureInfo.InvariantCulture)} s")
+            .AddColumns("way of access", "availability % ± 95% CI", "longest outage s", "p99 ms", "max node util", "main failure");
+        foreach (var v in spec.Variants)
+        {
+            string Ci(string metric, double scale, string format)
+            {
+                var row = rows.SummaryCi.FirstOrDefault(r => r.Variant == v.Name && r.ComparedTo.Length == 0 && r.Metric == metric);
+                if (row is null || double.IsNaN(row.Mean))
+                {
+                    return "-";
+                }
+                string F(double x) => (x * scale).ToString(format, CultureInfo.InvariantCulture);
+                double half = (row.CiHigh - row.CiLow) / 2;
+                return double.IsNaN(half) || half == 0 ? F(row.Mean) : $"{F(row.Mean)} ± {F(half)}";
+            }
+            var mine = rows.Summary.Where(r => r.Variant == v.Name).ToList();
+            var causes = FailureCounts.Causes.Select((c, i) => (c, n: mine.Sum(r => r.FailedBy.ToArray()[i]))).OrderByDescending(x => x.n).First();
+            table.AddRow(new[] { v.Name, Ci("availability", 100, "F3"), Ci("longest_outage_s", 1, "F1"), Ci("latency_p99_ms", 1, "F2"),
+                Ci("max_node_utilization", 1, "F2"), causes.n == 0 ? "-" : $"{causes.c} ({causes.n})" }.Select(c => new Text(c)));
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine($"wrote {dir}");
+    }
+}

@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Globalization;
+using Svcsim.Experiments;
+using Svcsim.Reports;
+using Svcsim.Scenarios;
+
+namespace Svcsim.Cli;
+
+/// <summary>
+/// <c>svcsim sweep</c>: runs a scenario over the grid of all combinations of parameter values, each point
+/// with its replications; resumable, shardable, and identical whatever the parallelism.
+/// </summary>
+internal static class SweepCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<string>("scenario") { Description = "The base scenario file." };
+        var param = new Option<string[]>("--param")
+        {
+            Description = "A swept parameter: path=v1,v2,v3 (repeatable; default: the scenario's sweep section).",
+            DefaultValueFactory = _ => [],
+        };
+        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Output folder (default: out/sweep-<scenario>)." };
+        var seed = CommonOptions.Seed();
+        var replications = CommonOptions.Replications();
+        var set = CommonOptions.Set();
+        var parallel = CommonOptions.Parallel();
+        var quiet = CommonOptions.Quiet();
+        var shard = new Option<string?>("--shard") { Description = "Run only shard I of N (every N-th point): I/N. Join shards with svcsim merge." };
+        var cmd = new Command("sweep", "Run a scenario over a grid of parameter values; write sweep.csv, sweep_ci.csv, plots and report.html.")
+        {
+            scenario, param, outDir, seed, replications, set, parallel, quiet, shard,
+        };
+        cmd.SetAction(parse =>
+        {
+            string path = parse.GetValue(scenario)!;
+            var overrides = CommonOptions.Overrides(parse.GetValue(set)!, parse.GetValue(seed), parse.GetValue(replications));
+            var baseFile = CommonOptions.TryLoad(path, overrides);
+            if (baseFile is null)
+            {
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            var axes = new List<SweepAxis>();
+            foreach (var p in parse.GetValue(param)!)
+            {
+                if (SweepGrid.ParseAxis(p) is not { } axis)
+                {
+                    Console.Error.WriteLine($"--param {p}: expected path=value1,value2,...");
+                    return SvcsimCommand.ExitInvalidInput;
+                }
+                axes.Add(axis);
+            }
+            if (axes.Count == 0)
+            {
+                axes.AddRange(baseFile.Sweep.Select(s => new SweepAxis(s.Path, s.Values)));
+            }
+            if (axes.Count == 0)
+            {
+                Console.Error.WriteLine($"{path}: nothing to sweep: give --param path=v1,v2 or a sweep section in the scenario");
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            (int Shard, int Shards) sh = (1, 1);
+            if (parse.GetValue(shard) is { } shardText)
+            {
+                if (SweepGrid.ParseShard(shardText) is not { } parsed)
+                {
+                    Console.Error.WriteLine($"--shard {shardText}: expected I/N with 1 <= I <= N");
+                    return SvcsimCommand.ExitInvalidInput;
+                }
+                sh = parsed;
+            }
+            var points = SweepGrid.Points(axes);
+            var mine = points.Where(p => SweepGrid.InShard(p.Index, sh.Shard, sh.Shards)).ToList();
+            // Every point is loaded (and so validated) before any runs: bad values write nothing.
+            var files = new List<ScenarioFile>();
+            foreach (var point in mine)
+            {
+                var f = CommonOptions.TryLoad(path, [.. overrides, .. point.Overrides]);
+                if (f is null)
+                {
+                    Console.Error.WriteLine($"sweep point {point.Index}: {Describe(point)}");
+                    return SvcsimCommand.ExitInvalidInput;
+                }
+                files.Add(f);
+            }
+            string dir = parse.GetValue(outDir)?.FullName ?? Path.GetFullPath(Path.Combine("out", "sweep-" + Path.GetFileNameWithoutExtension(path)));
+            var identity = new SweepIdentity(baseFile.Hash, baseFile.Spec.Seed, baseFile.Spec.Replications, SvcsimCommand.Version, points.Count);
+            var manifest = new SweepManifest(baseFile.Spec.Name, identity, Parameters(baseFile, axes, overrides));
+            var store = new SweepStore(dir);
+            store.SaveManifest(manifest, baseFile.Text);
+
+            bool q = parse.GetValue(quiet);
+            int runsPerPoint = baseFile.Spec.Replications * baseFile.Spec.Variants.Count;
+            int reused = 0;
+            var rows = Progress.Run($"sweep {baseFile.Spec.Name}", mine.Count * runsPerPoint, q, report =>
+            {
+                var all = new List<SweepRow>();
+                for (int k = 0; k < mine.Count; k++)
+                {
+                    var point = mine[k];
+                    string text = Describe(point);
+                    var pointRows = store.TryReuse(point.Index, text, identity);
+                    if (pointRows is null)
+                    {
+                        int before = k * runsPerPoint;
+                        var results = ExperimentRunner.Run(files[k].Spec, parse.GetValue(parallel), (done, _) => report(before + done));
+                        pointRows = results.Runs.Select(r => SweepRow.FromSummary(point.Index, text, ResultMapping.Summary(files[k].Spec.Name, r))).ToList();
+                        store.Save(point.Index, text, identity, pointRows);
+                    }
+                    else
+                    {
+                        reused++;
+                    }
+                    report((k + 1) * runsPerPoint);
+                    all.AddRange(pointRows);
+                }
+                return all;
+            });
+            if (sh.Shards > 1)
+            {
+                Console.WriteLine($"shard {sh.Shard}/{sh.Shards}: {mine.Count} of {points.Count} points in {dir} ({reused} reused); join shards with: svcsim merge --out DIR SHARD_DIRS...");
+                return SvcsimCommand.ExitOk;
+            }
+            SweepStore.WriteSweep(dir, manifest, baseFile.Text, rows);
+            if (!q)
+            {
+                Console.WriteLine($"sweep {baseFile.Spec.Name}: {points.Count} points x {runsPerPoint} runs ({reused} points reused) -> {Path.Combine(dir, OutputFiles.Sweep)}");
+            }
+            return SvcsimCommand.ExitOk;
+        });
+        return cmd;
+    }
+
+    /// <summary>A point's parameters as the <c>parameters</c> column writes them.</summary>
+    public static string Describe(SweepPoint point) => SweepParameters.Format(point.Settings.Select(s => new RunParameter(s.Path, s.Value)));
+
+    private static List<RunParameter> Parameters(ScenarioFile file, IReadOnlyList<SweepAxis> axes, IReadOnlyList<string> overrides)
+    {
+        var list = ResultMapping.Parameters(file.Spec, file.SourcePath, overrides).ToList();
+        list.AddRange(axes.Select(a => new RunParameter($"sweep {a.Path}", string.Join(",", a.Values))));
+        list.Add(new RunParameter("points", SweepGrid.Points(axes).Count.ToString(CultureInfo.InvariantCulture)));
+        return list;
+    }
+}

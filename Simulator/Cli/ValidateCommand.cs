@@ -1,0 +1,40 @@
+using System.CommandLine;
+
+namespace Svcsim.Cli;
+
+/// <summary><c>svcsim validate</c>: checks scenario files and their manifests without running them.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var scenarios = new Argument<string[]>("scenario") { Description = "Scenario files (globs work).", Arity = ArgumentArity.OneOrMore };
+        var set = CommonOptions.Set();
+        var cmd = new Command("validate", "Check scenario files and the manifests they name; exit 2 with file:line:column errors when invalid.")
+        {
+            scenarios, set,
+        };
+        cmd.SetAction(parse =>
+        {
+            var paths = CommonOptions.ExpandPaths(parse.GetValue(scenarios)!);
+            if (paths is null)
+            {
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            int code = SvcsimCommand.ExitOk;
+            foreach (var path in paths)
+            {
+                var file = CommonOptions.TryLoad(path, parse.GetValue(set)!);
+                if (file is null)
+                {
+                    code = SvcsimCommand.ExitInvalidInput;
+                    continue;
+                }
+                var s = file.Spec;
+                Console.WriteLine($"ok: {path}: {s.Nodes.Count} nodes, {s.Deployments.Count} deployments, {s.Services.Count} services, " +
+                    $"{s.Variants.Count} ways of access, {s.Faults.Count} faults, {s.Replications} replications");
+            }
+            return code;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,68 @@
+namespace Svcsim.Experiments;
+
+/// <summary>One swept parameter: a scenario path and the values it takes.</summary>
+/// <param name="Path">A <c>--set</c> path such as <c>clients[0].rate</c>.</param>
+/// <param name="Values">Values as written (<c>200/s</c>, <c>40s</c>...).</param>
+public sealed record SweepAxis(string Path, IReadOnlyList<string> Values);
+
+/// <summary>One point of a sweep grid.</summary>
+/// <param name="Index">Position in the grid, from 0 (the last axis varies fastest).</param>
+/// <param name="Settings">(path, value) of each axis at this point.</param>
+public sealed record SweepPoint(int Index, IReadOnlyList<(string Path, string Value)> Settings)
+{
+    /// <summary>The overrides that turn the base scenario into this point.</summary>
+    public IReadOnlyList<string> Overrides => Settings.Select(s => $"{s.Path}={s.Value}").ToList();
+}
+
+/// <summary>The grid of all combinations of a sweep's axes, and its division into shards.</summary>
+public static class SweepGrid
+{
+    /// <summary>Every combination, numbered so that the last axis varies fastest.</summary>
+    public static IReadOnlyList<SweepPoint> Points(IReadOnlyList<SweepAxis> axes)
+    {
+        ArgumentNullException.ThrowIfNull(axes);
+        var points = new List<SweepPoint>();
+        int total = axes.Aggregate(1, (n, a) => checked(n * a.Values.Count));
+        for (int i = 0; i < total; i++)
+        {
+            var settings = new (string, string)[axes.Count];
+            int rest = i;
+            for (int a = axes.Count - 1; a >= 0; a--)
+            {
+                int k = axes[a].Values.Count;
+                settings[a] = (axes[a].Path, axes[a].Values[rest % k]);
+                rest /= k;
+            }
+            points.Add(new SweepPoint(i, settings));
+        }
+        return points;
+    }
+
+    /// <summary>Whether shard <paramref name="shard"/> (1-based) of <paramref name="shards"/> runs point <paramref name="index"/>: every N-th point.</summary>
+    public static bool InShard(int index, int shard, int shards) => index % shards == shard - 1;
+
+    /// <summary>Parses <c>I/N</c> (1 &lt;= I &lt;= N); null when malformed.</summary>
+    public static (int Shard, int Shards)? ParseShard(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out int i) && int.TryParse(parts[1], out int n) && n >= 1 && i >= 1 && i <= n)
+        {
+            return (i, n);
+        }
+        return null;
+    }
+
+    /// <summary>Parses <c>path=v1,v2,v3</c>; null when malformed.</summary>
+    public static SweepAxis? ParseAxis(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int eq = text.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0 || eq == text.Length - 1)
+        {
+            return null;
+        }
+        var values = text[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries);
+        return values.Any(v => v.Length == 0) ? null : new SweepAxis(text[..eq].Trim(), values);
+    }
+}
