@@ -46,7 +46,7 @@ internal static class ScenarioKeys
         ["nodeport"] = ["addresses", "assignment", "failover", "reconfigureAfter"],
         ["metallb-l2"] = ["probeInterval", "probeTimeout", "suspicion", "arpCache"],
         ["metallb-bgp"] = ["holdTime", "bfd", "bfdDetect", "resetOnRehash"],
-        ["cloud-lb"] = ["preset", "healthCheck", "algorithm", "failOpen"],
+        ["cloud-lb"] = ["preset", "healthCheck", "algorithm", "failOpen", "probeThroughPods"],
     };
 
     public static readonly string[] HealthCheck = ["interval", "timeout", "unhealthyThreshold", "healthyThreshold"];

@@ -174,7 +174,8 @@ internal static class VariantsSection
         }
         bool failOpen = m.Bool("failOpen", presetName is null || PresetFailOpen[presetName]);
         string name = m.String("name", presetName is null ? "cloud-lb" : $"cloud-lb-{presetName}");
-        return new CloudLbAccess(name, hc, m.Enum("algorithm", LbAlgorithm.RoundRobin, Algorithms), failOpen);
+        bool throughPods = m.Bool("probeThroughPods", false);
+        return new CloudLbAccess(name, hc, m.Enum("algorithm", LbAlgorithm.RoundRobin, Algorithms), failOpen, throughPods);
     }
 
     /// <summary>Each client group's Service must suit the variant: what this front door would need in the cluster.</summary>
