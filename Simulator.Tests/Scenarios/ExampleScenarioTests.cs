@@ -92,16 +92,20 @@ public class ExampleScenarioTests
     }
 
     [Fact]
-    public void Cascade_Reads_Inline_Workloads_With_Small_Pods_And_The_Aws_Clb_Preset()
+    public void Cascade_Reads_Inline_Workloads_With_Small_Pods_And_Pod_Served_Aws_Clb_Checks()
     {
         var spec = ScenarioLoader.Load(Path.Combine(ScenarioFiles.ScenariosDir, "cascade.yaml")).Spec;
 
         var api = Assert.Single(spec.Deployments);
-        Assert.Equal(new PodCapacity(1, 16, Svcsim.Engine.Distribution.Exponential(0.02)), api.Capacity);
+        Assert.Equal(new PodCapacity(1, 400, Svcsim.Engine.Distribution.Exponential(0.02)), api.Capacity);
         Assert.Equal([8080], api.ContainerPorts);
         var lb = spec.Services.Single(s => s.Name == "lb-api");
         Assert.Equal((TrafficPolicy.Local, 30000, 30001, "192.168.1.11"), (lb.ExternalTrafficPolicy, lb.Ports[0].NodePort, lb.HealthCheckNodePort, lb.LoadBalancerIp));
         Assert.Equal(8080, lb.Ports[0].TargetPort);
-        Assert.Equal(HealthCheckSpec.Presets["aws-clb"], spec.Variants.OfType<CloudLbAccess>().Single().HealthCheck);
+        var cloud = spec.Variants.OfType<CloudLbAccess>().Single();
+        Assert.Equal(HealthCheckSpec.Presets["aws-clb"], cloud.HealthCheck);
+        Assert.True(cloud.ProbeThroughPods);
+        Assert.False(cloud.FailOpen);
+        Assert.Equal(new NodeCrash("w3", 40), Assert.Single(spec.Faults));
     }
 }
