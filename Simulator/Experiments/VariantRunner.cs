@@ -18,6 +18,7 @@ public sealed class VariantRunner
     private readonly ScenarioSpec _spec;
     private readonly AccessSpec _variant;
     private readonly int _replication;
+    private bool _started;
 
     /// <summary>Builds the world.</summary>
     public VariantRunner(ScenarioSpec spec, AccessSpec variant, int replication)
@@ -100,13 +101,18 @@ public sealed class VariantRunner
 
     /// <summary>
     /// Runs until <paramref name="requests"/> outcomes have been counted (for speed measurements: the
-    /// scenario's duration should be long enough that arrivals do not stop first). Returns the count.
+    /// scenario's duration should be long enough that arrivals do not stop first). Can be called again
+    /// with a larger count to go on. Returns the count.
     /// </summary>
     public long RunUntilRequests(long requests)
     {
-        foreach (var g in Groups)
+        if (!_started)
         {
-            g.Start();
+            _started = true;
+            foreach (var g in Groups)
+            {
+                g.Start();
+            }
         }
         long end = Time.FromSeconds(_spec.DurationS);
         while (Collector.Requests < requests && Simulation.Now < end)
