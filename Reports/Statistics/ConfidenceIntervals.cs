@@ -12,6 +12,9 @@ public readonly record struct Estimate(int Count, double Mean, double Low, doubl
 
     /// <summary>Whether the interval is defined and does not contain zero.</summary>
     public bool ExcludesZero => Low > 0 || High < 0;
+
+    /// <summary>Whether <paramref name="value"/> lies in the interval (bounds included).</summary>
+    public bool Contains(double value) => value >= Low && value <= High;
 }
 
 /// <summary>
@@ -26,9 +29,9 @@ public static class ConfidenceIntervals
 
     /// <summary>
     /// The mean of the finite values of <paramref name="values"/> (NaN and infinities are left out and not counted)
-    /// with its <see cref="Level"/> Student-t interval.
+    /// with its Student-t interval at <paramref name="level"/> (<see cref="Level"/> unless told).
     /// </summary>
-    public static Estimate Of(IEnumerable<double> values)
+    public static Estimate Of(IEnumerable<double> values, double level = Level)
     {
         ArgumentNullException.ThrowIfNull(values);
         var finite = new List<double>();
@@ -67,8 +70,23 @@ public static class ConfidenceIntervals
         }
 
         double standardError = Math.Sqrt(squares / (n - 1) / n);
-        double half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, n - 1, 0.5 + Level / 2) * standardError;
+        double half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, n - 1, 0.5 + level / 2) * standardError;
         return new(n, mean, mean - half, mean + half);
+    }
+
+    /// <summary>
+    /// The interval of the mean paired difference <paramref name="a"/>[i] − <paramref name="b"/>[i] (the same
+    /// replication run two ways, with common random numbers): narrower than comparing two separate intervals.
+    /// </summary>
+    public static Estimate OfPairedDifferences(IReadOnlyList<double> a, IReadOnlyList<double> b, double level = Level)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count != b.Count)
+        {
+            throw new ArgumentException("paired samples need the same number of values", nameof(b));
+        }
+        return Of(a.Select((x, i) => x - b[i]), level);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Svcsim.Reports;
 using Svcsim.Queueing;
 
 namespace Svcsim.Tests.Engine;
@@ -24,7 +25,7 @@ public sealed class BareLoopTests
 
         // Then its mean response time agrees with Erlang C
         double theory = QueueingTheory.MmcMeanResponse(servers, lambda, mu);
-        var ci = ConfidenceInterval.FromReplications(responses, 0.999);
+        var ci = ConfidenceIntervals.Of(responses, 0.999);
         Assert.True(ci.Contains(theory), $"theory {theory}, simulated {ci}");
         Assert.True(ci.HalfWidth <= 0.1 * theory, $"interval too wide: {ci}");
     }

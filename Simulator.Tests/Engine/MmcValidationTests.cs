@@ -1,3 +1,4 @@
+using Svcsim.Reports;
 using System.Globalization;
 using Svcsim.Engine;
 using Svcsim.Queueing;
@@ -68,7 +69,7 @@ public sealed class MmcValidationTests(ITestOutputHelper output)
     /// <summary>Checks one statistic; collects a failure instead of throwing so that a test reports every miss at once.</summary>
     private void Check(List<string> failures, string what, IEnumerable<double> perReplication, double theory, double scale)
     {
-        var ci = ConfidenceInterval.FromReplications(perReplication.ToList(), Level);
+        var ci = ConfidenceIntervals.Of(perReplication.ToList(), Level);
         string line = string.Create(CultureInfo.InvariantCulture, $"{what,-28} theory {theory,-12:G6} simulated {ci}");
         output.WriteLine(line);
         if (!ci.Contains(theory))

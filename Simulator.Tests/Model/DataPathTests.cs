@@ -1,3 +1,4 @@
+using Svcsim.Reports;
 using System.Globalization;
 using Svcsim.Access;
 using Svcsim.Engine;
@@ -259,7 +260,7 @@ public class DataPathTests(ITestOutputHelper output)
         // And the share of requests turned away matches P(N = K) of M/M/c/K (Poisson arrivals see time
         // averages), within the 99 % t-interval of the replications
         double theory = QueueingTheory.MmcKBlocking(C, C + Backlog, Lambda, Mu);
-        var ci = ConfidenceInterval.Of(blocked, 0.99);
+        var ci = ConfidenceIntervals.Of(blocked, 0.99);
         output.WriteLine(Inv($"blocking {ci}, M/M/{C}/{C + Backlog} theory {theory:G6}"));
         Assert.True(ci.Contains(theory), Inv($"M/M/c/K blocking {theory:G6} outside {ci}"));
     }

@@ -1,3 +1,4 @@
+using Svcsim.Reports;
 using System.Collections;
 using System.Globalization;
 using Svcsim.Access;
@@ -41,8 +42,8 @@ public class ExperimentMethodTests(ITestOutputHelper output)
                 slow[r] = MeanResponse(Lambda, Mu, seed: 1000 + e, r);
                 fast[r] = MeanResponse(Lambda, FasterMu, seed: 1000 + e, r);
             }
-            covered += ConfidenceInterval.Of(slow).Contains(truth) ? 1 : 0;
-            coveredDifference += ConfidenceInterval.OfPairedDifferences(slow, fast).Contains(truth - truthFaster) ? 1 : 0;
+            covered += ConfidenceIntervals.Of(slow).Contains(truth) ? 1 : 0;
+            coveredDifference += ConfidenceIntervals.OfPairedDifferences(slow, fast).Contains(truth - truthFaster) ? 1 : 0;
         }
 
         // Then each kind of interval covers its true value in about 95 % of the experiments: the number that

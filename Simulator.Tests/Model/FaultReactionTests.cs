@@ -1,3 +1,4 @@
+using Svcsim.Reports;
 using System.Globalization;
 using Svcsim.Access;
 using Svcsim.Engine;
@@ -91,7 +92,7 @@ public class FaultReactionTests(ITestOutputHelper output)
         // by (1 - A) e^{-t (1/MTBF + 1/MTTR)}, 3e-4 at the end of the 50 s warm-up and falling, negligible
         // against a half-width of a few percent.)
         double theory = Mtbf / (Mtbf + Mttr);
-        var ci = ConfidenceInterval.Of(availability, 0.99);
+        var ci = ConfidenceIntervals.Of(availability, 0.99);
         output.WriteLine(Inv($"availability {ci}, MTBF/(MTBF+MTTR) = {theory}"));
         Assert.True(ci.Contains(theory), Inv($"{theory} outside {ci}"));
     }
@@ -253,7 +254,7 @@ public class FaultReactionTests(ITestOutputHelper output)
             ("w3's endpoint removed", FirstSyncAfter(notReady), evicted, 2),
             ("replacement ready", FirstSyncAfter(replacementReady), spec.DurationS, 3),
         };
-        var cis = new List<ConfidenceInterval>();
+        var cis = new List<Estimate>();
         foreach (var (name, from, to, ready) in phases)
         {
             var perWindow = run.Pods
@@ -265,7 +266,7 @@ public class FaultReactionTests(ITestOutputHelper output)
                 .Select(g => { Assert.Equal(ready, g.Count()); return g.Average(p => p.Utilization); })
                 .ToList();
             double theory = Lambda / (Mu * ready);
-            var ci = ConfidenceInterval.Of(perWindow, 0.99);
+            var ci = ConfidenceIntervals.Of(perWindow, 0.99);
             cis.Add(ci);
             output.WriteLine(Inv($"{name} [{from:F1}, {to:F1}): utilisation {ci} over 5 s windows, theory {theory:F4}"));
             Assert.True(ci.Contains(theory), Inv($"{name}: {theory} outside {ci}"));

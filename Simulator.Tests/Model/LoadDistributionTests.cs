@@ -1,3 +1,4 @@
+using Svcsim.Reports;
 using System.Globalization;
 using Svcsim.Access;
 using Svcsim.Engine;
@@ -66,7 +67,7 @@ public class LoadDistributionTests(ITestOutputHelper output)
         // result with arrival rate λ/N: random splitting of a Poisson stream is Poisson. The replication
         // means are i.i.d., so the theory must lie in their 99 % Student-t interval.
         double theory = QueueingTheory.MmcMeanResponse(1, Lambda / Pods, Mu);
-        var ci = ConfidenceInterval.Of(responses, 0.99);
+        var ci = ConfidenceIntervals.Of(responses, 0.99);
         output.WriteLine(Inv($"mean response {ci} s, M/M/1 theory {theory:G6} s"));
         Assert.True(ci.Contains(theory), Inv($"M/M/1 response {theory:G6} outside {ci}"));
     }
@@ -90,9 +91,9 @@ public class LoadDistributionTests(ITestOutputHelper output)
         // of the replication means
         double erlang = QueueingTheory.ErlangArrivalsMeanWait(Pods, Lambda, Mu);
         double mm1 = QueueingTheory.MmcMeanWait(1, Lambda / Pods, Mu);
-        var ipvsCi = ConfidenceInterval.Of(ipvs, 0.99);
-        var randomCi = ConfidenceInterval.Of(random, 0.99);
-        var diff = ConfidenceInterval.OfPairedDifferences(random, ipvs, 0.99);
+        var ipvsCi = ConfidenceIntervals.Of(ipvs, 0.99);
+        var randomCi = ConfidenceIntervals.Of(random, 0.99);
+        var diff = ConfidenceIntervals.OfPairedDifferences(random, ipvs, 0.99);
         output.WriteLine(Inv($"IPVS rr wait {ipvsCi} s, E3/M/1 theory {erlang:G6} s"));
         output.WriteLine(Inv($"random wait {randomCi} s, M/M/1 theory {mm1:G6} s"));
         output.WriteLine(Inv($"random - rr {diff} s, theory {mm1 - erlang:G6} s"));
