@@ -18,9 +18,8 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     private readonly Trace _trace;
     private readonly ServiceState[] _groupService;
     private readonly Dictionary<ServiceState, Node[]> _routes = [];
-    private readonly bool[] _sessionUp; // the router's view of each node's BGP session
+    private readonly NodeLivenessView _sessions; // the router's view of each node's BGP session
     private readonly Random _flows;
-    private readonly Sampler _holdExpiry;
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
     public MetalLbBgpFrontDoor(Simulation sim, MetalLbBgpAccess spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
@@ -34,18 +33,28 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         _model = model;
         _trace = trace;
         _groupService = groupServices.ToArray();
-        _sessionUp = model.Cluster.Nodes.Select(n => n.Up).ToArray();
         _flows = sim.Streams.Get("ecmp");
         // Keepalives every hold/3: the hold timer runs out between 2/3 and all of the hold time after
-        // the crash. With BFD, detection takes the BFD interval times the multiplier.
-        _holdExpiry = spec.Bfd
+        // the crash. With BFD, detection takes the BFD interval times the multiplier. A restarted
+        // speaker re-establishes its session after a connect retry (about 5 s).
+        var holdExpiry = spec.Bfd
             ? Distribution.Constant(spec.BfdDetectS).CreateSampler(sim.Streams.Get("bgp-hold"))
             : Distribution.Uniform(spec.HoldTimeS * 2 / 3, spec.HoldTimeS).CreateSampler(sim.Streams.Get("bgp-hold"));
+        _sessions = new NodeLivenessView(sim, model, holdExpiry, Time.FromSeconds(5),
+            node =>
+            {
+                _trace.Add(_sim.Now, node.Name, "bgp-session-down", $"router dropped the BGP session to {node.Name} ({(_spec.Bfd ? "BFD" : "hold timer")})");
+                Recompute();
+            },
+            node =>
+            {
+                _trace.Add(_sim.Now, node.Name, "bgp-session-up", $"BGP session to {node.Name} established");
+                Recompute();
+            });
         foreach (var svc in _groupService.Distinct())
         {
             _routes[svc] = ComputeRoutes(svc);
         }
-        model.NodeChanged += OnNodeChanged;
         model.EndpointsPublished += Recompute;
     }
 
@@ -104,37 +113,6 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         return false;
     }
 
-    private void OnNodeChanged(Node node)
-    {
-        int i = node.Index;
-        if (!node.Up && _sessionUp[i])
-        {
-            int incarnation = node.Incarnation;
-            _sim.Schedule(_holdExpiry.NextNanoseconds(), () =>
-            {
-                if (!node.Up && node.Incarnation == incarnation)
-                {
-                    _sessionUp[i] = false;
-                    _trace.Add(_sim.Now, node.Name, "bgp-session-down", $"router dropped the BGP session to {node.Name} ({(_spec.Bfd ? "BFD" : "hold timer")})");
-                    Recompute();
-                }
-            });
-        }
-        else if (node.Up && !_sessionUp[i])
-        {
-            // The speaker starts with the node and (re)establishes its session after a connect retry.
-            _sim.Schedule(Time.FromSeconds(5), () =>
-            {
-                if (node.Up)
-                {
-                    _sessionUp[i] = true;
-                    _trace.Add(_sim.Now, node.Name, "bgp-session-up", $"BGP session to {node.Name} established");
-                    Recompute();
-                }
-            });
-        }
-    }
-
     private void Recompute()
     {
         foreach (var svc in _routes.Keys.ToList())
@@ -154,7 +132,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         bool local = Eligibility.LocalPolicy(svc);
         // The router keeps a route while the session is up, even to a node that has died.
         return _model.Cluster.Nodes
-            .Where(n => _sessionUp[n.Index] && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
+            .Where(n => _sessions.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
             .ToArray();
     }
 }

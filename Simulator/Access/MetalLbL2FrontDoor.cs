@@ -18,8 +18,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
     private readonly Trace _trace;
     private readonly ServiceState[] _groupService;
     private readonly Dictionary<ServiceState, (IReadOnlyList<Node> Order, Node? Announced, Node? ClientsSee)> _state = [];
-    private readonly bool[] _memberAlive; // memberlist's view of each speaker
-    private readonly Sampler _detect;
+    private readonly NodeLivenessView _members; // memberlist's view of each speaker
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
     public MetalLbL2FrontDoor(Simulation sim, MetalLbL2Access spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
@@ -33,11 +32,22 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         _model = model;
         _trace = trace;
         _groupService = groupServices.ToArray();
-        _memberAlive = model.Cluster.Nodes.Select(n => n.Up).ToArray();
         // memberlist: a dead member is found at its next probe (within one interval), the probe times
-        // out, and suspicion runs out before it is declared dead (kubernetes-behaviour.md, MetalLB).
-        _detect = Distribution.Uniform(spec.ProbeTimeoutS + spec.SuspicionS, spec.ProbeIntervalS + spec.ProbeTimeoutS + spec.SuspicionS)
+        // out, and suspicion runs out before it is declared dead (kubernetes-behaviour.md, MetalLB). A
+        // restarted speaker joins within about a probe interval.
+        var detect = Distribution.Uniform(spec.ProbeTimeoutS + spec.SuspicionS, spec.ProbeIntervalS + spec.ProbeTimeoutS + spec.SuspicionS)
             .CreateSampler(sim.Streams.Get("memberlist"));
+        _members = new NodeLivenessView(sim, model, detect, Time.FromSeconds(spec.ProbeIntervalS),
+            node =>
+            {
+                _trace.Add(_sim.Now, node.Name, "memberlist-dead", $"MetalLB speakers declared {node.Name} dead");
+                ElectAll();
+            },
+            node =>
+            {
+                _trace.Add(_sim.Now, node.Name, "memberlist-join", $"MetalLB speaker on {node.Name} joined");
+                ElectAll();
+            });
         foreach (var svc in _groupService.Distinct())
         {
             var order = MetalLbOrdering.Order(model.Cluster.Nodes.Select(n => n.Name), svc.Spec.LoadBalancerIp)
@@ -45,7 +55,6 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
             _state[svc] = (order, null, null);
             Elect(svc, initial: true);
         }
-        model.NodeChanged += OnNodeChanged;
         model.EndpointsPublished += () =>
         {
             foreach (var svc in _state.Keys.ToList())
@@ -85,38 +94,6 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         return false;
     }
 
-    private void OnNodeChanged(Node node)
-    {
-        int i = node.Index;
-        if (!node.Up && _memberAlive[i])
-        {
-            long detect = _detect.NextNanoseconds();
-            int incarnation = node.Incarnation;
-            _sim.Schedule(detect, () =>
-            {
-                if (!node.Up && node.Incarnation == incarnation)
-                {
-                    _memberAlive[i] = false;
-                    _trace.Add(_sim.Now, node.Name, "memberlist-dead", $"MetalLB speakers declared {node.Name} dead");
-                    ElectAll();
-                }
-            });
-        }
-        else if (node.Up && !_memberAlive[i])
-        {
-            // The speaker pod starts with the node and joins memberlist within about a probe interval.
-            _sim.Schedule(Time.FromSeconds(_spec.ProbeIntervalS), () =>
-            {
-                if (node.Up)
-                {
-                    _memberAlive[i] = true;
-                    _trace.Add(_sim.Now, node.Name, "memberlist-join", $"MetalLB speaker on {node.Name} joined");
-                    ElectAll();
-                }
-            });
-        }
-    }
-
     private void ElectAll()
     {
         foreach (var svc in _state.Keys.ToList())
@@ -133,7 +110,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         foreach (var n in st.Order)
         {
             // Speakers judge liveness by memberlist, not by the truth.
-            if (_memberAlive[n.Index] && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
+            if (_members.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
             {
                 leader = n;
                 break;

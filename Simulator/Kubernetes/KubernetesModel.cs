@@ -97,6 +97,9 @@ public sealed class KubernetesModel
     /// <summary>Raised when a node crashes, starts, or changes address.</summary>
     public event Action<Node>? NodeChanged;
 
+    /// <summary>Raised when a booted node's kubelet runs again: its DaemonSet pods (kube-proxy, MetalLB speaker) start now.</summary>
+    public event Action<Node>? KubeletStarted;
+
     /// <summary>The control plane's view: is the node Ready?</summary>
     public bool IsReady(Node node) => _ready[node.Index];
 
@@ -147,6 +150,7 @@ public sealed class KubernetesModel
             _trace.Add(_sim.Now, node.Name, "kubelet-start", $"kubelet on {node.Name} renewed its lease and restarts its pods");
             // kube-proxy is a DaemonSet pod: its rules come back only when kubelet has started it.
             Proxies[node.Index].SyncNow();
+            KubeletStarted?.Invoke(node);
             foreach (var pod in PodsOn(node))
             {
                 // The restarted kubelet reports its pods not ready until they pass readiness again.
