@@ -33,6 +33,8 @@ public sealed class Request
     public IRequestOwner Owner = null!;
     /// <summary>Client machine index within its group.</summary>
     public int Client;
+    /// <summary>Closed loop: the user that sent it (users share the group's client machines); -1 in open loop.</summary>
+    public int User = -1;
     /// <summary>Attempt number, 0 for the first.</summary>
     public int Attempt;
     /// <summary>When the logical request started (its first attempt).</summary>

@@ -111,13 +111,14 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
                 if (_sim.Now < _stopAt)
                 {
                     _sim.Schedule(_interArrival.NextNanoseconds(), this, ArrivalEvent);
-                    NewRequest(_clientPick.Next(_spec.Clients));
+                    NewRequest(_clientPick.Next(_spec.Clients), user: -1);
                 }
                 break;
             case ThinkEvent:
                 if (_sim.Now < _stopAt)
                 {
-                    NewRequest((int)data);
+                    // Users share the group's client machines in turn.
+                    NewRequest((int)(data % _spec.Clients), (int)data);
                 }
                 break;
             case RetryEvent:
@@ -132,11 +133,12 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         }
     }
 
-    private void NewRequest(int client)
+    private void NewRequest(int client, int user)
     {
         Outstanding++;
         var r = Rent();
         r.Client = client;
+        r.User = user;
         r.Attempt = 0;
         r.FirstStart = _sim.Now;
         Send(r);
@@ -343,6 +345,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         {
             var next = Rent();
             next.Client = r.Client;
+            next.User = r.User;
             next.FirstStart = r.FirstStart;
             next.Attempt = r.Attempt + 1;
             _sim.Schedule(_backoff.NextNanoseconds(), this, RetryEvent, next);
@@ -351,9 +354,9 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         {
             Outstanding--;
             _sink.Record(_group, r.FirstStart, now, success, cause);
-            if (_spec.Users > 0 && now < _stopAt)
+            if (r.User >= 0 && now < _stopAt)
             {
-                _sim.Schedule(_think.NextNanoseconds(), this, ThinkEvent, null, r.Client);
+                _sim.Schedule(_think.NextNanoseconds(), this, ThinkEvent, null, r.User);
             }
         }
         Recycle(r);
