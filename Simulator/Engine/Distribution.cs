@@ -100,13 +100,14 @@ public sealed record Distribution
         return new(DistributionKind.Empirical, 0, 0, values.ToArray());
     }
 
-    /// <summary>The mean of the distribution.</summary>
+    /// <summary>The mean of the values drawn (for Normal, after negative draws become zero).</summary>
     public double Mean => Kind switch
     {
         DistributionKind.Constant => A,
         DistributionKind.Exponential => A,
         DistributionKind.Uniform => (A + B) / 2,
-        DistributionKind.Normal => A,
+        // Negative draws become zero, so the mean is that of max(0, X): mu Phi(mu/sd) + sd phi(mu/sd).
+        DistributionKind.Normal => B == 0 ? A : A * MathNet.Numerics.Distributions.Normal.CDF(0, 1, A / B) + B * MathNet.Numerics.Distributions.Normal.PDF(0, 1, A / B),
         DistributionKind.LogNormal => A,
         DistributionKind.Weibull => B * MathNet.Numerics.SpecialFunctions.Gamma(1 + 1 / A),
         DistributionKind.Erlang => B,
