@@ -149,6 +149,14 @@ public sealed class DistributionTests
     }
 
     [Fact]
+    public void Two_Empirical_Distributions_With_The_Same_Values_Are_Equal()
+    {
+        Assert.Equal(Distribution.Empirical([1, 2, 5]), Distribution.Empirical([1, 2, 5]));
+        Assert.NotEqual(Distribution.Empirical([1, 2, 5]), Distribution.Empirical([1, 2, 6]));
+        Assert.Equal(Distribution.Exponential(2), Distribution.Exponential(2));
+    }
+
+    [Fact]
     public void No_Family_Draws_Negative_Values()
     {
         // A normal with mean 0 draws negative values half the time: they become zero

@@ -135,6 +135,14 @@ public sealed record Distribution
         };
     }
 
+    /// <summary>Value equality, the observed values of an empirical distribution compared one by one.</summary>
+    public bool Equals(Distribution? other) =>
+        other is not null && Kind == other.Kind && A.Equals(other.A) && B.Equals(other.B)
+        && (Values is null ? other.Values is null : other.Values is not null && Values.SequenceEqual(other.Values));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Kind, A, B, Values?.Count ?? -1);
+
     /// <summary>The notation scenario files use, for example <c>lognormal(mean=0.002, sd=0.0005)</c>.</summary>
     public override string ToString() => Kind switch
     {
