@@ -60,11 +60,13 @@ internal static class ResultMapping
     }
 
     /// <summary>The parameters that reproduce a run.</summary>
-    public static IReadOnlyList<RunParameter> Parameters(Scenarios.ScenarioSpec spec, string source, IReadOnlyList<string> overrides)
+    public static IReadOnlyList<RunParameter> Parameters(Scenarios.ScenarioFile file, IReadOnlyList<string> overrides)
     {
+        var spec = file.Spec;
         var list = new List<RunParameter>
         {
-            new("scenario_file", source),
+            new("scenario_file", file.SourcePath),
+            new("scenario_sha256", file.Hash),
             new("seed", spec.Seed.ToString(CultureInfo.InvariantCulture)),
             new("replications", spec.Replications.ToString(CultureInfo.InvariantCulture)),
             new("duration_s", spec.DurationS.ToString("R", CultureInfo.InvariantCulture)),

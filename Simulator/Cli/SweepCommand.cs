@@ -136,7 +136,7 @@ internal static class SweepCommand
 
     private static List<RunParameter> Parameters(ScenarioFile file, IReadOnlyList<SweepAxis> axes, IReadOnlyList<string> overrides)
     {
-        var list = ResultMapping.Parameters(file.Spec, file.SourcePath, overrides).ToList();
+        var list = ResultMapping.Parameters(file, overrides).ToList();
         list.AddRange(axes.Select(a => new RunParameter($"sweep {a.Path}", string.Join(",", a.Values))));
         list.Add(new RunParameter("points", SweepGrid.Points(axes).Count.ToString(CultureInfo.InvariantCulture)));
         return list;
