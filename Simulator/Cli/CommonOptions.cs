@@ -17,11 +17,22 @@ internal static class CommonOptions
 
     public static Option<int?> Replications() => new("--replications") { Description = "Independent replications (overrides the scenario's)." };
 
-    public static Option<int> Parallel() => new("--parallel")
+    public static Option<int> Parallel()
     {
-        Description = "Runs at once (default: the number of cores). Results do not depend on it.",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
-    };
+        var option = new Option<int>("--parallel")
+        {
+            Description = "Runs at once (default: the number of cores). Results do not depend on it.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--parallel must be at least 1");
+            }
+        });
+        return option;
+    }
 
     public static Option<DirectoryInfo> Out(string fallback) => new("--out")
     {
@@ -60,7 +71,11 @@ internal static class CommonOptions
             {
                 if (!File.Exists(p))
                 {
-                    Console.Error.WriteLine($"{p}: no such scenario file");
+                    // The scenario argument takes any number of values, so System.CommandLine hands it a
+                    // mistyped option (--sett, or --shard on run) instead of reporting it.
+                    Console.Error.WriteLine(p.StartsWith('-')
+                        ? $"{p}: unknown option (see --help)"
+                        : $"{p}: no such scenario file");
                     return null;
                 }
                 result.Add(p);

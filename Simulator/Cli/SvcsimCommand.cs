@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Reflection;
 
 namespace Svcsim.Cli;
 
@@ -33,6 +35,16 @@ public static class SvcsimCommand
     public static int Run(string[] args)
     {
         var parse = Build().Parse(args);
+        if (parse.Action is ParseErrorAction errors)
+        {
+            // A mistyped option or a missing argument is invalid input (exit 2), like an invalid scenario;
+            // System.CommandLine's own handler would print the whole help to stdout and exit 1.
+            errors.ShowHelp = args.Length == 0; // a bare `svcsim` shows what there is to do
+            parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            string command = parse.CommandResult.Command is RootCommand ? "svcsim" : $"svcsim {parse.CommandResult.Command.Name}";
+            Console.Error.WriteLine($"See '{command} --help'.");
+            return ExitInvalidInput;
+        }
         try
         {
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
