@@ -28,6 +28,11 @@ public static class SvcsimCommand
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        // The default --version reports the entry assembly, which is the test host when svcsim runs in-process.
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new PrintVersion();
+        }
         return root;
     }
 
@@ -54,6 +59,20 @@ public static class SvcsimCommand
             // A failure while running (disk full, a model inconsistency): results already written stay.
             Console.Error.WriteLine($"svcsim: error: {e.Message}");
             return ExitRuntimeFailure;
+        }
+    }
+
+    /// <summary>Prints svcsim's informational version (with the commit it was built from, when known).</summary>
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var assembly = typeof(SvcsimCommand).Assembly;
+            string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? Version;
+            parseResult.InvocationConfiguration.Output.WriteLine(version);
+            return ExitOk;
         }
     }
 }
