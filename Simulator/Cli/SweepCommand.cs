@@ -45,7 +45,12 @@ internal static class SweepCommand
             {
                 if (SweepGrid.ParseAxis(p) is not { } axis)
                 {
-                    Console.Error.WriteLine($"--param {p}: expected path=value1,value2,...");
+                    Console.Error.WriteLine($"--param {p}: expected path=value1,value2,... (commas inside brackets do not separate values)");
+                    return SvcsimCommand.ExitInvalidInput;
+                }
+                if (axes.Any(a => a.Path == axis.Path))
+                {
+                    Console.Error.WriteLine($"--param {p}: {axis.Path} is already swept by an earlier --param; give all its values in one");
                     return SvcsimCommand.ExitInvalidInput;
                 }
                 axes.Add(axis);
