@@ -89,7 +89,8 @@ internal static class SweepCommand
                 files.Add(f);
             }
             string dir = parse.GetValue(outDir)?.FullName ?? Path.GetFullPath(Path.Combine("out", "sweep-" + Path.GetFileNameWithoutExtension(path)));
-            var identity = new SweepIdentity(baseFile.Hash, baseFile.Spec.Seed, baseFile.Spec.Replications, SvcsimCommand.Version, points.Count);
+            var identity = new SweepIdentity(baseFile.Hash, baseFile.Spec.Seed, baseFile.Spec.Replications, SvcsimCommand.Version, points.Count,
+                SweepIdentity.GridOf(axes));
             var manifest = new SweepManifest(baseFile.Spec.Name, identity, Parameters(baseFile, axes, overrides));
             var store = new SweepStore(dir);
             store.SaveManifest(manifest, baseFile.Text);
