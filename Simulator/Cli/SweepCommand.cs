@@ -59,6 +59,13 @@ internal static class SweepCommand
             {
                 axes.AddRange(baseFile.Sweep.Select(s => new SweepAxis(s.Path, s.Values)));
             }
+            // sweep.csv names each point as path=value;path=value, so those two characters cannot be told apart
+            // inside a value (a distribution such as exp(mean=5ms)); refuse before anything is written.
+            if (axes.SelectMany(a => a.Values.Select(v => (a.Path, Value: v))).FirstOrDefault(x => x.Value.AsSpan().IndexOfAny(";=") >= 0) is { Path: not null } bad)
+            {
+                Console.Error.WriteLine($"sweep parameter {bad.Path}: the value '{bad.Value}' contains ';' or '=', which the parameters column of {OutputFiles.Sweep} cannot hold; sweep another parameter or make a scenario file per value");
+                return SvcsimCommand.ExitInvalidInput;
+            }
             if (axes.Count == 0)
             {
                 Console.Error.WriteLine($"{path}: nothing to sweep: give --param path=v1,v2 or a sweep section in the scenario");
@@ -124,6 +131,10 @@ internal static class SweepCommand
             });
             if (sh.Shards > 1)
             {
+                if (q)
+                {
+                    return SvcsimCommand.ExitOk;
+                }
                 Console.WriteLine($"shard {sh.Shard}/{sh.Shards}: {mine.Count} of {points.Count} points in {dir} ({reused} reused); join shards with: svcsim merge --out DIR SHARD_DIRS...");
                 return SvcsimCommand.ExitOk;
             }
