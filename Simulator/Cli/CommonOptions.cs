@@ -17,16 +17,19 @@ internal static class CommonOptions
 
     public static Option<int?> Replications() => new("--replications") { Description = "Independent replications (overrides the scenario's)." };
 
-    public static Option<int> Parallel()
+    /// <summary>
+    /// --parallel: no default value in the option itself, so that --help (and docs/cli.md, which copies it) reads
+    /// the same on every machine; <see cref="ParallelOrCores"/> supplies the number of cores.
+    /// </summary>
+    public static Option<int?> Parallel()
     {
-        var option = new Option<int>("--parallel")
+        var option = new Option<int?>("--parallel")
         {
             Description = "Runs at once (default: the number of cores). Results do not depend on it.",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            if (result.GetValueOrDefault<int?>() is < 1)
             {
                 result.AddError("--parallel must be at least 1");
             }
@@ -39,6 +42,9 @@ internal static class CommonOptions
         Description = $"Output folder (default: {fallback}).",
         DefaultValueFactory = _ => new DirectoryInfo(fallback),
     };
+
+    /// <summary>The --parallel value, or the number of cores when it is not given.</summary>
+    public static int ParallelOrCores(ParseResult parse, Option<int?> parallel) => parse.GetValue(parallel) ?? Environment.ProcessorCount;
 
     public static Option<bool> Quiet() => new("--quiet") { Description = "No progress display and no table: only errors." };
 

@@ -116,7 +116,7 @@ internal static class SweepCommand
                     if (pointRows is null)
                     {
                         int before = k * runsPerPoint;
-                        var results = ExperimentRunner.Run(files[k].Spec, parse.GetValue(parallel), (done, _) => report(before + done));
+                        var results = ExperimentRunner.Run(files[k].Spec, CommonOptions.ParallelOrCores(parse, parallel), (done, _) => report(before + done));
                         pointRows = results.Runs.Select(r => SweepRow.FromSummary(point.Index, text, ResultMapping.Summary(files[k].Spec.Name, r))).ToList();
                         store.Save(point.Index, text, identity, pointRows);
                     }
