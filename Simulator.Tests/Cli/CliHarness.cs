@@ -58,9 +58,12 @@ internal static class SvcsimCli
         Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
 
     /// <summary>Starts <c>dotnet ARGS</c> with output captured; the caller waits for it or kills it.</summary>
-    public static Process Start(string workingDirectory, IEnumerable<string> args)
+    public static Process Start(string workingDirectory, IEnumerable<string> args) => Start(Dotnet, workingDirectory, args, null);
+
+    /// <summary>Starts <paramref name="program"/> with output captured and <paramref name="environment"/> added.</summary>
+    public static Process Start(string program, string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo(Dotnet)
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -74,19 +77,27 @@ internal static class SvcsimCli
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
     }
 
     /// <summary>Runs <c>dotnet ARGS</c> to the end and returns what it printed.</summary>
-    public static CliResult RunChild(string workingDirectory, params string[] args)
+    public static CliResult RunChild(string workingDirectory, params string[] args) => RunProgram(Dotnet, workingDirectory, args);
+
+    /// <summary>Runs <paramref name="program"/> to the end and returns what it printed.</summary>
+    public static CliResult RunProgram(string program, string workingDirectory, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(workingDirectory, args);
+        using var process = Start(program, workingDirectory, args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(ChildTimeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish in {ChildTimeout}");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {ChildTimeout}");
         }
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
     }
