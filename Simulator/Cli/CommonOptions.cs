@@ -39,7 +39,7 @@ internal static class CommonOptions
 
     public static Option<DirectoryInfo> Out(string fallback) => new("--out")
     {
-        Description = $"Output folder (default: {fallback}).",
+        Description = "Output folder; each scenario file writes into OUT/<its name without .yaml>/.",
         DefaultValueFactory = _ => new DirectoryInfo(fallback),
     };
 
