@@ -54,9 +54,8 @@ public static class SweepGrid
     }
 
     /// <summary>
-    /// Parses <c>path=v1,v2,v3</c>; null when malformed. Only commas outside brackets separate values, so a
-    /// value may be a distribution or flow YAML, as in <c>--set</c>:
-    /// <c>pods.default.serviceTime=exp(mean=5ms),uniform(min=1ms, max=9ms)</c>, <c>variants[0].addresses=[cp1],[w1, w2]</c>.
+    /// Parses <c>path=v1,v2,v3</c>; null when malformed. Only commas outside (), [] and {} separate values, so a
+    /// value may be flow YAML, as in <c>--set</c>: <c>variants[0].addresses=[cp1],[w1, w2]</c> has two values.
     /// </summary>
     public static SweepAxis? ParseAxis(string text)
     {
