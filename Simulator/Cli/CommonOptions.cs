@@ -17,17 +17,34 @@ internal static class CommonOptions
 
     public static Option<int?> Replications() => new("--replications") { Description = "Independent replications (overrides the scenario's)." };
 
-    public static Option<int> Parallel() => new("--parallel")
+    /// <summary>
+    /// --parallel: no default value in the option itself, so that --help (and docs/cli.md, which copies it) reads
+    /// the same on every machine; <see cref="ParallelOrCores"/> supplies the number of cores.
+    /// </summary>
+    public static Option<int?> Parallel()
     {
-        Description = "Runs at once (default: the number of cores). Results do not depend on it.",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
-    };
+        var option = new Option<int?>("--parallel")
+        {
+            Description = "Runs at once (default: the number of cores). Results do not depend on it.",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError("--parallel must be at least 1");
+            }
+        });
+        return option;
+    }
 
     public static Option<DirectoryInfo> Out(string fallback) => new("--out")
     {
-        Description = $"Output folder (default: {fallback}).",
+        Description = "Output folder; each scenario file writes into OUT/<its name without .yaml>/.",
         DefaultValueFactory = _ => new DirectoryInfo(fallback),
     };
+
+    /// <summary>The --parallel value, or the number of cores when it is not given.</summary>
+    public static int ParallelOrCores(ParseResult parse, Option<int?> parallel) => parse.GetValue(parallel) ?? Environment.ProcessorCount;
 
     public static Option<bool> Quiet() => new("--quiet") { Description = "No progress display and no table: only errors." };
 
@@ -60,7 +77,11 @@ internal static class CommonOptions
             {
                 if (!File.Exists(p))
                 {
-                    Console.Error.WriteLine($"{p}: no such scenario file");
+                    // The scenario argument takes any number of values, so System.CommandLine hands it a
+                    // mistyped option (--sett, or --shard on run) instead of reporting it.
+                    Console.Error.WriteLine(p.StartsWith('-')
+                        ? $"{p}: unknown option (see --help)"
+                        : $"{p}: no such scenario file");
                     return null;
                 }
                 result.Add(p);

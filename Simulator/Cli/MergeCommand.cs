@@ -26,7 +26,7 @@ internal static class MergeCommand
                 }
                 if (manifest is not null && m.Manifest.Identity != manifest.Identity)
                 {
-                    Console.Error.WriteLine($"{dir.FullName}: a different sweep (scenario, seed, replications or version differ) from the first folder");
+                    Console.Error.WriteLine($"{dir.FullName}: a different sweep from the first folder (its scenario, overrides, seed, replications, swept values or svcsim version differ)");
                     return SvcsimCommand.ExitInvalidInput;
                 }
                 manifest ??= m.Manifest;

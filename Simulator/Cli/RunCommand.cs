@@ -53,7 +53,7 @@ internal static class RunCommand
             {
                 string dir = Path.Combine(root, FolderName(file));
                 var results = Progress.Run($"{file.Spec.Name}", file.Spec.Replications * file.Spec.Variants.Count, q,
-                    report => ExperimentRunner.Run(file.Spec, parse.GetValue(parallel), (done, _) => report(done)));
+                    report => ExperimentRunner.Run(file.Spec, CommonOptions.ParallelOrCores(parse, parallel), (done, _) => report(done)));
                 var rows = ResultMapping.ToRunResults(results, file.Text, ResultMapping.Parameters(file, file.Overrides));
                 RunReportWriter.Write(dir, rows);
                 if (!q)

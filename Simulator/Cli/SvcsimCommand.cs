@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Reflection;
 
 namespace Svcsim.Cli;
 
@@ -26,6 +28,11 @@ public static class SvcsimCommand
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        // The default --version reports the entry assembly, which is the test host when svcsim runs in-process.
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new PrintVersion();
+        }
         return root;
     }
 
@@ -33,6 +40,16 @@ public static class SvcsimCommand
     public static int Run(string[] args)
     {
         var parse = Build().Parse(args);
+        if (parse.Action is ParseErrorAction errors)
+        {
+            // A mistyped option or a missing argument is invalid input (exit 2), like an invalid scenario;
+            // System.CommandLine's own handler would print the whole help to stdout and exit 1.
+            errors.ShowHelp = args.Length == 0; // a bare `svcsim` shows what there is to do
+            parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            string command = parse.CommandResult.Command is RootCommand ? "svcsim" : $"svcsim {parse.CommandResult.Command.Name}";
+            Console.Error.WriteLine($"See '{command} --help'.");
+            return ExitInvalidInput;
+        }
         try
         {
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
@@ -42,6 +59,20 @@ public static class SvcsimCommand
             // A failure while running (disk full, a model inconsistency): results already written stay.
             Console.Error.WriteLine($"svcsim: error: {e.Message}");
             return ExitRuntimeFailure;
+        }
+    }
+
+    /// <summary>Prints svcsim's informational version (with the commit it was built from, when known).</summary>
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var assembly = typeof(SvcsimCommand).Assembly;
+            string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? Version;
+            parseResult.InvocationConfiguration.Output.WriteLine(version);
+            return ExitOk;
         }
     }
 }

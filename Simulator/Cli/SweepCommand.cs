@@ -45,7 +45,12 @@ internal static class SweepCommand
             {
                 if (SweepGrid.ParseAxis(p) is not { } axis)
                 {
-                    Console.Error.WriteLine($"--param {p}: expected path=value1,value2,...");
+                    Console.Error.WriteLine($"--param {p}: expected path=value1,value2,... (commas inside brackets do not separate values)");
+                    return SvcsimCommand.ExitInvalidInput;
+                }
+                if (axes.Any(a => a.Path == axis.Path))
+                {
+                    Console.Error.WriteLine($"--param {p}: {axis.Path} is already swept by an earlier --param; give all its values in one");
                     return SvcsimCommand.ExitInvalidInput;
                 }
                 axes.Add(axis);
@@ -53,6 +58,13 @@ internal static class SweepCommand
             if (axes.Count == 0)
             {
                 axes.AddRange(baseFile.Sweep.Select(s => new SweepAxis(s.Path, s.Values)));
+            }
+            // sweep.csv names each point as path=value;path=value, so those two characters cannot be told apart
+            // inside a value (a distribution such as exp(mean=5ms)); refuse before anything is written.
+            if (axes.SelectMany(a => a.Values.Select(v => (a.Path, Value: v))).FirstOrDefault(x => x.Value.AsSpan().IndexOfAny(";=") >= 0) is { Path: not null } bad)
+            {
+                Console.Error.WriteLine($"sweep parameter {bad.Path}: the value '{bad.Value}' contains ';' or '=', which the parameters column of {OutputFiles.Sweep} cannot hold; sweep another parameter or make a scenario file per value");
+                return SvcsimCommand.ExitInvalidInput;
             }
             if (axes.Count == 0)
             {
@@ -84,7 +96,8 @@ internal static class SweepCommand
                 files.Add(f);
             }
             string dir = parse.GetValue(outDir)?.FullName ?? Path.GetFullPath(Path.Combine("out", "sweep-" + Path.GetFileNameWithoutExtension(path)));
-            var identity = new SweepIdentity(baseFile.Hash, baseFile.Spec.Seed, baseFile.Spec.Replications, SvcsimCommand.Version, points.Count);
+            var identity = new SweepIdentity(baseFile.Hash, baseFile.Spec.Seed, baseFile.Spec.Replications, SvcsimCommand.Version, points.Count,
+                SweepIdentity.GridOf(axes));
             var manifest = new SweepManifest(baseFile.Spec.Name, identity, Parameters(baseFile, axes, overrides));
             var store = new SweepStore(dir);
             store.SaveManifest(manifest, baseFile.Text);
@@ -103,7 +116,7 @@ internal static class SweepCommand
                     if (pointRows is null)
                     {
                         int before = k * runsPerPoint;
-                        var results = ExperimentRunner.Run(files[k].Spec, parse.GetValue(parallel), (done, _) => report(before + done));
+                        var results = ExperimentRunner.Run(files[k].Spec, CommonOptions.ParallelOrCores(parse, parallel), (done, _) => report(before + done));
                         pointRows = results.Runs.Select(r => SweepRow.FromSummary(point.Index, text, ResultMapping.Summary(files[k].Spec.Name, r))).ToList();
                         store.Save(point.Index, text, identity, pointRows);
                     }
@@ -118,6 +131,10 @@ internal static class SweepCommand
             });
             if (sh.Shards > 1)
             {
+                if (q)
+                {
+                    return SvcsimCommand.ExitOk;
+                }
                 Console.WriteLine($"shard {sh.Shard}/{sh.Shards}: {mine.Count} of {points.Count} points in {dir} ({reused} reused); join shards with: svcsim merge --out DIR SHARD_DIRS...");
                 return SvcsimCommand.ExitOk;
             }

@@ -9,7 +9,16 @@ namespace Svcsim.Cli;
 /// <param name="Replications">Replications per point.</param>
 /// <param name="Version">svcsim version.</param>
 /// <param name="TotalPoints">Points in the whole grid.</param>
-internal sealed record SweepIdentity(string ScenarioHash, long Seed, int Replications, string Version, int TotalPoints);
+/// <param name="Grid">
+/// The swept parameters in order, each with its values (<c>clients[0].rate=100/s,200/s;...</c>): without it, shards of
+/// two sweeps of one scenario over different values with as many points would merge into a mix of both.
+/// </param>
+internal sealed record SweepIdentity(string ScenarioHash, long Seed, int Replications, string Version, int TotalPoints, string Grid)
+{
+    /// <summary>The <see cref="Grid"/> text of <paramref name="axes"/>.</summary>
+    public static string GridOf(IEnumerable<Experiments.SweepAxis> axes) =>
+        string.Join(";", axes.Select(a => $"{a.Path}={string.Join(",", a.Values)}"));
+}
 
 /// <summary>What a sweep folder records about itself, so shards can be merged and reports re-rendered.</summary>
 internal sealed record SweepManifest(string Name, SweepIdentity Identity, List<RunParameter> Parameters);

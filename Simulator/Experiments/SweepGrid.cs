@@ -53,16 +53,51 @@ public static class SweepGrid
         return null;
     }
 
-    /// <summary>Parses <c>path=v1,v2,v3</c>; null when malformed.</summary>
+    /// <summary>
+    /// Parses <c>path=v1,v2,v3</c>; null when malformed. Only commas outside (), [] and {} separate values, so a
+    /// value may be flow YAML, as in <c>--set</c>: <c>variants[0].addresses=[cp1],[w1, w2]</c> has two values.
+    /// </summary>
     public static SweepAxis? ParseAxis(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         int eq = text.IndexOf('=', StringComparison.Ordinal);
-        if (eq <= 0 || eq == text.Length - 1)
+        if (eq <= 0 || eq == text.Length - 1 || text[..eq].Trim().Length == 0)
         {
             return null;
         }
-        var values = text[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries);
-        return values.Any(v => v.Length == 0) ? null : new SweepAxis(text[..eq].Trim(), values);
+        var values = SplitTopLevel(text[(eq + 1)..]);
+        return values is null || values.Any(v => v.Length == 0) ? null : new SweepAxis(text[..eq].Trim(), values);
+    }
+
+    /// <summary>Splits at commas outside (), [] and {}; null when the brackets do not balance.</summary>
+    private static List<string>? SplitTopLevel(string text)
+    {
+        var values = new List<string>();
+        int depth = 0, start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']' or '}':
+                    if (--depth < 0)
+                    {
+                        return null;
+                    }
+                    break;
+                case ',' when depth == 0:
+                    values.Add(text[start..i].Trim());
+                    start = i + 1;
+                    break;
+            }
+        }
+        if (depth != 0)
+        {
+            return null;
+        }
+        values.Add(text[start..].Trim());
+        return values;
     }
 }
