@@ -71,6 +71,11 @@ internal static class RunCommand
 
     private static void PrintComparison(ScenarioSpec spec, RunResults rows, string dir)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and pipes have no width: the default 80 columns would fold every cell.
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 132);
+        }
         var table = new Table().Title($"{Markup.Escape(spec.Name)}: {spec.Replications} replication(s), {spec.DurationS.ToString(CultureInfo.InvariantCulture)} s")
             .AddColumns("way of access", "availability % ± 95% CI", "longest outage s", "p99 ms", "max node util", "main failure");
         foreach (var v in spec.Variants)
