@@ -168,7 +168,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             return;
         }
         _sim.Schedule(_interval, this, ProbeEvent, node);
-        if (!probe.ClientDone && probe.AttemptStart > 0)
+        if (!probe.ClientDone)
         {
             return; // the previous check is still running: its timeout decides it
         }
