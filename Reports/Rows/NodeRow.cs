@@ -19,4 +19,7 @@ public sealed partial record NodeRow(
     [CsvColumn("queue_length")] double QueueLength,
     [CsvColumn("rejected")] long Rejected,
     [CsvColumn("overloaded")] bool Overloaded,
-    [CsvColumn("is_entry")] bool IsEntry);
+    [CsvColumn("is_entry")] bool IsEntry,
+    [CsvColumn("bytes_in")] long BytesIn,
+    [CsvColumn("bytes_out")] long BytesOut,
+    [CsvColumn("link_utilization")] double LinkUtilization);

@@ -49,7 +49,7 @@ public sealed class CsvRoundTripTests
         ];
         EventRow[] events = [new(Awkward, "v", 2, 1.0 / 3, "", "", Awkward), new("s", "-v", 3, 0, "n", "k", "")];
         SummaryCiRow[] ci = [new("s", "A", "", "availability", 1, 0.5, double.NaN, double.NaN), new("s", "A", "B", "failed", 2, -3, -4, -2)];
-        NodeRow[] nodes = [new("s", "v", 1, 0, "node-1", "worker", 1, 0.5, 0.25, 0, true, false)];
+        NodeRow[] nodes = [new("s", "v", 1, 0, "node-1", "worker", 1, 0.5, 0.25, 0, true, false, 12345, 67890, 0.125)];
 
         // Then each reads back equal, field by field
         AssertRoundTrips(summary);

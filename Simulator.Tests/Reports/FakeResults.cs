@@ -136,7 +136,8 @@ internal sealed class FakeResults
                 bool overloaded = util > 0.62 && v == 0 && n == 2 && node2Down && w % 6 == 0;
                 long served = down ? 0 : (long)(sent / (node2Down ? 2.0 : 3.0));
                 long rej = overloaded ? 3 : 0;
-                nodes.Add(new(_scenario, variant, rep, start, NodeNames[n], n == 0 ? "control-plane" : "worker", served, util, util * util / (1 - Math.Min(util, 0.95)), rej, overloaded, entry));
+                nodes.Add(new(_scenario, variant, rep, start, NodeNames[n], n == 0 ? "control-plane" : "worker", served, util, util * util / (1 - Math.Min(util, 0.95)), rej, overloaded, entry,
+                    served * 500, served * 2000, util / 10));
                 pods.Add(new(_scenario, variant, rep, start, $"web-{n}", NodeNames[n], served, util * 0.95, util * 1.5, rej, overloaded));
                 maxUtil = Math.Max(maxUtil, util);
                 overloadS += overloaded ? WindowS : 0;

@@ -40,7 +40,7 @@ internal static class ResultMapping
                 w.Requests, w.Succeeded, w.Requests - w.Succeeded, w.Requests == 0 ? double.NaN : (double)w.Succeeded / w.Requests,
                 FailureCounts.FromArray(w.FailedByCause), w.LatencyP50Ms, w.LatencyP99Ms))).ToList(),
             results.Runs.SelectMany(r => r.Nodes.Select(n => new NodeRow(name, r.Variant, r.Replication, n.StartS, n.Node, n.Role,
-                n.Requests, n.Utilization, n.QueueLength, n.Rejected, n.Overloaded, n.IsEntry))).ToList(),
+                n.Requests, n.Utilization, n.QueueLength, n.Rejected, n.Overloaded, n.IsEntry, n.BytesIn, n.BytesOut, n.LinkUtilization))).ToList(),
             results.Runs.SelectMany(r => r.Pods.Select(p => new PodRow(name, r.Variant, r.Replication, p.StartS, p.Pod, p.Node,
                 p.Requests, p.Utilization, p.QueueLength, p.Rejected, p.Overloaded))).ToList(),
             results.Runs.SelectMany(r => r.Outages.Select(o => new OutageRow(name, r.Variant, r.Replication, o.StartS, o.EndS,

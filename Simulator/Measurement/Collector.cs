@@ -49,6 +49,8 @@ public sealed class Collector : IOutcomeSink, IEventTarget
     private readonly List<NodeWindowStats> _nodeRows = [];
     private readonly List<PodWindowStats> _podRows = [];
     private readonly double[] _servedPerNode;
+    private readonly LinkMeter[][] _linksIn; // per node: links that carry bytes to it
+    private readonly LinkMeter[][] _linksOut; // per node: links that carry bytes from it
     private long _lastTick;
     private long _rejected;
     private double _maxNodeUtil;
@@ -83,6 +85,11 @@ public sealed class Collector : IOutcomeSink, IEventTarget
         _rSucceeded = new long[buckets];
         _rFailed = new long[buckets * _causes];
         _servedPerNode = new double[model.Cluster.Nodes.Count];
+        var cluster = model.Cluster;
+        _linksIn = cluster.Nodes.Select(n => cluster.Nodes.Where(o => o != n).Select(o => cluster.Between(o, n))
+            .Prepend(n.FromFrontDoor).Prepend(n.FromClient).Select(l => new LinkMeter(l)).ToArray()).ToArray();
+        _linksOut = cluster.Nodes.Select(n => cluster.Nodes.Where(o => o != n).Select(o => cluster.Between(n, o))
+            .Prepend(n.ToFrontDoor).Prepend(n.ToClient).Select(l => new LinkMeter(l)).ToArray()).ToArray();
         _sim.ScheduleAt(_warmup, this, 0);
     }
 
@@ -187,6 +194,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget
         foreach (var n in _model.Cluster.Nodes)
         {
             n.EntryRequests = 0;
+            foreach (var m in _linksIn[n.Index].Concat(_linksOut[n.Index]))
+            {
+                m.Take(0);
+            }
         }
     }
 
@@ -246,8 +257,20 @@ public sealed class Collector : IOutcomeSink, IEventTarget
                 _overloadS += span;
             }
             _maxNodeUtil = Math.Max(_maxNodeUtil, util);
+            long bytesIn = 0, bytesOut = 0;
+            double linkUtil = 0;
+            foreach (var m in _linksIn[n])
+            {
+                bytesIn += m.Take(span, out double u);
+                linkUtil = Math.Max(linkUtil, u);
+            }
+            foreach (var m in _linksOut[n])
+            {
+                bytesOut += m.Take(span, out double u);
+                linkUtil = Math.Max(linkUtil, u);
+            }
             _nodeRows.Add(new NodeWindowStats(start, node.Name, node.Spec.Role == NodeRole.ControlPlane ? "control-plane" : "worker",
-                node.EntryRequests, util, queue[n] / span, rejected[n], over, node.EntryRequests > 0));
+                node.EntryRequests, util, queue[n] / span, rejected[n], over, node.EntryRequests > 0, bytesIn, bytesOut, linkUtil));
             node.EntryRequests = 0;
         }
     }
@@ -348,5 +371,25 @@ public sealed class Collector : IOutcomeSink, IEventTarget
             }
         }
         return outages;
+    }
+
+    /// <summary>Reads a link's counters as differences since the last reading.</summary>
+    private sealed class LinkMeter(Link link)
+    {
+        private long _bytes = link.BytesSent;
+        private long _busy = link.BusyTime;
+
+        /// <summary>Bytes sent since the last reading, and the busy fraction over <paramref name="spanS"/> seconds.</summary>
+        public long Take(double spanS, out double utilization)
+        {
+            long bytes = link.BytesSent - _bytes, busy = link.BusyTime - _busy;
+            _bytes = link.BytesSent;
+            _busy = link.BusyTime;
+            utilization = spanS > 0 ? Time.ToSeconds(busy) / spanS : 0;
+            return bytes;
+        }
+
+        /// <summary>Starts counting from now.</summary>
+        public void Take(double spanS) => Take(spanS, out _);
     }
 }

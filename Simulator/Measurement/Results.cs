@@ -49,7 +49,8 @@ public sealed record VariantSummary
 public sealed record WindowStats(double StartS, double EndS, long Requests, long Succeeded, IReadOnlyList<long> FailedByCause, double LatencyP50Ms, double LatencyP99Ms);
 
 /// <summary>One node in one window.</summary>
-public sealed record NodeWindowStats(double StartS, string Node, string Role, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded, bool IsEntry);
+public sealed record NodeWindowStats(double StartS, string Node, string Role, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded, bool IsEntry,
+    long BytesIn, long BytesOut, double LinkUtilization);
 
 /// <summary>One pod in one window.</summary>
 public sealed record PodWindowStats(double StartS, string Pod, string Node, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded);
