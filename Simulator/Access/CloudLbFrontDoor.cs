@@ -12,16 +12,12 @@ namespace Svcsim.Access;
 /// request on the traffic port that waits in the pods' queues like any request, so an overloaded node
 /// fails its checks and is ejected.
 /// </summary>
-public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
+public sealed class CloudLbFrontDoor : LoadBalancerFrontDoor, IRequestOwner, IEventTarget
 {
     private const int ProbeEvent = 0;
     private const int ProbeTimeoutEvent = 1;
 
-    private readonly Simulation _sim;
     private readonly CloudLbAccess _spec;
-    private readonly KubernetesModel _model;
-    private readonly Trace _trace;
-    private readonly ServiceState[] _groupService;
     private readonly Node[] _eligible;
     private readonly bool[] _healthy;
     private readonly int[] _failures;
@@ -35,16 +31,10 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
 
     /// <summary>Builds the load balancer and starts its health checks.</summary>
     public CloudLbFrontDoor(Simulation sim, CloudLbAccess spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
+        : base(sim, model, groupServices, trace)
     {
-        ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(groupServices);
-        _sim = sim;
         _spec = spec;
-        _model = model;
-        _trace = trace;
-        _groupService = groupServices.ToArray();
         // Cloud controllers register every node not labelled exclude-from-external-load-balancers.
         _eligible = model.Cluster.Nodes.Where(n => !n.Spec.ExcludeFromExternalLoadBalancers).ToArray();
         int count = model.Cluster.Nodes.Count;
@@ -62,7 +52,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             _healthy[n.Index] = true;
             _probe[n.Index] = new Request { Owner = this, Generation = 1, ClientDone = true };
             // Checks of different nodes run at spread phases.
-            _sim.Schedule(_interval * (k + 1) / (_eligible.Length + 1), this, ProbeEvent, n);
+            Sim.Schedule(_interval * (k + 1) / (_eligible.Length + 1), this, ProbeEvent, n);
         }
     }
 
@@ -167,7 +157,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             }
             return;
         }
-        _sim.Schedule(_interval, this, ProbeEvent, node);
+        Sim.Schedule(_interval, this, ProbeEvent, node);
         if (!probe.ClientDone)
         {
             return; // the previous check is still running: its timeout decides it
@@ -181,22 +171,22 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
         // still sit in a pod's backlog and must not be confused with this one.
         var probe = new Request { Owner = this, Generation = previous.Generation + 1 };
         _probe[node.Index] = probe;
-        probe.AttemptStart = _sim.Now;
+        probe.AttemptStart = Sim.Now;
         probe.Entry = node;
-        _sim.Schedule(_timeout, this, ProbeTimeoutEvent, node, probe.Generation);
-        var link = _model.Cluster.Nodes[node.Index].FromFrontDoor;
+        Sim.Schedule(_timeout, this, ProbeTimeoutEvent, node, probe.Generation);
+        var link = Model.Cluster.Nodes[node.Index].FromFrontDoor;
         if (!node.Up)
         {
             return; // no answer: the timeout decides
         }
         if (!_spec.ProbeThroughPods)
         {
-            bool ok = _groupService.All(s => !Eligibility.LocalPolicy(s) || _model.Proxies[node.Index].View(s.Index).Any(p => p.Node == node));
+            bool ok = GroupServices.All(s => !Eligibility.LocalPolicy(s) || Model.Proxies[node.Index].View(s.Index).Any(p => p.Node == node));
             if (ok)
             {
-                long rtt = link.Send(_sim.Now, 100) - _sim.Now + node.ToFrontDoor.Send(_sim.Now, 100) - _sim.Now;
+                long rtt = link.Send(Sim.Now, 100) - Sim.Now + node.ToFrontDoor.Send(Sim.Now, 100) - Sim.Now;
                 long gen = probe.Generation;
-                _sim.Schedule(rtt, () =>
+                Sim.Schedule(rtt, () =>
                 {
                     if (probe.Generation == gen && !probe.ClientDone)
                     {
@@ -207,21 +197,21 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             return; // a 503 from healthz counts as a failure when the timeout expires
         }
         // An HTTP check on the traffic port: through kube-proxy on that node to a pod, queued like any request.
-        var svc = _groupService[0];
-        var proxy = _model.Proxies[node.Index];
+        var svc = GroupServices[0];
+        var proxy = Model.Proxies[node.Index];
         if (proxy.Choose(svc, -1 - node.Index) != ProxyVerdict.Forward)
         {
             return;
         }
         var pod = proxy.Chosen!;
-        if (pod.Node != node && !_model.Cluster.CanReach(node, pod.Node))
+        if (pod.Node != node && !Model.Cluster.CanReach(node, pod.Node))
         {
             return;
         }
-        long at = link.Send(_sim.Now, 100);
+        long at = link.Send(Sim.Now, 100);
         if (pod.Node != node)
         {
-            at = _model.Cluster.Between(node, pod.Node).Send(at, 100);
+            at = Model.Cluster.Between(node, pod.Node).Send(at, 100);
         }
         probe.Target = pod.Node;
         pod.Deliver(at, probe);
@@ -239,7 +229,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             if (!_healthy[i] && ++_successes[i] >= _spec.HealthCheck.HealthyThreshold)
             {
                 _healthy[i] = true;
-                _trace.Add(_sim.Now, node.Name, "lb-healthy", $"cloud LB marked {node.Name} healthy");
+                Trace.Add(Sim.Now, node.Name, "lb-healthy", $"cloud LB marked {node.Name} healthy");
             }
         }
         else
@@ -248,7 +238,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             if (_healthy[i] && ++_failures[i] >= _spec.HealthCheck.UnhealthyThreshold)
             {
                 _healthy[i] = false;
-                _trace.Add(_sim.Now, node.Name, "lb-unhealthy", $"cloud LB marked {node.Name} unhealthy after {_failures[i]} failed checks");
+                Trace.Add(Sim.Now, node.Name, "lb-unhealthy", $"cloud LB marked {node.Name} unhealthy after {_failures[i]} failed checks");
             }
         }
     }
@@ -270,9 +260,9 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
         {
             return;
         }
-        long back = node.ToFrontDoor.Send(_sim.Now, 200) - _sim.Now;
+        long back = node.ToFrontDoor.Send(Sim.Now, 200) - Sim.Now;
         long gen = request.Generation;
-        _sim.Schedule(back, () =>
+        Sim.Schedule(back, () =>
         {
             if (request.Generation == gen && !request.ClientDone)
             {

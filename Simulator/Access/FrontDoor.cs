@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Svcsim.Engine;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
 
@@ -43,6 +44,38 @@ public abstract class FrontDoor
 
     /// <summary>Nodes currently announced as entry points, for statistics; empty when every node is.</summary>
     public virtual bool IsAnnouncedEntry(Node node) => false;
+}
+
+/// <summary>
+/// A front door in front of a LoadBalancer Service's address (MetalLB or a cloud load balancer): it
+/// serves client groups that each aim at one Service, and keeps its own view of the cluster.
+/// </summary>
+public abstract class LoadBalancerFrontDoor : FrontDoor
+{
+    /// <summary>Checks and keeps what every load balancer needs.</summary>
+    protected LoadBalancerFrontDoor(Simulation sim, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(groupServices);
+        ArgumentNullException.ThrowIfNull(trace);
+        Sim = sim;
+        Model = model;
+        GroupServices = groupServices.ToArray();
+        Trace = trace;
+    }
+
+    /// <summary>The simulation.</summary>
+    protected Simulation Sim { get; }
+
+    /// <summary>The cluster's Kubernetes side.</summary>
+    protected KubernetesModel Model { get; }
+
+    /// <summary>The Service each client group aims at, by group index.</summary>
+    protected ServiceState[] GroupServices { get; }
+
+    /// <summary>Where reactions are recorded.</summary>
+    protected Trace Trace { get; }
 }
 
 /// <summary>MetalLB's ordering of candidate nodes for a service IP in layer-2 mode.</summary>

@@ -10,29 +10,19 @@ namespace Svcsim.Access;
 /// only when its BGP session fails (hold timer, or BFD); until then it keeps hashing flows to a dead node.
 /// A change of the route set rehashes flows, and established connections that move are reset.
 /// </summary>
-public sealed class MetalLbBgpFrontDoor : FrontDoor
+public sealed class MetalLbBgpFrontDoor : LoadBalancerFrontDoor
 {
-    private readonly Simulation _sim;
     private readonly MetalLbBgpAccess _spec;
-    private readonly KubernetesModel _model;
-    private readonly Trace _trace;
-    private readonly ServiceState[] _groupService;
     private readonly Dictionary<ServiceState, Node[]> _routes = [];
     private readonly NodeLivenessView _sessions; // the router's view of each node's BGP session
     private readonly Random _flows;
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
     public MetalLbBgpFrontDoor(Simulation sim, MetalLbBgpAccess spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
+        : base(sim, model, groupServices, trace)
     {
-        ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(groupServices);
-        _sim = sim;
         _spec = spec;
-        _model = model;
-        _trace = trace;
-        _groupService = groupServices.ToArray();
         _flows = sim.Streams.Get("ecmp");
         // Keepalives every hold/3: the hold timer runs out between 2/3 and all of the hold time after
         // the crash. With BFD, detection takes the BFD interval times the multiplier. A restarted
@@ -43,15 +33,15 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         _sessions = new NodeLivenessView(sim, model, holdExpiry, Time.FromSeconds(5),
             node =>
             {
-                _trace.Add(_sim.Now, node.Name, "bgp-session-down", $"router dropped the BGP session to {node.Name} ({(_spec.Bfd ? "BFD" : "hold timer")})");
+                Trace.Add(Sim.Now, node.Name, "bgp-session-down", $"router dropped the BGP session to {node.Name} ({(_spec.Bfd ? "BFD" : "hold timer")})");
                 Recompute();
             },
             node =>
             {
-                _trace.Add(_sim.Now, node.Name, "bgp-session-up", $"BGP session to {node.Name} established");
+                Trace.Add(Sim.Now, node.Name, "bgp-session-up", $"BGP session to {node.Name} established");
                 Recompute();
             });
-        foreach (var svc in _groupService.Distinct())
+        foreach (var svc in GroupServices.Distinct())
         {
             _routes[svc] = ComputeRoutes(svc);
         }
@@ -68,7 +58,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     public override EntryVerdict Enter(Request request, int group)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var routes = _routes[_groupService[group]];
+        var routes = _routes[GroupServices[group]];
         request.ViaFrontDoor = true;
         request.RouteEpoch = Epoch;
         request.FlowHash = (ulong)_flows.NextInt64();
@@ -92,7 +82,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         }
         foreach (var (svc, routes) in _routes)
         {
-            if (routes.Length > 0 && Array.IndexOf(_groupService, svc) >= 0 && routes[(int)(request.FlowHash % (ulong)routes.Length)] == request.Entry)
+            if (routes.Length > 0 && Array.IndexOf(GroupServices, svc) >= 0 && routes[(int)(request.FlowHash % (ulong)routes.Length)] == request.Entry)
             {
                 return true;
             }
@@ -122,7 +112,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
             {
                 _routes[svc] = next;
                 Epoch++;
-                _trace.Add(_sim.Now, "router", "bgp-rehash", $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
+                Trace.Add(Sim.Now, "router", "bgp-rehash", $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
             }
         }
     }
@@ -131,7 +121,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     {
         bool local = Eligibility.LocalPolicy(svc);
         // The router keeps a route while the session is up, even to a node that has died.
-        return _model.Cluster.Nodes
+        return Model.Cluster.Nodes
             .Where(n => _sessions.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
             .ToArray();
     }

@@ -10,28 +10,18 @@ namespace Svcsim.Access;
 /// speakers notice through memberlist, the next node in the ordering sends gratuitous ARP, and clients
 /// follow once their ARP cache takes the new entry.
 /// </summary>
-public sealed class MetalLbL2FrontDoor : FrontDoor
+public sealed class MetalLbL2FrontDoor : LoadBalancerFrontDoor
 {
-    private readonly Simulation _sim;
     private readonly MetalLbL2Access _spec;
-    private readonly KubernetesModel _model;
-    private readonly Trace _trace;
-    private readonly ServiceState[] _groupService;
     private readonly Dictionary<ServiceState, (IReadOnlyList<Node> Order, Node? Announced, Node? ClientsSee)> _state = [];
     private readonly NodeLivenessView _members; // memberlist's view of each speaker
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
     public MetalLbL2FrontDoor(Simulation sim, MetalLbL2Access spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
+        : base(sim, model, groupServices, trace)
     {
-        ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(groupServices);
-        _sim = sim;
         _spec = spec;
-        _model = model;
-        _trace = trace;
-        _groupService = groupServices.ToArray();
         // memberlist: a dead member is found at its next probe (within one interval), the probe times
         // out, and suspicion runs out before it is declared dead (kubernetes-behaviour.md, MetalLB). A
         // restarted speaker joins within about a probe interval.
@@ -40,28 +30,22 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         _members = new NodeLivenessView(sim, model, detect, Time.FromSeconds(spec.ProbeIntervalS),
             node =>
             {
-                _trace.Add(_sim.Now, node.Name, "memberlist-dead", $"MetalLB speakers declared {node.Name} dead");
+                Trace.Add(Sim.Now, node.Name, "memberlist-dead", $"MetalLB speakers declared {node.Name} dead");
                 ElectAll();
             },
             node =>
             {
-                _trace.Add(_sim.Now, node.Name, "memberlist-join", $"MetalLB speaker on {node.Name} joined");
+                Trace.Add(Sim.Now, node.Name, "memberlist-join", $"MetalLB speaker on {node.Name} joined");
                 ElectAll();
             });
-        foreach (var svc in _groupService.Distinct())
+        foreach (var svc in GroupServices.Distinct())
         {
             var order = MetalLbOrdering.Order(model.Cluster.Nodes.Select(n => n.Name), svc.Spec.LoadBalancerIp)
                 .Select(model.Cluster.ByName).ToList();
             _state[svc] = (order, null, null);
             Elect(svc, initial: true);
         }
-        model.EndpointsPublished += () =>
-        {
-            foreach (var svc in _state.Keys.ToList())
-            {
-                Elect(svc, initial: false);
-            }
-        };
+        model.EndpointsPublished += ElectAll; // Local policy: candidates change with local endpoints
     }
 
     /// <summary>The node announcing the IP of <paramref name="service"/> now.</summary>
@@ -71,7 +55,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
     public override EntryVerdict Enter(Request request, int group)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var node = _state[_groupService[group]].ClientsSee;
+        var node = _state[GroupServices[group]].ClientsSee;
         request.ViaFrontDoor = false;
         request.Entry = node;
         if (node is null)
@@ -125,9 +109,9 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         {
             return;
         }
-        _trace.Add(_sim.Now, leader?.Name ?? "-", "metallb-l2-leader",
+        Trace.Add(Sim.Now, leader?.Name ?? "-", "metallb-l2-leader",
             $"MetalLB L2 leader for {svc.Spec.LoadBalancerIp} moved from {st.Announced?.Name ?? "none"} to {leader?.Name ?? "none"}; gratuitous ARP sent");
-        _sim.Schedule(Time.FromSeconds(_spec.ArpCacheS), () =>
+        Sim.Schedule(Time.FromSeconds(_spec.ArpCacheS), () =>
         {
             var now = _state[svc];
             if (now.Announced == leader)
