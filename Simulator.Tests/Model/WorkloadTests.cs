@@ -134,4 +134,33 @@ public class WorkloadTests(ITestOutputHelper output)
         }
         Assert.Contains(crashes, g => g.Contains("w1"));
     }
+
+    [Theory]
+    [InlineData(true, 3)]
+    [InlineData(false, 10)]
+    public void A_Client_On_The_Nodes_Segment_Learns_A_Dead_Address_From_Arp_In_Three_Seconds(bool sameSegment, double expectedS)
+    {
+        // Regression: every failed connection to a dead address moved the client on, so the many
+        // connections it had open to w1 moved it back and forth between w1 and w2.
+        // Given NodePort clients holding w1 then w2, moving to the next address after a failure and retrying
+        // once at once, a connect timeout of 10 s, and w1 (which holds no pod: the pods are on w2 and w3,
+        // so only the entry address can fail) crashing at 20 s
+        var np = new NodePortAccess("np", [TestScenarios.WorkerIp(1), TestScenarios.WorkerIp(2)], Failover: NodePortFailover.NextAddress);
+        var clients = TestScenarios.Clients(20, clients: 1, timeoutS: 20, retries: 1) with
+        {
+            ConnectTimeoutS = 10,
+            SameSegment = sameSegment,
+            RetryBackoff = Svcsim.Engine.Distribution.Constant(0),
+        };
+        var spec = TestScenarios.Seed(durationS: 60, variants: [np], pinned: ["w2", "w3"], faults: [new NodeCrash("w1", 20)]) with { Clients = [clients] };
+
+        // When they run
+        var run = new VariantRunner(spec, spec.Variants[0], 0).Run();
+
+        // Then every request succeeds, and the slowest took the failed attempt on w1 first: EHOSTUNREACH
+        // after about 3 s on the same segment (ARP fails), the full connect timeout otherwise
+        Assert.Equal(run.Summary.Requests, run.Summary.Succeeded);
+        Assert.InRange(run.Summary.LatencyMaxMs / 1000, expectedS, expectedS + 0.1);
+        Assert.Equal(0, run.Summary.FailedByCause[(int)FailureCause.NodeDown]);
+    }
 }

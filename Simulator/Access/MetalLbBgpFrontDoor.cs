@@ -61,13 +61,13 @@ public sealed class MetalLbBgpFrontDoor : LoadBalancerFrontDoor
         var routes = _routes[GroupServices[group]];
         request.ViaFrontDoor = true;
         request.RouteEpoch = Epoch;
-        request.FlowHash = (ulong)_flows.NextInt64();
+        request.RouteKey = (ulong)_flows.NextInt64();
         if (routes.Length == 0)
         {
             request.Entry = null;
             return EntryVerdict.NoRoute;
         }
-        var node = routes[(int)(request.FlowHash % (ulong)routes.Length)];
+        var node = routes[(int)(request.RouteKey % (ulong)routes.Length)];
         request.Entry = node;
         return node.Up ? EntryVerdict.Entered : EntryVerdict.NodeDown;
     }
@@ -82,7 +82,7 @@ public sealed class MetalLbBgpFrontDoor : LoadBalancerFrontDoor
         }
         foreach (var (svc, routes) in _routes)
         {
-            if (routes.Length > 0 && Array.IndexOf(GroupServices, svc) >= 0 && routes[(int)(request.FlowHash % (ulong)routes.Length)] == request.Entry)
+            if (routes.Length > 0 && Array.IndexOf(GroupServices, svc) >= 0 && routes[(int)(request.RouteKey % (ulong)routes.Length)] == request.Entry)
             {
                 return true;
             }

@@ -66,6 +66,7 @@ public sealed class NodePortFrontDoor : FrontDoor
     {
         ArgumentNullException.ThrowIfNull(request);
         var node = _cluster.ByIp(AddressOf(group, request.Client));
+        request.RouteKey = (ulong)_choice[group][request.Client];
         request.ViaFrontDoor = false;
         request.Entry = node;
         if (node is null)
@@ -79,9 +80,11 @@ public sealed class NodePortFrontDoor : FrontDoor
     public override void OnEntryFailed(Request request, int group)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_spec.Failover == NodePortFailover.NextAddress && _override[group][request.Client] is null)
+        ref int i = ref _choice[group][request.Client];
+        // Only a failure on the address the client still uses moves it on: the other connections it had
+        // opened to the same dead address fail too, and must not move it again (back to the dead one).
+        if (_spec.Failover == NodePortFailover.NextAddress && _override[group][request.Client] is null && (int)request.RouteKey == i)
         {
-            ref int i = ref _choice[group][request.Client];
             i = (i + 1) % _addresses.Length;
         }
     }

@@ -51,8 +51,8 @@ public sealed class Request
     public Node? Entry;
     /// <summary>Node of the serving pod.</summary>
     public Node? Target;
-    /// <summary>Per-connection routing key (ECMP flow hash).</summary>
-    public ulong FlowHash;
+    /// <summary>How the front door routed this connection: the ECMP flow hash (BGP), the index of the address the client used (NodePort).</summary>
+    public ulong RouteKey;
     /// <summary>Routing epoch of the front door when the connection was made.</summary>
     public int RouteEpoch;
     /// <summary>Came through a load balancer rather than straight from the client.</summary>
