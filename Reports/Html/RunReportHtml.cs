@@ -39,6 +39,9 @@ internal static class RunReportHtml
             page.Figure(plot);
         }
 
+        page.Heading(2, "Requests per pod", "pods");
+        PodTable(page, results, figures.Variants);
+
         page.Heading(2, "Outages", "outages");
         OutageTable(page, results, figures.Variants);
 
@@ -98,6 +101,40 @@ internal static class RunReportHtml
                 yield return cells;
             }
         }
+    }
+
+    private static void PodTable(Page page, RunResults results, IReadOnlyList<string> variants)
+    {
+        if (results.Pods.Count == 0)
+        {
+            page.Paragraph("No pod was measured.");
+            return;
+        }
+
+        // Requests that reached each pod, per replication on average, and the pod's share among the pods of its
+        // Deployment (its name without the trailing ordinal): how kube-proxy spread the connections.
+        static string Group(string pod) => pod.LastIndexOf('-') is int i and > 0 ? pod[..i] : pod;
+        var pods = results.Pods.Select(p => p.Pod).Distinct()
+            .OrderBy(p => Group(p), StringComparer.Ordinal)
+            .ThenBy(p => p.Length)
+            .ThenBy(p => p, StringComparer.Ordinal)
+            .ToList();
+        var totals = results.Pods
+            .GroupBy(p => (p.Variant, p.Pod))
+            .ToDictionary(g => g.Key, g => (double)g.Sum(p => p.Requests) / Math.Max(1, g.Select(p => p.Replication).Distinct().Count()));
+        double Requests(string variant, string pod) => totals.GetValueOrDefault((variant, pod));
+        page.Paragraph("Requests that reached each pod, mean per replication, and in brackets the pod's share of its Deployment's requests.", "note");
+        page.Table("pods-table", ["Pod", .. variants],
+            pods.Select(pod => (IReadOnlyList<Cell>)
+            [
+                Cell.Name(pod),
+                .. variants.Select(v =>
+                {
+                    double mine = Requests(v, pod);
+                    double group = pods.Where(p => Group(p) == Group(pod)).Sum(p => Requests(v, p));
+                    return Cell.Number(group > 0 ? $"{Text.Fixed(mine, 0)} ({Text.Fixed(100 * mine / group, 1)} %)" : Text.Fixed(mine, 0));
+                }),
+            ]));
     }
 
     private static void OutageTable(Page page, RunResults results, IReadOnlyList<string> variants)

@@ -35,6 +35,27 @@ public sealed class HtmlReportTests(WrittenReports written)
     }
 
     [Fact]
+    public void Report_Shows_How_Requests_Spread_Over_Pods_As_Shares_Of_Their_Deployment()
+    {
+        // Given the fake run's pods web-0 .. web-N, one per node, whose requests the rows give
+        var rows = RunResultsReader.Read(written.RunDirectory).Pods;
+        string html = RunHtml;
+
+        // Then the pod table lists each with its mean requests per replication and its share of the Deployment
+        Assert.Contains("<table id=\"pods-table\">", html, StringComparison.Ordinal);
+        string variant = FakeResults.Variants[0];
+        var mine = rows.Where(p => p.Variant == variant).ToList();
+        int replications = mine.Select(p => p.Replication).Distinct().Count();
+        double total = mine.Sum(p => p.Requests) / (double)replications;
+        foreach (var pod in mine.Select(p => p.Pod).Distinct())
+        {
+            double requests = mine.Where(p => p.Pod == pod).Sum(p => p.Requests) / (double)replications;
+            string cell = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{requests:F0} ({100 * requests / total:F1} %)");
+            Assert.Contains($"<td class=\"name\">{pod}</td><td class=\"num\">{cell}</td>", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Reports_Reference_Nothing_Outside_The_File()
     {
         foreach (string html in new[] { RunHtml, SweepHtml })
