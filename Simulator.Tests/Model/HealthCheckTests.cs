@@ -55,4 +55,39 @@ public class HealthCheckTests
         // And with no healthy node left and no fail-open, new connections find no route
         Assert.True(run.Summary.FailedByCause[(int)FailureCause.NoRoute] > 0);
     }
+
+    [Fact]
+    public void Cloud_Lb_Round_Robin_Gives_Each_Healthy_Node_Every_Third_Connection()
+    {
+        // Given a cloud LB with round robin in front of three eligible workers (cp1 is excluded)
+        var spec = TestScenarios.Seed(rate: 150, durationS: 65, variants: [new CloudLbAccess("lb", Check, LbAlgorithm.RoundRobin)]);
+
+        // When it runs
+        var run = new VariantRunner(spec, spec.Variants[0], 0).Run();
+
+        // Then over the run the workers' entry counts differ by at most one (connections after warm-up
+        // start anywhere in the rotation), and the control plane gets none
+        var entries = run.Nodes.GroupBy(n => n.Node).ToDictionary(g => g.Key, g => g.Sum(n => n.Requests));
+        Assert.Equal(0, entries["cp1"]);
+        long[] workers = [entries["w1"], entries["w2"], entries["w3"]];
+        Assert.InRange(workers.Max() - workers.Min(), 0, 1);
+    }
+
+    [Fact]
+    public void Cloud_Lb_Random_Choice_Spreads_Connections_Evenly()
+    {
+        // Given a cloud LB choosing a healthy node at random
+        var spec = TestScenarios.Seed(rate: 150, durationS: 65, variants: [new CloudLbAccess("lb", Check, LbAlgorithm.Random)]);
+
+        // When it runs
+        var run = new VariantRunner(spec, spec.Variants[0], 0).Run();
+
+        // Then the workers' entry counts pass a chi-square test of uniformity at the 99 % level (2 degrees
+        // of freedom: critical value 9.21), and the counts are not the exact rotation of round robin
+        var counts = new[] { "w1", "w2", "w3" }.Select(w => (double)run.Nodes.Where(n => n.Node == w).Sum(n => n.Requests)).ToArray();
+        double expected = counts.Average();
+        double chi2 = counts.Sum(c => (c - expected) * (c - expected) / expected);
+        Assert.True(chi2 < MathNet.Numerics.Distributions.ChiSquared.InvCDF(2, 0.99), $"chi-square {chi2}");
+        Assert.True(counts.Max() - counts.Min() > 1, "random choice should not rotate exactly");
+    }
 }
