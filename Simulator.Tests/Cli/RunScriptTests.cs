@@ -6,7 +6,7 @@ namespace Svcsim.Tests.Cli;
 
 /// <summary>
 /// run.ps1, as automation calls it: <c>dotnet pwsh -NoProfile -File run.ps1 ...</c> through the PowerShell local
-/// tool (.ci/run restores it with dotnet tool restore). The child starts in Simulator.Tests/, a folder inside the
+/// tool (restored here with dotnet tool restore, as .ci/run also does). The child starts in Simulator.Tests/, a folder inside the
 /// repository (so dotnet finds the tool manifest) from which Scenarios/seed.yaml does not exist: the script must
 /// find it from its own folder.
 /// </summary>
@@ -22,8 +22,13 @@ public sealed class RunScriptTests : IDisposable
         _files.Dispose();
     }
 
+    // A fresh clone has the tool manifest but not the tool: restore it once, as a user would (fast when
+    // the package is already in the NuGet cache), so `dotnet test` alone runs these tests.
+    private static readonly Lazy<CliResult> ToolRestore = new(() => SvcsimCli.RunChild(CliPaths.Repo, ["tool", "restore"]));
+
     private static CliResult RunScript(params string[] args)
     {
+        Assert.True(ToolRestore.Value.ExitCode == 0, "dotnet tool restore failed\n" + ToolRestore.Value);
         var result = SvcsimCli.RunChild(CliPaths.InRepo("Simulator.Tests"), ["pwsh", "-NoProfile", "-File", CliPaths.InRepo("run.ps1"), .. args]);
         Assert.False(result.Err.Contains("dotnet tool restore", StringComparison.Ordinal),
             "the PowerShell local tool is not restored: run 'dotnet tool restore' at the repository root\n" + result);
