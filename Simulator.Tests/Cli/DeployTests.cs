@@ -6,9 +6,9 @@ using YamlDotNet.RepresentationModel;
 namespace Svcsim.Tests.Cli;
 
 /// <summary>
-/// The three ways to spread a sweep over machines in deploy/ agree with themselves (as many Job completions or array
-/// tasks as the N of --shard I/N, a merge that names every shard folder), and their commands, run here with
-/// shorter simulations, produce shards that svcsim merge joins.
+/// The Kubernetes Jobs and the container image in deploy/ agree with themselves (as many Job completions as the N of
+/// --shard I/N, a merge that finds every shard folder), and the Jobs' commands, run here with shorter simulations,
+/// produce shards that svcsim merge joins. The Slurm array runs on a real cluster in <see cref="SlurmArrayTests"/>.
 /// </summary>
 [Collection(CliCollection.Name)]
 public sealed partial class DeployTests : IDisposable
@@ -121,49 +121,18 @@ public sealed partial class DeployTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 6), rows.Select(r => r.Point).Distinct().Order());
     }
 
-    [Fact]
-    public void The_Slurm_Array_Has_One_Task_Per_Shard()
+    [Theory]
+    [InlineData("0")]
+    [InlineData("three")]
+    [InlineData("-1")]
+    public void The_Slurm_Script_Refuses_A_Shard_Count_That_Is_No_Whole_Number(string shards)
     {
-        string script = File.ReadAllText(CliPaths.InRepo("deploy/slurm-array.sh"));
+        // Given no Slurm job around it: the script submits, and checks first
+        var result = SvcsimCli.RunProgram("bash", _temp.Path, [CliPaths.InRepo("deploy/slurm-array.sh")],
+            new Dictionary<string, string> { ["SHARDS"] = shards, ["SLURM_JOB_ID"] = "", ["PATH"] = "/usr/bin:/bin" });
 
-        var array = SlurmArray().Match(script);
-        var shards = SlurmShards().Match(script);
-
-        Assert.True(array.Success && shards.Success, "#SBATCH --array=1-N and SHARDS=N are required");
-        Assert.Equal(array.Groups[1].Value, shards.Groups[1].Value);
-        Assert.Contains("--shard \"${SLURM_ARRAY_TASK_ID}/${SHARDS}\"", script, StringComparison.Ordinal);
-        Assert.Contains("--out \"$RESULTS/shard-${SLURM_ARRAY_TASK_ID}\"", script, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void The_Slurm_Tasks_Write_Shards_That_Merge()
-    {
-        // Given the array tasks as sbatch would start them, from the repository
-        string script = File.ReadAllText(CliPaths.InRepo("deploy/slurm-array.sh"));
-        int tasks = int.Parse(SlurmArray().Match(script).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        string results = _temp.File("results");
-        var environment = new Dictionary<string, string>
-        {
-            ["SLURM_SUBMIT_DIR"] = CliPaths.Repo,
-            ["SLURM_CPUS_PER_TASK"] = "2",
-            ["RESULTS"] = results,
-            ["SVCSIM"] = $"{SvcsimCli.Dotnet} {SvcsimCli.Dll}",
-            ["SVCSIM_OPTIONS"] = Shorter,
-        };
-
-        // When
-        for (int task = 1; task <= tasks; task++)
-        {
-            environment["SLURM_ARRAY_TASK_ID"] = task.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var shard = SvcsimCli.RunProgram("bash", _temp.Path, [CliPaths.InRepo("deploy/slurm-array.sh")], environment);
-            Assert.True(shard.ExitCode == 0, $"task {task}: {shard}");
-        }
-        var merged = SvcsimCli.Run(["merge", "--out", Path.Combine(results, "merged"),
-            .. Enumerable.Range(1, tasks).Select(i => Path.Combine(results, $"shard-{i}"))]);
-
-        // Then
-        Assert.True(merged.ExitCode == 0, merged.ToString());
-        Assert.True(File.Exists(Path.Combine(results, "merged", OutputFiles.SweepCi)));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"SHARDS={shards}: expected a whole number of at least 1", result.Err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -202,10 +171,4 @@ public sealed partial class DeployTests : IDisposable
 
     [GeneratedRegex(@"--shard \$\(\(JOB_COMPLETION_INDEX\+1\)\)/(\d+)\b")]
     private static partial Regex JobShard();
-
-    [GeneratedRegex(@"^#SBATCH --array=1-(\d+)\s*$", RegexOptions.Multiline)]
-    private static partial Regex SlurmArray();
-
-    [GeneratedRegex(@"^SHARDS=(\d+)\s*$", RegexOptions.Multiline)]
-    private static partial Regex SlurmShards();
 }
