@@ -21,6 +21,7 @@ public sealed partial class KubernetesModel
     private readonly bool[] _evicted;
     private readonly List<Sampler> _startup = [];
     private readonly Sampler _pleg;
+    private readonly Scheduler _scheduler;
     private long _nextEvictionSlot;
     private bool _publishPending;
 
@@ -45,6 +46,7 @@ public sealed partial class KubernetesModel
         _kubeletRunning = new bool[n];
         _evicted = new bool[n];
         _pleg = Distribution.Uniform(0, 1).CreateSampler(sim.Streams.Get("kubelet-pleg"));
+        _scheduler = new Scheduler(cluster.Nodes, node => node.Up && _ready[node.Index]);
 
         Deployments = deployments.Select((d, i) => new DeploymentState(i, d)).ToList();
         foreach (var d in deployments)
@@ -239,9 +241,11 @@ public sealed partial class KubernetesModel
 
     private void PublishAll()
     {
+        // One immutable snapshot per Service and version, shared by every kube-proxy that syncs to it.
+        var ready = new List<Pod>();
         foreach (var s in Services)
         {
-            var ready = new List<Pod>();
+            ready.Clear();
             foreach (var d in s.Selected)
             {
                 foreach (var p in d.Pods)
@@ -252,24 +256,12 @@ public sealed partial class KubernetesModel
                     }
                 }
             }
-            s.ReadyEndpoints = ready;
             s.SliceVersion++;
+            s.Endpoints = new EndpointSnapshot(ready.ToArray(), s.SliceVersion);
         }
     }
 
-    private IEnumerable<Pod> PodsOn(Node node)
-    {
-        foreach (var d in Deployments)
-        {
-            foreach (var p in d.Pods)
-            {
-                if (p.Node == node)
-                {
-                    yield return p;
-                }
-            }
-        }
-    }
+    private IReadOnlyList<Pod> PodsOn(Node node) => _scheduler.PodsOn(node);
 
     private Pod CreatePod(DeploymentState d, Node node)
     {
@@ -277,7 +269,17 @@ public sealed partial class KubernetesModel
         var pod = new Pod(_sim, d, $"{d.Name}-{d.NextOrdinal++}", node, sampler, Cluster.Nodes.Count);
         d.Pods.Add(pod);
         AllPods.Add(pod);
+        _scheduler.Added(pod);
         return pod;
+    }
+
+    private void DeletePod(Pod pod)
+    {
+        pod.Deleted = true;
+        pod.Stop();
+        pod.EndpointReady = false;
+        pod.Deployment.Pods.Remove(pod);
+        _scheduler.Removed(pod);
     }
 
     private Node PlaceInitial(DeploymentState d, int replica)
@@ -289,36 +291,5 @@ public sealed partial class KubernetesModel
         return PlaceReplacement(d) ?? throw new InvalidOperationException("no schedulable node");
     }
 
-    private Node? PlaceReplacement(DeploymentState d)
-    {
-        // The scheduler's spreading: the Ready schedulable node with the fewest pods of this Deployment,
-        // then the fewest pods in all, then declaration order.
-        Node? best = null;
-        int bestOwn = int.MaxValue, bestAll = int.MaxValue;
-        var pinned = d.Spec.PinnedNodes;
-        foreach (var n in Cluster.Nodes)
-        {
-            bool allowed = pinned.Count > 0 ? pinned.Contains(n.Name) : n.Spec.Schedulable;
-            if (!allowed || !n.Up || !_ready[n.Index])
-            {
-                continue;
-            }
-            int own = 0, all = 0;
-            foreach (var p in PodsOn(n))
-            {
-                all++;
-                if (p.Deployment == d)
-                {
-                    own++;
-                }
-            }
-            if (own < bestOwn || (own == bestOwn && all < bestAll))
-            {
-                best = n;
-                bestOwn = own;
-                bestAll = all;
-            }
-        }
-        return best;
-    }
+    private Node? PlaceReplacement(DeploymentState d) => _scheduler.Choose(d);
 }

@@ -30,7 +30,7 @@ public sealed class Pod : IEventTarget
         Pool = new ServerPool<Request>(cap.Workers, cap.Backlog);
         _inService = new Request?[cap.Workers];
         _freeSlots = new Stack<int>(Enumerable.Range(0, cap.Workers).Reverse());
-        ConnectionsFrom = new int[nodeCount];
+        ConnectionsFrom = new ConnectionCounts(nodeCount);
     }
 
     /// <summary>The Deployment it belongs to.</summary>
@@ -61,7 +61,7 @@ public sealed class Pod : IEventTarget
     public ServerPool<Request> Pool { get; }
 
     /// <summary>Open connections per entry node (what IPVS least-connection counts).</summary>
-    public int[] ConnectionsFrom { get; }
+    public ConnectionCounts ConnectionsFrom { get; }
 
     /// <summary>Requests that reached the pod since the last window.</summary>
     public long Requests { get; set; }
