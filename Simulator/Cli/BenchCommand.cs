@@ -63,6 +63,11 @@ internal static class BenchCommand
                 Console.Error.WriteLine("svcsim bench: --customers must be positive");
                 return SvcsimCommand.ExitInvalidInput;
             }
+            if (parse.GetValue(pending) is < 1 or > EventQueue.MaxPending)
+            {
+                Console.Error.WriteLine($"svcsim bench: --pending must be from 1 to {EventQueue.MaxPending}");
+                return SvcsimCommand.ExitInvalidInput;
+            }
             var file = parse.GetValue(scenario);
             if (file is not null)
             {
@@ -129,6 +134,10 @@ internal static class BenchCommand
     private static int BenchScenario(string path, long requests, int variantIndex)
     {
         if (CommonOptions.TryLoad(path, []) is not { Spec: var spec })
+        {
+            return SvcsimCommand.ExitInvalidInput;
+        }
+        if (!CommonOptions.CheckCost(path, CostEstimate.Of(spec), force: true))
         {
             return SvcsimCommand.ExitInvalidInput;
         }
