@@ -38,7 +38,7 @@ internal sealed class OutcomeLedger : IOutcomeSink
         var sim = new Simulation(new RandomStreams(spec.Seed, replication));
         var trace = new Trace();
         var cluster = new Cluster(spec.Nodes, spec.Network, sim.Streams);
-        var model = new KubernetesModel(sim, cluster, spec.Deployments, spec.Services, spec.KubeProxy, spec.ControlPlane, trace);
+        var model = new KubernetesModel(sim, cluster, spec.PodSources, spec.Services, spec.KubeProxy, spec.ControlPlane, trace);
         var client = spec.Clients.Single();
         var service = model.Service(variant is NodePortAccess ? client.NodePortService : client.Service);
         FrontDoor door = variant switch

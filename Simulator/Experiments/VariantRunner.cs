@@ -31,7 +31,7 @@ public sealed class VariantRunner
         Trace = new Trace();
         Simulation = new Simulation(new RandomStreams(spec.Seed, replication));
         var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
-        Model = new KubernetesModel(Simulation, cluster, spec.Deployments, spec.Services, spec.KubeProxy, spec.ControlPlane, Trace);
+        Model = new KubernetesModel(Simulation, cluster, spec.PodSources, spec.Services, spec.KubeProxy, spec.ControlPlane, Trace);
         var groupServices = spec.Clients
             .Select(c => Model.Service(variant is NodePortAccess && c.NodePortService.Length > 0 ? c.NodePortService : c.Service))
             .ToList();

@@ -73,12 +73,15 @@ public sealed class FaultInjector
             case PodCrash pc:
                 At(pc.AtS, () =>
                 {
-                    var d = _model.Deployments.First(x => x.Name == pc.Deployment);
+                    var d = _model.Source(pc.Deployment);
                     if (pc.Replica < d.Pods.Count)
                     {
                         _model.CrashPod(d.Pods[pc.Replica], Time.FromSeconds(pc.RestartS));
                     }
                 });
+                break;
+            case NodeDrain dr:
+                At(dr.AtS, () => _model.DrainNode(Cluster.ByName(dr.Node), dr.DurationS));
                 break;
             case RandomNodeFailures rf:
                 StartRandomFailures(rf);

@@ -20,8 +20,17 @@ public sealed record LinkDegradation(string Node, double AtS, double DurationS, 
 /// <summary>Two groups of nodes cannot reach each other for a while (clients still reach both).</summary>
 public sealed record NetworkPartition(IReadOnlyList<string> GroupA, IReadOnlyList<string> GroupB, double AtS, double DurationS) : FaultSpec;
 
-/// <summary>A pod's container crashes; the kubelet restarts it after the restart delay.</summary>
+/// <summary>
+/// A pod's container crashes; the kubelet restarts it after the restart delay. <paramref name="Deployment"/> is
+/// the key of any pod source (<c>name</c> or <c>namespace/name</c>); <paramref name="Replica"/> indexes its pods in creation order.
+/// </summary>
 public sealed record PodCrash(string Deployment, int Replica, double AtS, double RestartS = 10) : FaultSpec;
+
+/// <summary>
+/// kubectl drain: the node is cordoned and its pods (DaemonSet pods excepted) are evicted gracefully; it is
+/// uncordoned after the duration unless that is infinite.
+/// </summary>
+public sealed record NodeDrain(string Node, double AtS, double DurationS = double.PositiveInfinity) : FaultSpec;
 
 /// <summary>
 /// Random failures of each of the named nodes (empty: every node): alternating up times drawn from

@@ -15,8 +15,9 @@ public enum ProxyVerdict
 }
 
 /// <summary>
-/// kube-proxy on one node: its own copy of each Service's ready endpoints, refreshed by syncs that lag
-/// the EndpointSlice, and the endpoint choice of its mode (kubernetes-behaviour.md, "Load distribution").
+/// kube-proxy on one node: its own copy of each Service's usable endpoints (ready ones, else serving
+/// terminating ones), refreshed by syncs that lag the EndpointSlice, and the endpoint choice of its mode
+/// (kubernetes-behaviour.md, "Load distribution").
 /// </summary>
 public sealed class KubeProxy : IEventTarget
 {
@@ -180,9 +181,10 @@ public sealed class KubeProxy : IEventTarget
         _lastSync = _sim.Now;
         for (int s = 0; s < _services.Count; s++)
         {
+            // The ready endpoints, or the serving terminating ones when none is ready (ProxyTerminatingEndpoints, KEP-1669, GA 1.28).
             var snapshot = _services[s].Endpoints;
-            _all[s] = snapshot.All;
-            _local[s] = snapshot.On(Node);
+            _all[s] = snapshot.Usable;
+            _local[s] = snapshot.UsableOn(Node);
         }
     }
 }

@@ -19,25 +19,29 @@ public sealed class Pod : IEventTarget
     // Free slots of _inService: a service start takes one in O(1) instead of scanning for a null.
     private readonly Stack<int> _freeSlots;
 
-    internal Pod(Simulation sim, DeploymentState deployment, string name, Node node, Sampler serviceTime, int nodeCount)
+    internal Pod(Simulation sim, PodSource source, string name, int ordinal, Node node, Sampler serviceTime, int nodeCount)
     {
         _sim = sim;
-        Deployment = deployment;
+        Source = source;
         Name = name;
+        Ordinal = ordinal;
         Node = node;
         _serviceTime = serviceTime;
-        var cap = deployment.Spec.Capacity;
+        var cap = source.Spec.Capacity;
         Pool = new ServerPool<Request>(cap.Workers, cap.Backlog);
         _inService = new Request?[cap.Workers];
         _freeSlots = new Stack<int>(Enumerable.Range(0, cap.Workers).Reverse());
         ConnectionsFrom = new ConnectionCounts(nodeCount);
     }
 
-    /// <summary>The Deployment it belongs to.</summary>
-    public DeploymentState Deployment { get; }
+    /// <summary>The workload (or EndpointSlice) it belongs to.</summary>
+    public PodSource Source { get; }
 
-    /// <summary>Pod name (deployment name and an ordinal).</summary>
+    /// <summary>Pod name: the source's name and an ordinal (a node's name for a DaemonSet).</summary>
     public string Name { get; }
+
+    /// <summary>Its ordinal within the source (a StatefulSet's identity).</summary>
+    public int Ordinal { get; }
 
     /// <summary>The node it runs on.</summary>
     public Node Node { get; }
@@ -48,11 +52,45 @@ public sealed class Pod : IEventTarget
     /// <summary>Running and past start-up: it would pass its readiness probe.</summary>
     public bool Started { get; private set; }
 
-    /// <summary>Marked ready in EndpointSlices (what the control plane believes).</summary>
+    private int _backoffRestarts;
+
+    /// <summary>
+    /// The kubelet's CrashLoopBackOff delay before restarting a container it killed: none the first time, then
+    /// 10 s doubling up to 300 s, reset once a container ran 10 minutes (pod-lifecycle page, "Container restarts").
+    /// </summary>
+    internal long NextRestartBackoff(long now)
+    {
+        if (StartedAt + 600 * Time.Second <= now)
+        {
+            _backoffRestarts = 0;
+        }
+        int k = _backoffRestarts++;
+        return k == 0 ? 0 : Time.FromSeconds(Math.Min(300, 10 * Math.Pow(2, k - 1)));
+    }
+
+    /// <summary>When the running container last started (what initialDelaySeconds counts from).</summary>
+    internal long StartedAt { get; private set; }
+
+    /// <summary>The kubelet's probe workers for this pod; null when its containers have no probes.</summary>
+    internal PodProbes? Probes { get; set; }
+
+    /// <summary>The pod's Ready condition as the API server has it (what EndpointSlices publish).</summary>
     public bool EndpointReady { get; internal set; }
 
-    /// <summary>Deleted by eviction: never comes back.</summary>
+    /// <summary>Marked for deletion (eviction, drain, rollout): its endpoint is terminating.</summary>
+    public bool Terminating { get; internal set; }
+
+    /// <summary>Gone: the pod object is removed and never comes back.</summary>
     public bool Deleted { get; internal set; }
+
+    /// <summary>
+    /// Shutting down after SIGTERM: new requests are refused, the ones it holds are finished
+    /// (until the grace period ends).
+    /// </summary>
+    internal bool Draining { get; private set; }
+
+    /// <summary>Called when a draining pod holds no request any more: its containers exit.</summary>
+    internal Action<Pod>? Drained { get; set; }
 
     /// <summary>Bumped at every stop so that requests in transit to a dead incarnation are recognised.</summary>
     public int Incarnation { get; private set; }
@@ -102,6 +140,14 @@ public sealed class Pod : IEventTarget
         if (kind == ArriveEvent)
         {
             Requests++;
+            if (Draining)
+            {
+                // The application closed its listener on SIGTERM: the connection is refused.
+                Rejected++;
+                r.InPod = false;
+                r.Owner.OnServed(r, rejected: true);
+                return;
+            }
             switch (Pool.Offer(now, r))
             {
                 case Admission.Started:
@@ -129,6 +175,24 @@ public sealed class Pod : IEventTarget
             StartService(next);
         }
         r.Owner.OnServed(r, rejected: false);
+        if (Draining && Pool.Busy == 0 && Pool.Queued == 0)
+        {
+            Drained?.Invoke(this);
+        }
+    }
+
+    /// <summary>SIGTERM: stop taking requests and finish the ones held; <see cref="Drained"/> runs once none is left.</summary>
+    internal void Drain()
+    {
+        if (!Running || Draining)
+        {
+            return;
+        }
+        Draining = true;
+        if (Pool.Busy == 0 && Pool.Queued == 0)
+        {
+            Drained?.Invoke(this);
+        }
     }
 
     private void StartService(Request r)
@@ -152,6 +216,7 @@ public sealed class Pod : IEventTarget
             if (Running && Incarnation == incarnation)
             {
                 Started = true;
+                StartedAt = _sim.Now;
                 onStarted(this);
             }
         });
@@ -166,6 +231,7 @@ public sealed class Pod : IEventTarget
         }
         Running = false;
         Started = false;
+        Draining = false;
         Incarnation++;
         for (int i = 0; i < _inService.Length; i++)
         {

@@ -31,6 +31,7 @@ internal static class FaultsSection
                 "linkDegradation" => Degradation(m, ctx),
                 "partition" => Partition(m, ctx),
                 "podCrash" => ReadPodCrash(m, ctx),
+                "nodeDrain" => Drain(m, ctx),
                 _ => RandomFailures(m, ctx),
             };
             if (fault is not null)
@@ -54,6 +55,14 @@ internal static class FaultsSection
         double at = At(m, ctx);
         double duration = m.Duration("duration", double.PositiveInfinity, positive: true, allowNever: true);
         return node is null ? null : new NodeCrash(node, at, duration);
+    }
+
+    private static NodeDrain? Drain(Map m, ScenarioContext ctx)
+    {
+        string? node = NodeName(m, ctx);
+        double at = At(m, ctx);
+        double duration = m.Duration("duration", double.PositiveInfinity, positive: true, allowNever: true);
+        return node is null ? null : new NodeDrain(node, at, duration);
     }
 
     private static NodeReboot? Reboot(Map m, ScenarioContext ctx)
@@ -151,11 +160,17 @@ internal static class FaultsSection
 
     private static PodCrash? ReadPodCrash(Map m, ScenarioContext ctx)
     {
-        var d = m.RequiredString("deployment", "the name of a Deployment") is { } name ? ctx.RequireDeployment(m.Get("deployment")!.Value, name) : null;
-        int replica = m.Int("replica", 0, min: 0, max: d is null ? int.MaxValue : d.Replicas - 1);
+        var d = m.RequiredString("deployment", "the name of a workload (Deployment, StatefulSet, DaemonSet, Pod...)") is { } name
+            ? ctx.RequirePodSource(m.Get("deployment")!.Value, name) : null;
+        int pods = d is null ? int.MaxValue : ctx.InitialPods(d);
+        if (pods == 0 && m.Get("deployment") is { } dn)
+        {
+            dn.Error($"{d!.Kind} {d.Key} has no pod to crash (replicas: 0, or no node it fits)");
+        }
+        int replica = m.Int("replica", 0, min: 0, max: Math.Max(0, pods - 1));
         double at = At(m, ctx);
         double restart = m.Duration("restart", 10);
-        return d is null ? null : new PodCrash(d.Name, replica, at, restart);
+        return d is null ? null : new PodCrash(d.Key, replica, at, restart);
     }
 
     private static RandomNodeFailures? RandomFailures(Map m, ScenarioContext ctx)

@@ -14,7 +14,10 @@ internal static class ScenarioKeys
 
     public static readonly string[] Cluster = ["kubernetesVersion", "nodes"];
 
-    public static readonly string[] Node = ["name", "role", "ip", "zone", "schedulable", "excludeFromExternalLoadBalancers"];
+    public static readonly string[] Node = ["name", "role", "ip", "zone", "schedulable", "excludeFromExternalLoadBalancers", "labels", "taints"];
+
+    /// <summary>An entry of <c>manifests</c> written as a mapping.</summary>
+    public static readonly string[] Manifest = ["path", "namespace"];
 
     public static readonly string[] Network = ["clientToNode", "nodeToNode", "frontDoorToNode", "clientToFrontDoor", "retransmitTimeout"];
 
@@ -62,6 +65,7 @@ internal static class ScenarioKeys
         ["linkDegradation"] = ["node", "at", "duration", "extraLatency", "loss"],
         ["partition"] = ["groupA", "groupB", "at", "duration"],
         ["podCrash"] = ["deployment", "replica", "at", "restart"],
+        ["nodeDrain"] = ["node", "at", "duration"],
         ["randomNodeFailures"] = ["nodes", "timeToFailure", "timeToRepair", "byZone"],
     };
 
