@@ -112,9 +112,11 @@ internal static class CliPaths
     /// <summary>A file of the repository, by its path relative to the root with '/'.</summary>
     public static string InRepo(string relative) => Path.Combine(Repo, relative.Replace('/', Path.DirectorySeparatorChar));
 
-    /// <summary>The example scenarios, by file name.</summary>
-    public static IReadOnlyList<string> ExampleScenarios() =>
-        Directory.EnumerateFiles(InRepo("Scenarios"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!;
+    /// <summary>
+    /// The example scenarios, by path relative to Scenarios/: its .yaml files, then each example folder's scenario,
+    /// named after the folder (<c>from-manifests/from-manifests.yaml</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ExampleScenarios() => Svcsim.Tests.Scenarios.ScenarioFiles.Examples();
 }
 
 /// <summary>The tests that run svcsim in-process: they share the console, so they never run beside other tests.</summary>
