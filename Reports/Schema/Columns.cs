@@ -39,7 +39,8 @@ public static class Columns
         "rejected by a full pod queue",
         "the client gave up waiting (client timeout)",
         "lost in flight when a node or pod failed while serving it",
-        "the connection was reset",
+        "the connection was reset (a packet reached a node or pod with no state for it: ECMP rehash, L2 leader move, crashed container, a server that had closed the idle connection)",
+        "the entry node's conntrack table was full and dropped the new connection",
     ];
 
     private static IEnumerable<ColumnDoc> FailureColumns(string scope)
@@ -83,6 +84,11 @@ public static class Columns
             new("rejected", "Requests rejected by full queues (count)."),
             new("jain_fairness", "Jain's fairness index of the requests served by each schedulable node's pods, (sum x)^2 / (n sum x^2): 1 is perfectly even, 1/n is all on one node."),
             new("imbalance_max_over_mean", "Requests served by the busiest node divided by the mean per node (1 is perfectly even)."),
+            new("connections", "TCP connections the clients established (SYN-ACK received) between the end of warm-up and the end of the run (count); with reuse: perRequest one per request attempt."),
+            new("connect_failures", "Connection attempts that gave up without being established: refused, or no SYN-ACK before the connect timeout (count)."),
+            new("connections_reset", "Established connections that were reset: an RST reached the client, for example after an ECMP rehash or an L2 leader move sent the connection to a node without its conntrack entry (count)."),
+            new("connections_hung", "Established connections the client gave up after a request on them got no answer: a keep-alive connection pinned by conntrack to a dead pod, or an entry node that died (count)."),
+            new("pod_imbalance_max_over_mean", "Requests that reached the busiest pod divided by the mean per pod over the pods that existed during the run (1 is perfectly even): long-lived connections pile load on a few pods."),
             .. FailureColumns("over the replication"),
         ]),
         new(OutputFiles.SummaryCi, "One row per way of access and metric of summary.csv (mean and 95 % confidence interval over replications), then one row per pair of ways of access and metric for the paired difference.",
@@ -129,6 +135,9 @@ public static class Columns
             new("queue_length", "Requests waiting in the pod's queue, time-averaged over the window (requests)."),
             new("rejected", "Requests the pod rejected because its queue was full, in the window (count)."),
             new("overloaded", "True when the pod's utilization in the window reached the overload threshold."),
+            new("connections", "Connections the pod accepted (answered the SYN of) in the window (count): compare with requests to see connection-level imbalance."),
+            new("connections_reset", "Connections to this pod that were reset in the window (count)."),
+            new("connections_hung", "Connections to this pod that the clients gave up in the window after a request got no answer (count)."),
         ]),
         new(OutputFiles.Outages, "One row per outage (an interval in which the service was unavailable to clients).",
         [

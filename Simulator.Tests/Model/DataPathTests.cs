@@ -46,8 +46,8 @@ public class DataPathTests(ITestOutputHelper output)
         var others = cluster.Nodes.Where(n => n != entryNode).ToList();
         long hops = others.Sum(n => cluster.Between(entryNode, n).BytesSent) / 500;
         long returns = others.Sum(n => cluster.Between(n, entryNode).BytesSent) / 2000;
-        long served = runner.Model.AllPods.Sum(p => p.Served);
-        long servedLocally = runner.Model.AllPods.Where(p => p.Node == entryNode).Sum(p => p.Served);
+        long served = runner.Model.AllPods.Sum(p => p.Pool.Completed);
+        long servedLocally = runner.Model.AllPods.Where(p => p.Node == entryNode).Sum(p => p.Pool.Completed);
         Assert.Equal(run.Summary.Requests, run.Summary.Succeeded);
         Assert.Equal(served - servedLocally, hops);
         Assert.Equal(hops, returns);
@@ -197,11 +197,11 @@ public class DataPathTests(ITestOutputHelper output)
             var s = run.Summary;
             var counted = ledger.Outcomes.Where(o => o.Start >= warmup && o.Start < end).ToList();
             output.WriteLine($"{variant.Name}, retries {retries}: {s.Requests} requests, {s.Succeeded} ok, failed " +
-                string.Join(", ", FailureCauses.All.Where(c => s.FailedByCause[(int)c] > 0).Select(c => $"{FailureCauses.SnakeName(c)}={s.FailedByCause[(int)c]}")));
+                string.Join(", ", FailureCauses.All.Where(c => s.FailedByCause[(int)c.Cause] > 0).Select(c => $"{c.Name}={s.FailedByCause[(int)c.Cause]}")));
             Assert.Equal(counted.Count, s.Requests);
             Assert.Equal(s.Requests, s.Succeeded + s.FailedByCause.Sum());
             Assert.Equal(counted.Count(o => o.Success), s.Succeeded);
-            foreach (var cause in FailureCauses.All)
+            foreach (var cause in FailureCauses.All.Select(c => c.Cause))
             {
                 Assert.Equal(counted.Count(o => !o.Success && o.Cause == cause), s.FailedByCause[(int)cause]);
             }

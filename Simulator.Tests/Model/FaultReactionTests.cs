@@ -9,6 +9,8 @@ using Svcsim.Measurement;
 using Svcsim.Workload;
 using Xunit.Abstractions;
 
+using Svcsim.Network;
+
 namespace Svcsim.Tests.Model;
 
 /// <summary>

@@ -10,18 +10,20 @@ namespace Svcsim.Access;
 /// speakers notice through memberlist, the next node in the ordering sends gratuitous ARP, and clients
 /// follow once their ARP cache takes the new entry.
 /// </summary>
-public sealed class MetalLbL2FrontDoor : LoadBalancerFrontDoor
+public sealed class MetalLbL2FrontDoor : FrontDoor
 {
     private readonly MetalLbL2Access _spec;
     private readonly Dictionary<ServiceState, (IReadOnlyList<Node> Order, Node? Announced, Node? ClientsSee)> _state = [];
     private readonly NodeLivenessView _members; // memberlist's view of each speaker
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
-    public MetalLbL2FrontDoor(Simulation sim, MetalLbL2Access spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
-        : base(sim, model, groupServices, trace)
+    public MetalLbL2FrontDoor(MetalLbL2Access spec, FrontDoorContext context)
+        : base(context)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
+        var sim = context.Sim;
+        var model = context.Model;
         // memberlist: a dead member is found at its next probe (within one interval), the probe times
         // out, and suspicion runs out before it is declared dead (kubernetes-behaviour.md, MetalLB). A
         // restarted speaker joins within about a probe interval.
@@ -52,18 +54,29 @@ public sealed class MetalLbL2FrontDoor : LoadBalancerFrontDoor
     public Node? Leader(ServiceState service) => _state[service].Announced;
 
     /// <inheritdoc />
-    public override EntryVerdict Enter(Request request, int group)
+    public override bool ClientsResolveNodes => true;
+
+    /// <inheritdoc />
+    public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var node = _state[GroupServices[group]].ClientsSee;
-        request.ViaFrontDoor = false;
-        request.Entry = node;
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Record(depth, this);
+        // Every frame goes to the node the client's ARP entry names; after a failover an established
+        // connection's next packet reaches the new leader, which has no conntrack entry for it.
+        var node = _state[GroupServices[connection.Group]].ClientsSee;
         if (node is null)
         {
-            return EntryVerdict.NoRoute;
+            return Delivery.Lose(FailureCause.NoRoute);
         }
-        return node.Up ? EntryVerdict.Entered : EntryVerdict.NodeDown;
+        if (!node.Up)
+        {
+            return Delivery.Lose(FailureCause.NodeDown);
+        }
+        return Enter(connection, request, depth, node.FromClient.Send(at, Bytes(request)), node);
     }
+
+    /// <inheritdoc />
+    protected override long ToClient(Node entry, long at, long bytes) => entry.ToClient.Send(at, bytes);
 
     /// <inheritdoc />
     public override bool IsAnnouncedEntry(Node node)

@@ -11,32 +11,27 @@ namespace Svcsim.Access;
 /// </summary>
 public sealed class NodePortFrontDoor : FrontDoor
 {
-    private readonly Simulation _sim;
     private readonly NodePortAccess _spec;
-    private readonly Cluster _cluster;
-    private readonly Trace _trace;
     private readonly string[] _addresses; // the list clients were given
     private readonly int[][] _choice; // per group, per client: index into _addresses
     private readonly string[][] _override; // per group, per client: an address handed by an operator, or null
     // The node each address belonged to when it was handed out, so an operator can follow a node to its
     // new address; the cluster's own table forgets an address once its node changes IP.
     private readonly Dictionary<string, Node> _handedOutFor = new(StringComparer.Ordinal);
+    // Per connection: the address it was opened to (a socket stays connected to its address) and its index.
+    private readonly FlowTable<Target> _targets = new();
 
-    /// <summary>Hands out addresses to <paramref name="clientsPerGroup"/> clients of each group.</summary>
-    public NodePortFrontDoor(Simulation sim, NodePortAccess spec, KubernetesModel model, IReadOnlyList<int> clientsPerGroup, Trace trace)
+    /// <summary>Hands out addresses to the clients of each group.</summary>
+    public NodePortFrontDoor(NodePortAccess spec, FrontDoorContext context)
+        : base(context)
     {
-        ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(clientsPerGroup);
-        _sim = sim;
         _spec = spec;
-        _cluster = model.Cluster;
-        _trace = trace;
-        _addresses = spec.Addresses.Count > 0 ? spec.Addresses.ToArray() : _cluster.Nodes.Select(n => n.Ip).ToArray();
+        var clientsPerGroup = context.ClientsPerGroup;
+        _addresses = spec.Addresses.Count > 0 ? spec.Addresses.ToArray() : Cluster.Nodes.Select(n => n.Ip).ToArray();
         foreach (var a in _addresses)
         {
-            if (_cluster.ByIp(a) is { } owner)
+            if (Cluster.ByIp(a) is { } owner)
             {
                 _handedOutFor[a] = owner;
             }
@@ -54,7 +49,7 @@ public sealed class NodePortFrontDoor : FrontDoor
         }
         if (!double.IsInfinity(spec.ReconfigureAfterS))
         {
-            model.NodeChanged += OnNodeChanged;
+            Model.NodeChanged += OnNodeChanged;
         }
     }
 
@@ -62,28 +57,43 @@ public sealed class NodePortFrontDoor : FrontDoor
     public string AddressOf(int group, int client) => _override[group][client] ?? _addresses[_choice[group][client]];
 
     /// <inheritdoc />
-    public override EntryVerdict Enter(Request request, int group)
+    public override bool ClientsResolveNodes => true;
+
+    /// <inheritdoc />
+    public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var node = _cluster.ByIp(AddressOf(group, request.Client));
-        request.RouteKey = (ulong)_choice[group][request.Client];
-        request.ViaFrontDoor = false;
-        request.Entry = node;
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Record(depth, this);
+        ref var target = ref _targets[connection.Id];
+        if (request is null)
+        {
+            int g = connection.Group, c = connection.Client;
+            target = new Target(AddressOf(g, c), _choice[g][c]);
+        }
+        var node = Cluster.ByIp(target.Address);
         if (node is null)
         {
-            return EntryVerdict.StaleIp;
+            return Delivery.Lose(FailureCause.StaleIp);
         }
-        return node.Up ? EntryVerdict.Entered : EntryVerdict.NodeDown;
+        if (!node.Up)
+        {
+            return Delivery.Lose(FailureCause.NodeDown);
+        }
+        return Enter(connection, request, depth, node.FromClient.Send(at, Bytes(request)), node);
     }
 
     /// <inheritdoc />
-    public override void OnEntryFailed(Request request, int group)
+    protected override long ToClient(Node entry, long at, long bytes) => entry.ToClient.Send(at, bytes);
+
+    /// <inheritdoc />
+    public override void OnConnectFailed(Connection connection, FailureCause cause)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ref int i = ref _choice[group][request.Client];
+        ArgumentNullException.ThrowIfNull(connection);
+        ref int i = ref _choice[connection.Group][connection.Client];
         // Only a failure on the address the client still uses moves it on: the other connections it had
         // opened to the same dead address fail too, and must not move it again (back to the dead one).
-        if (_spec.Failover == NodePortFailover.NextAddress && _override[group][request.Client] is null && (int)request.RouteKey == i)
+        if (_spec.Failover == NodePortFailover.NextAddress && _override[connection.Group][connection.Client] is null
+            && _targets[connection.Id].Index == i)
         {
             i = (i + 1) % _addresses.Length;
         }
@@ -92,7 +102,7 @@ public sealed class NodePortFrontDoor : FrontDoor
     /// <inheritdoc />
     public override bool IsAnnouncedEntry(Node node) => false;
 
-    private void OnNodeChanged(Node node) => _sim.Schedule(Time.FromSeconds(_spec.ReconfigureAfterS), Reconfigure);
+    private void OnNodeChanged(Node node) => Sim.Schedule(Time.FromSeconds(_spec.ReconfigureAfterS), Reconfigure);
 
     private void Reconfigure()
     {
@@ -105,13 +115,13 @@ public sealed class NodePortFrontDoor : FrontDoor
             for (int c = 0; c < _choice[g].Length; c++)
             {
                 string current = AddressOf(g, c);
-                var owner = _cluster.ByIp(current);
+                var owner = Cluster.ByIp(current);
                 if (owner is not null && owner.Up)
                 {
                     continue;
                 }
                 var meant = _handedOutFor.GetValueOrDefault(current);
-                var target = meant is not null && meant.Up ? meant : _cluster.Nodes.FirstOrDefault(n => n.Up);
+                var target = meant is not null && meant.Up ? meant : Cluster.Nodes.FirstOrDefault(n => n.Up);
                 if (target is null)
                 {
                     continue;
@@ -124,7 +134,9 @@ public sealed class NodePortFrontDoor : FrontDoor
         }
         if (moved > 0)
         {
-            _trace.Add(_sim.Now, "clients", "nodeport-reconfigured", $"an operator re-pointed {moved} NodePort clients to {to}");
+            Trace.Add(Sim.Now, "clients", "nodeport-reconfigured", $"an operator re-pointed {moved} NodePort clients to {to}");
         }
     }
+
+    private record struct Target(string Address, int Index);
 }

@@ -26,13 +26,12 @@ public sealed partial class KubernetesModel
 
     /// <summary>Builds the model and places the initial pods (ready at time 0).</summary>
     public KubernetesModel(Simulation sim, Cluster cluster, IReadOnlyList<DeploymentSpec> deployments,
-        IReadOnlyList<ServiceSpec> services, KubeProxySpec kubeProxy, ControlPlaneSpec controlPlane, Trace trace)
+        IReadOnlyList<ServiceSpec> services, ControlPlaneSpec controlPlane, Trace trace)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(deployments);
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(kubeProxy);
         ArgumentNullException.ThrowIfNull(controlPlane);
         _sim = sim;
         Cluster = cluster;
@@ -53,7 +52,6 @@ public sealed partial class KubernetesModel
         }
         Services = services.Select((s, i) => new ServiceState(i, s,
             Deployments.Where(d => ServiceState.Matches(s, d.Spec)).ToList())).ToList();
-        Proxies = cluster.Nodes.Select(node => new KubeProxy(sim, node, kubeProxy, Services, trace)).ToList();
 
         for (int i = 0; i < n; i++)
         {
@@ -70,10 +68,6 @@ public sealed partial class KubernetesModel
             }
         }
         PublishAll();
-        foreach (var p in Proxies)
-        {
-            p.SyncNow();
-        }
         StartNodeLifecycle();
     }
 
@@ -86,16 +80,19 @@ public sealed partial class KubernetesModel
     /// <summary>Services.</summary>
     public IReadOnlyList<ServiceState> Services { get; }
 
-    /// <summary>kube-proxy of each node, by node index.</summary>
-    public IReadOnlyList<KubeProxy> Proxies { get; }
-
-    /// <summary>Every pod ever created (deleted ones included), in creation order.</summary>
+    /// <summary>Every pod ever created (deleted ones included), in creation order (a pod's <see cref="Pod.Id"/> is its place here).</summary>
     public List<Pod> AllPods { get; } = [];
 
-    /// <summary>Raised after an EndpointSlice was published (front doors with Local policy listen).</summary>
+    /// <summary>Where pods report their traffic; the measurement layer attaches its probe here.</summary>
+    public IPodProbe PodProbe { get; set; } = NoPodProbe.Instance;
+
+    /// <summary>
+    /// Raised after EndpointSlices were published: each node's service proxy schedules its sync, and front
+    /// doors with Local policy re-evaluate their candidates.
+    /// </summary>
     public event Action? EndpointsPublished;
 
-    /// <summary>Raised when a node crashes, starts, or changes address.</summary>
+    /// <summary>Raised when a node crashes, starts, or changes address (after the change).</summary>
     public event Action<Node>? NodeChanged;
 
     /// <summary>Raised when a booted node's kubelet runs again: its DaemonSet pods (kube-proxy, MetalLB speaker) start now.</summary>
@@ -119,7 +116,6 @@ public sealed partial class KubernetesModel
         }
         Cluster.Crash(node);
         _kubeletRunning[node.Index] = false;
-        Proxies[node.Index].Halt();
         foreach (var pod in PodsOn(node))
         {
             pod.Stop();
@@ -149,8 +145,7 @@ public sealed partial class KubernetesModel
             _kubeletRunning[node.Index] = true;
             RenewLease(node);
             _trace.Add(_sim.Now, node.Name, "kubelet-start", $"kubelet on {node.Name} renewed its lease and restarts its pods");
-            // kube-proxy is a DaemonSet pod: its rules come back only when kubelet has started it.
-            Proxies[node.Index].SyncNow();
+            // kube-proxy and the MetalLB speaker are DaemonSet pods: they run again only now.
             KubeletStarted?.Invoke(node);
             foreach (var pod in PodsOn(node))
             {
@@ -229,10 +224,6 @@ public sealed partial class KubernetesModel
         {
             _publishPending = false;
             PublishAll();
-            foreach (var p in Proxies)
-            {
-                p.OnSliceChanged();
-            }
             EndpointsPublished?.Invoke();
         });
     }
@@ -274,10 +265,27 @@ public sealed partial class KubernetesModel
     private Pod CreatePod(DeploymentState d, Node node)
     {
         var sampler = d.Spec.Capacity.ServiceTime.CreateSampler(_sim.Streams.Get($"service:{d.Name}:{d.NextOrdinal}"));
-        var pod = new Pod(_sim, d, $"{d.Name}-{d.NextOrdinal++}", node, sampler, Cluster.Nodes.Count);
+        var pod = new Pod(_sim, this, AllPods.Count, d, $"{d.Name}-{d.NextOrdinal++}", node, sampler);
         d.Pods.Add(pod);
         AllPods.Add(pod);
         return pod;
+    }
+
+    private sealed class NoPodProbe : IPodProbe
+    {
+        public static readonly NoPodProbe Instance = new();
+
+        public void Arrived(Pod pod)
+        {
+        }
+
+        public void Rejected(Pod pod)
+        {
+        }
+
+        public void Accepted(Pod pod, Connection connection)
+        {
+        }
     }
 
     private Node PlaceInitial(DeploymentState d, int replica)

@@ -3,25 +3,46 @@ using Svcsim.Network;
 
 namespace Svcsim.Kubernetes;
 
+/// <summary>Observes pods' traffic; the measurement layer attaches one, the model never reads it.</summary>
+public interface IPodProbe
+{
+    /// <summary>A request reached <paramref name="pod"/>.</summary>
+    void Arrived(Pod pod);
+
+    /// <summary><paramref name="pod"/> turned a request away with 503.</summary>
+    void Rejected(Pod pod);
+
+    /// <summary><paramref name="pod"/> accepted <paramref name="connection"/> (answered its SYN).</summary>
+    void Accepted(Pod pod, Connection connection);
+}
+
 /// <summary>
-/// A pod: a server with a number of workers and a bounded backlog (HTTP 503 when full), placed on a node.
-/// Requests arrive through <see cref="Deliver"/> and leave through their owner's
+/// A pod: the last hop of a connection. A server with a number of workers and a bounded backlog (HTTP 503
+/// when full), placed on a node. It answers SYNs while its containers run; a closed port on a live node
+/// answers with an RST. Requests arrive through <see cref="Receive"/> and leave through their owner's
 /// <see cref="IRequestOwner.OnServed"/>.
 /// </summary>
-public sealed class Pod : IEventTarget
+public sealed class Pod : IEventTarget, IHop
 {
     private const int ArriveEvent = 0;
     private const int DoneEvent = 1;
 
     private readonly Simulation _sim;
+    private readonly KubernetesModel _model;
     private readonly Sampler _serviceTime;
     private readonly Request?[] _inService;
     // Free slots of _inService: a service start takes one in O(1) instead of scanning for a null.
     private readonly Stack<int> _freeSlots;
+    private readonly long _keepaliveTimeout;
+    // The sockets of this pod's server: which connections it accepted, in which incarnation, from which
+    // source address, and when each last carried data (the server closes idle ones).
+    private readonly FlowTable<Socket> _sockets = new();
 
-    internal Pod(Simulation sim, DeploymentState deployment, string name, Node node, Sampler serviceTime, int nodeCount)
+    internal Pod(Simulation sim, KubernetesModel model, int id, DeploymentState deployment, string name, Node node, Sampler serviceTime)
     {
         _sim = sim;
+        _model = model;
+        Id = id;
         Deployment = deployment;
         Name = name;
         Node = node;
@@ -30,8 +51,11 @@ public sealed class Pod : IEventTarget
         Pool = new ServerPool<Request>(cap.Workers, cap.Backlog);
         _inService = new Request?[cap.Workers];
         _freeSlots = new Stack<int>(Enumerable.Range(0, cap.Workers).Reverse());
-        ConnectionsFrom = new int[nodeCount];
+        _keepaliveTimeout = double.IsPositiveInfinity(cap.KeepaliveTimeoutS) ? long.MaxValue : Time.FromSeconds(cap.KeepaliveTimeoutS);
     }
+
+    /// <summary>Position in <see cref="KubernetesModel.AllPods"/>.</summary>
+    public int Id { get; }
 
     /// <summary>The Deployment it belongs to.</summary>
     public DeploymentState Deployment { get; }
@@ -60,25 +84,60 @@ public sealed class Pod : IEventTarget
     /// <summary>Workers and backlog, with their statistics.</summary>
     public ServerPool<Request> Pool { get; }
 
-    /// <summary>Open connections per entry node (what IPVS least-connection counts).</summary>
-    public int[] ConnectionsFrom { get; }
+    // ---- the pod as the last hop ----
 
-    /// <summary>Requests that reached the pod since the last window.</summary>
-    public long Requests { get; set; }
-
-    /// <summary>Requests turned away with 503 since the last window.</summary>
-    public long Rejected { get; set; }
-
-    /// <summary>Requests served since statistics were last reset.</summary>
-    public long Served { get; set; }
-
-    /// <summary>
-    /// Schedules <paramref name="request"/> to reach the pod at <paramref name="at"/>. From now until the pod
-    /// answers, rejects or loses it, the request is held (<see cref="Request.InPod"/>) and cannot be reused.
-    /// </summary>
-    public void Deliver(long at, Request request)
+    /// <inheritdoc />
+    public Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Record(depth, this);
+        ref var socket = ref _sockets[connection.Id];
+        if (!Running)
+        {
+            // A crashed container in a live pod: its network namespace still exists and answers with an RST.
+            // A pod that is gone (deleted, or its node down) answers nothing.
+            return Node.Up && !Deleted
+                ? Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset)
+                : Delivery.Lose(FailureCause.DeadEndpoint);
+        }
+        if (request is null)
+        {
+            socket = new Socket(Incarnation + 1, connection.Source, at);
+            _model.PodProbe.Accepted(this, connection);
+            return Delivery.Answer(at);
+        }
+        if (socket.Incarnation != Incarnation + 1 || socket.Source != connection.Source)
+        {
+            // Data for a connection this server never accepted (it moved here from another node or another
+            // source address after a rehash, or the container restarted since): the kernel answers with an RST.
+            return Delivery.Refuse(at, FailureCause.Reset);
+        }
+        if (socket.LastActive + _keepaliveTimeout < at)
+        {
+            // The server closed the idle connection (keepalive_timeout) before this request arrived. If its
+            // FIN reached the sender before the sender sent, the sender knew: it opens a new connection. If
+            // not (the keep-alive race), the request meets a closed socket: RST.
+            long closedAt = socket.LastActive + _keepaliveTimeout;
+            long oneWay = at - request.SentAt;
+            return closedAt + oneWay <= request.SentAt ? new Delivery(Fate.Closed, at, FailureCause.Reset) : Delivery.Refuse(at, FailureCause.Reset);
+        }
+        socket.LastActive = long.MaxValue; // busy: not idle until it has answered
+        Deliver(at, request);
+        return Delivery.Accept(at);
+    }
+
+    /// <inheritdoc />
+    public long Back(Connection connection, long at, long bytes) => at; // the answer starts here
+
+    /// <inheritdoc />
+    public void Closed(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _sockets[connection.Id] = default;
+    }
+
+    private void Deliver(long at, Request request)
+    {
         request.InPod = true;
         _sim.ScheduleAt(at, this, ArriveEvent, request, Incarnation);
     }
@@ -94,14 +153,14 @@ public sealed class Pod : IEventTarget
             if (kind == ArriveEvent)
             {
                 r.InPod = false;
-                r.Owner.OnLost(r);
+                r.Owner.OnLost(r, reset: Node.Up && !Deleted);
             }
             return;
         }
         long now = _sim.Now;
         if (kind == ArriveEvent)
         {
-            Requests++;
+            _model.PodProbe.Arrived(this);
             switch (Pool.Offer(now, r))
             {
                 case Admission.Started:
@@ -111,8 +170,8 @@ public sealed class Pod : IEventTarget
                     r.Owner.OnQueued(r);
                     break;
                 default:
-                    Rejected++;
-                    r.InPod = false;
+                    _model.PodProbe.Rejected(this);
+                    Answered(r, now);
                     r.Owner.OnServed(r, rejected: true);
                     break;
             }
@@ -121,14 +180,23 @@ public sealed class Pod : IEventTarget
         _inService[r.ServiceSlot] = null;
         _freeSlots.Push(r.ServiceSlot);
         r.ServiceSlot = -1;
-        r.InPod = false;
-        Served++;
         var next = Pool.Complete(now);
         if (next is not null)
         {
             StartService(next);
         }
+        Answered(r, now);
         r.Owner.OnServed(r, rejected: false);
+    }
+
+    private void Answered(Request r, long now)
+    {
+        r.InPod = false;
+        ref var socket = ref _sockets[r.Connection.Id];
+        if (socket.Incarnation == Incarnation + 1)
+        {
+            socket.LastActive = now;
+        }
     }
 
     private void StartService(Request r)
@@ -157,7 +225,7 @@ public sealed class Pod : IEventTarget
         });
     }
 
-    /// <summary>The containers stop (crash, node down, deletion): every request held is lost.</summary>
+    /// <summary>The containers stop (crash, node down, deletion): every request held is lost, and its sockets with it.</summary>
     internal void Stop()
     {
         if (!Running)
@@ -167,6 +235,7 @@ public sealed class Pod : IEventTarget
         Running = false;
         Started = false;
         Incarnation++;
+        bool reset = Node.Up && !Deleted;
         for (int i = 0; i < _inService.Length; i++)
         {
             var r = _inService[i];
@@ -176,16 +245,19 @@ public sealed class Pod : IEventTarget
                 _freeSlots.Push(i);
                 r.ServiceSlot = -1;
                 r.InPod = false;
-                r.Owner.OnLost(r);
+                r.Owner.OnLost(r, reset);
             }
         }
         Pool.Clear(_sim.Now, r =>
         {
             r.InPod = false;
-            r.Owner.OnLost(r);
+            r.Owner.OnLost(r, reset);
         });
     }
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    /// <summary>A server socket: accepted in incarnation <see cref="Incarnation"/> - 1 (0: none), from <see cref="Source"/>.</summary>
+    private record struct Socket(int Incarnation, int Source, long LastActive);
 }

@@ -32,6 +32,7 @@ public sealed class Cluster
             _byName.Add(s.Name, node);
         }
         Nodes = list;
+        RetransmitTimeout = Time.FromSeconds(rto);
         ClientToFrontDoor = new Link("client>lb", network.ClientToFrontDoor, rto, streams.Get("link:client>lb"));
         FrontDoorToClient = new Link("lb>client", network.ClientToFrontDoor, rto, streams.Get("link:lb>client"));
         _nodeToNode = new Link[nodes.Count, nodes.Count];
@@ -48,6 +49,14 @@ public sealed class Cluster
             }
         }
     }
+
+    private int _connections;
+
+    /// <summary>A new connection id, unique in this world; ids are dense, so hops index their state by them.</summary>
+    public int NewConnectionId() => _connections++;
+
+    /// <summary>First retransmission timeout of data on an established connection (doubling at each resend), nanoseconds.</summary>
+    public long RetransmitTimeout { get; }
 
     /// <summary>All nodes in declaration order.</summary>
     public IReadOnlyList<Node> Nodes { get; }

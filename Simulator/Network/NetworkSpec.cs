@@ -18,13 +18,19 @@ public enum NodeRole
 /// <param name="Zone">Failure domain for correlated faults; empty when none.</param>
 /// <param name="Schedulable">False for a node that takes no workload pods (a tainted control plane).</param>
 /// <param name="ExcludeFromExternalLoadBalancers">The kubeadm label that MetalLB and cloud LBs honour.</param>
+/// <param name="ConntrackMax">Entries its conntrack table holds (kube-proxy's max(32768 x cores, 131072)); a full table drops new connections.</param>
 public sealed record NodeSpec(
     string Name,
     NodeRole Role,
     string Ip,
     string Zone = "",
     bool Schedulable = true,
-    bool ExcludeFromExternalLoadBalancers = false);
+    bool ExcludeFromExternalLoadBalancers = false,
+    int ConntrackMax = NodeSpec.DefaultConntrackMax)
+{
+    /// <summary>kube-proxy's conntrack.min, which is the size for nodes of up to 4 cores (kubernetes-behaviour.md, "Connections").</summary>
+    public const int DefaultConntrackMax = 131072;
+}
 
 /// <summary>A directed network link's behaviour.</summary>
 /// <param name="Latency">One-way propagation delay in seconds.</param>

@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using System.Text.RegularExpressions;
 using Svcsim.Engine;
 using Svcsim.Kubernetes;
@@ -116,7 +117,8 @@ internal static partial class ClusterSection
         bool schedulable = m.Bool("schedulable", !controlPlane);
         bool exclude = m.Bool("excludeFromExternalLoadBalancers", controlPlane);
         string zone = m.String("zone", "");
-        return name is null || ip is null ? null : new NodeSpec(name, role, ip, zone, schedulable, exclude);
+        int conntrackMax = m.Int("conntrackMax", NodeSpec.DefaultConntrackMax, min: 1);
+        return name is null || ip is null ? null : new NodeSpec(name, role, ip, zone, schedulable, exclude, conntrackMax);
     }
 
     public static NetworkSpec ReadNetwork(Node? section)
@@ -149,7 +151,8 @@ internal static partial class ClusterSection
     }
 
     /// <summary>The pod settings of one Deployment, or of <c>default</c>.</summary>
-    private sealed record PodSettings(int Workers, int Backlog, Distribution ServiceTime, Distribution StartupTime, IReadOnlyList<string> PinnedNodes);
+    private sealed record PodSettings(int Workers, int Backlog, Distribution ServiceTime, Distribution StartupTime, IReadOnlyList<string> PinnedNodes,
+        double KeepaliveTimeoutS);
 
     /// <summary>
     /// Builds the Deployments from their manifests and the <c>pods</c> section: per-Deployment entries
@@ -158,7 +161,7 @@ internal static partial class ClusterSection
     public static void ReadPods(Node? section, ScenarioContext ctx)
     {
         var capacity = PodCapacity.Default;
-        var settings = new PodSettings(capacity.Workers, capacity.Backlog, capacity.ServiceTime, DefaultStartupTime, []);
+        var settings = new PodSettings(capacity.Workers, capacity.Backlog, capacity.ServiceTime, DefaultStartupTime, [], capacity.KeepaliveTimeoutS);
         var own = new Dictionary<string, Map>(StringComparer.Ordinal);
         if (section?.AsMap("a mapping from Deployment name (or default) to pod settings") is { } pods)
         {
@@ -170,7 +173,7 @@ internal static partial class ClusterSection
                     keyNode.Error($"no Deployment named '{key}'{Suggest.Hint(key, names)} (Deployments: {ManifestResolver.List(names)}; or 'default')");
                     continue;
                 }
-                if (value.AsMap("pod settings (workers, backlog, serviceTime, startupTime, pinnedNodes)")?.Check(ScenarioKeys.Pods) is { } m)
+                if (value.AsMap("pod settings (workers, backlog, serviceTime, startupTime, pinnedNodes, keepaliveTimeout)")?.Check(ScenarioKeys.Pods) is { } m)
                 {
                     own[key] = m;
                 }
@@ -184,7 +187,7 @@ internal static partial class ClusterSection
         {
             var s = own.TryGetValue(d.Name, out var m) ? Pods(m, settings, ctx) : settings;
             ctx.Deployments.Add(new DeploymentSpec(d.Name, d.PodLabels, d.Replicas, d.Ports.Select(p => p.Port).Distinct().ToArray(),
-                new PodCapacity(s.Workers, s.Backlog, s.ServiceTime), s.PinnedNodes, s.StartupTime));
+                new PodCapacity(s.Workers, s.Backlog, s.ServiceTime, s.KeepaliveTimeoutS), s.PinnedNodes, s.StartupTime));
         }
     }
 
@@ -212,7 +215,8 @@ internal static partial class ClusterSection
             m.Int("backlog", d.Backlog, min: 0),
             m.Distribution("serviceTime", d.ServiceTime, Quantity.Duration, positiveMean: true),
             m.Distribution("startupTime", d.StartupTime, Quantity.Duration),
-            pinned);
+            pinned,
+            m.Duration("keepaliveTimeout", d.KeepaliveTimeoutS, positive: true, allowNever: true));
     }
 
     public static KubeProxySpec ReadKubeProxy(Node? section)
@@ -228,8 +232,15 @@ internal static partial class ClusterSection
         {
             m.Get("scheduler")!.Value.Warn("the scheduler only applies to mode: ipvs");
         }
+        var conntrack = d.Conntrack;
+        if (m.Get("conntrack")?.AsMap("conntrack timeouts (tcpEstablishedTimeout, tcpTimeWaitTimeout)")?.Check(ScenarioKeys.Conntrack) is { } ct)
+        {
+            conntrack = new ConntrackSpec(
+                ct.Duration("tcpEstablishedTimeout", conntrack.EstablishedTimeoutS, positive: true),
+                ct.Duration("tcpTimeWaitTimeout", conntrack.TimeWaitTimeoutS, positive: true));
+        }
         return new KubeProxySpec(mode, m.Enum("scheduler", d.Scheduler, Schedulers),
-            m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration));
+            m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration), conntrack);
     }
 
     public static ControlPlaneSpec ReadControlPlane(Node? section, double graceDefault)

@@ -14,15 +14,17 @@ internal static class ScenarioKeys
 
     public static readonly string[] Cluster = ["kubernetesVersion", "nodes"];
 
-    public static readonly string[] Node = ["name", "role", "ip", "zone", "schedulable", "excludeFromExternalLoadBalancers"];
+    public static readonly string[] Node = ["name", "role", "ip", "zone", "schedulable", "excludeFromExternalLoadBalancers", "conntrackMax"];
 
     public static readonly string[] Network = ["clientToNode", "nodeToNode", "frontDoorToNode", "clientToFrontDoor", "retransmitTimeout"];
 
     public static readonly string[] Link = ["latency", "bandwidth", "loss"];
 
-    public static readonly string[] Pods = ["workers", "backlog", "serviceTime", "startupTime", "pinnedNodes"];
+    public static readonly string[] Pods = ["workers", "backlog", "serviceTime", "startupTime", "pinnedNodes", "keepaliveTimeout"];
 
-    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay"];
+    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack"];
+
+    public static readonly string[] Conntrack = ["tcpEstablishedTimeout", "tcpTimeWaitTimeout"];
 
     public static readonly string[] ControlPlane =
     [
@@ -33,8 +35,10 @@ internal static class ScenarioKeys
     public static readonly string[] Clients =
     [
         "name", "service", "nodePortService", "clients", "rate", "users", "thinkTime", "requestSize", "responseSize",
-        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter",
+        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection",
     ];
+
+    public static readonly string[] Connection = ["reuse", "maxRequests", "idleTimeout", "maxAge", "streams", "pool"];
 
     public static readonly string[] Measurement = ["warmup", "window", "slo", "outageResolution", "overloadThreshold"];
 
