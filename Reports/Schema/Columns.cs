@@ -28,20 +28,25 @@ public static class Columns
     private static readonly ColumnDoc Seed = new("seed", "Seed of the replication's random streams; with the scenario file it reproduces the replication.");
     private static readonly ColumnDoc WindowStart = new("window_start_s", "Start of the time window, in simulated seconds since the start of the run (s).");
 
+    // The meaning of each failure cause, in column order: the same words as the simulator's descriptors
+    // (Svcsim.Network.FailureCauses), which a test keeps equal.
     private static readonly string[] CauseMeanings =
     [
-        "the client's node was down (crashed or rebooting)",
+        "the client's node was down (crashed or rebooting): no answer",
         "the client used an address that no longer belongs to a live node",
-        "no route to the address (withdrawn BGP route, no node answering ARP)",
-        "the connection was refused (no listener or no kube-proxy rule yet)",
-        "dropped on the entry node (for example externalTrafficPolicy: Local with no local endpoint)",
-        "kube-proxy sent the request to an endpoint whose pod or node is gone",
-        "rejected by a full pod queue",
+        "no route to the address (withdrawn BGP route, no node answering ARP, no healthy LB target)",
+        "the connection was refused (no endpoint: kube-proxy REJECT; or the pod's container was not running)",
+        "dropped on the entry node (externalTrafficPolicy: Local with no local endpoint)",
+        "the service proxy sent the connection to an endpoint whose pod or node is gone",
+        "rejected by a full pod queue (HTTP 503)",
         "the client gave up waiting (client timeout)",
         "lost in flight when a node or pod failed while serving it",
-        "the connection was reset (a packet reached a node or pod with no state for it: ECMP rehash, L2 leader move, crashed container, a server that had closed the idle connection)",
+        "the connection was reset (a packet reached a node or pod with no state for it: ECMP rehash, L2 leader move, crashed container)",
         "the entry node's conntrack table was full and dropped the new connection",
     ];
+
+    /// <summary>What each failure cause means, in the order of <see cref="FailureCounts.Causes"/>.</summary>
+    public static IReadOnlyList<string> FailureCauseMeanings => CauseMeanings;
 
     private static IEnumerable<ColumnDoc> FailureColumns(string scope)
     {

@@ -69,7 +69,7 @@ public sealed class CsvRoundTripTests
         Assert.DoesNotContain((byte)'\r', bytes);
         string header = File.ReadLines(dir.File(OutputFiles.Summary)).First();
         Assert.StartsWith("scenario,variant,replication,seed,requests,succeeded,failed,availability,time_availability,", header, StringComparison.Ordinal);
-        Assert.EndsWith(",failed_timeout,failed_in_flight_lost,failed_reset", header, StringComparison.Ordinal);
+        Assert.EndsWith(",failed_timeout,failed_in_flight_lost,failed_reset,failed_conntrack_full", header, StringComparison.Ordinal);
         Assert.Matches("^[a-z0-9_,]+$", header);
     }
 }

@@ -109,11 +109,16 @@ public abstract class FrontDoor : IHop
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(entry);
-        _entries[connection.Id] = new EntryNode(entry);
-        if (request is not null)
+        // A request is counted where it enters: a new connection's first request when its SYN does (so a
+        // connection dropped at its entry node still shows there), any later one with its data.
+        ref var state = ref _entries[connection.Id];
+        bool synCounted = state.SynCounted;
+        if (!synCounted)
         {
             _probe.Entered(entry);
         }
+        // A SYN leaves the mark (its resends are not counted again); the first request clears it.
+        state = new EntryNode(entry, request is null);
         var d = Proxies.On(entry).Receive(connection, request, depth + 1, arrive);
         return d.Travels ? d.Back(ToClient(entry, d.At, Segments.Control)) : d;
     }
@@ -121,7 +126,7 @@ public abstract class FrontDoor : IHop
     /// <summary>Bytes of the segment: the request's, or a control segment's for a SYN.</summary>
     protected static long Bytes(Request? request) => request?.RequestBytes ?? Segments.Control;
 
-    private record struct EntryNode(Node? Node);
+    private record struct EntryNode(Node? Node, bool SynCounted);
 }
 
 /// <summary>MetalLB's ordering of candidate nodes for a service IP in layer-2 mode.</summary>

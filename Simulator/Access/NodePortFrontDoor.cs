@@ -65,12 +65,13 @@ public sealed class NodePortFrontDoor : FrontDoor
         ArgumentNullException.ThrowIfNull(connection);
         connection.Record(depth, this);
         ref var target = ref _targets[connection.Id];
-        if (request is null)
+        if (target.Address is null)
         {
+            // connect(): the socket is bound to the address the client uses now; its SYN resends go there too.
             int g = connection.Group, c = connection.Client;
             target = new Target(AddressOf(g, c), _choice[g][c]);
         }
-        var node = Cluster.ByIp(target.Address);
+        var node = Cluster.ByIp(target.Address!);
         if (node is null)
         {
             return Delivery.Lose(FailureCause.StaleIp);
@@ -84,6 +85,13 @@ public sealed class NodePortFrontDoor : FrontDoor
 
     /// <inheritdoc />
     protected override long ToClient(Node entry, long at, long bytes) => entry.ToClient.Send(at, bytes);
+
+    /// <inheritdoc />
+    public override void Closed(Connection connection)
+    {
+        base.Closed(connection);
+        _targets[connection.Id] = default;
+    }
 
     /// <inheritdoc />
     public override void OnConnectFailed(Connection connection, FailureCause cause)
@@ -138,5 +146,5 @@ public sealed class NodePortFrontDoor : FrontDoor
         }
     }
 
-    private record struct Target(string Address, int Index);
+    private record struct Target(string? Address, int Index);
 }

@@ -308,8 +308,13 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     private void Syn(ClientConnection c)
     {
         long now = _sim.Now;
-        var d = _door.Receive(c.Net, null, 0, now);
         int sent = c.Syns++;
+        if (sent == 0)
+        {
+            c.ConnectStart = now;
+        }
+        long limit = c.ConnectStart + Math.Min(_connectTimeout, Tcp.SynSentAt(Tcp.SynRetries + 1));
+        var d = _door.Receive(c.Net, null, 0, now);
         switch (d.Fate)
         {
             case Fate.Answered:
@@ -324,15 +329,12 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
                 c.Pending.Clear();
                 return;
             case Fate.Refused:
-                ScheduleConnectFail(c, d.At, d.Cause);
+                // An RST that would arrive after the connect timeout (a very lossy path) comes too late.
+                ScheduleConnectFail(c, Math.Min(d.At, limit), d.Cause);
                 return;
         }
         // No answer. A client on the nodes' segment that cannot resolve a dead node address gets
         // EHOSTUNREACH once ARP gives up; otherwise TCP resends the SYN until the connect timeout.
-        if (sent == 0)
-        {
-            c.ConnectStart = now;
-        }
         var cause = d.Cause;
         if (_spec.SameSegment && _door.ClientsResolveNodes && cause is FailureCause.NodeDown or FailureCause.StaleIp)
         {
@@ -340,7 +342,6 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
             return;
         }
         long next = c.ConnectStart + Tcp.SynSentAt(sent + 1);
-        long limit = c.ConnectStart + Math.Min(_connectTimeout, Tcp.SynSentAt(Tcp.SynRetries + 1));
         if (sent < Tcp.SynRetries && next < limit)
         {
             _sim.ScheduleAt(next, this, SynEvent, c, c.Net.Generation);
