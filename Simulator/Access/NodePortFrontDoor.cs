@@ -69,9 +69,15 @@ public sealed class NodePortFrontDoor : FrontDoor
         {
             // connect(): the socket is bound to the address the client uses now; its SYN resends go there too.
             int g = connection.Group, c = connection.Client;
-            target = new Target(AddressOf(g, c), _choice[g][c]);
+            target = new Target(AddressOf(g, c), _choice[g][c], null, -1);
         }
-        var node = Cluster.ByIp(target.Address!);
+        if (target.Version != Cluster.AddressVersion)
+        {
+            // Who owns the address, looked up again only when some address has changed owner.
+            target.Node = Cluster.ByIp(target.Address!);
+            target.Version = Cluster.AddressVersion;
+        }
+        var node = target.Node;
         if (node is null)
         {
             return Delivery.Lose(FailureCause.StaleIp);
@@ -146,5 +152,5 @@ public sealed class NodePortFrontDoor : FrontDoor
         }
     }
 
-    private record struct Target(string? Address, int Index);
+    private record struct Target(string? Address, int Index, Node? Node, int Version);
 }

@@ -67,6 +67,9 @@ public sealed class Cluster
     /// <summary>Link from the load balancer back to the clients.</summary>
     public Link FrontDoorToClient { get; }
 
+    /// <summary>Bumped whenever an address changes owner, so that a lookup cached before can tell it is stale.</summary>
+    public int AddressVersion { get; private set; }
+
     /// <summary>The node that owns <paramref name="ip"/> now, or null.</summary>
     public Node? ByIp(string ip) => _byIp.GetValueOrDefault(ip);
 
@@ -99,6 +102,7 @@ public sealed class Cluster
         _byIp.Remove(node.Ip);
         node.Ip = newIp;
         _byIp[newIp] = node;
+        AddressVersion++;
     }
 
     /// <summary>Cuts (or heals) the links between two groups of nodes.</summary>

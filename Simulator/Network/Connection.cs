@@ -23,7 +23,8 @@ public sealed class Connection
     /// <summary>The most hops a path may have (client side to pod, proxies and front doors included).</summary>
     public const int MaxHops = 8;
 
-    private readonly IHop?[] _path = new IHop?[MaxHops];
+    // Hops in a struct array: storing an interface into an IHop[] would cost an array covariance check per store.
+    private readonly HopSlot[] _path = new HopSlot[MaxHops];
     private int _recorded; // hops recorded at any depth since the last close
 
     /// <summary>A connection object with a world-wide unique, dense id (see <see cref="Cluster.NewConnectionId"/>).</summary>
@@ -67,7 +68,7 @@ public sealed class Connection
     public int Depth { get; private set; }
 
     /// <summary>The hop at <paramref name="depth"/> on the recorded path, or null.</summary>
-    public IHop? HopAt(int depth) => depth < Depth ? _path[depth] : null;
+    public IHop? HopAt(int depth) => depth < Depth ? _path[depth].Hop : null;
 
     /// <summary>
     /// <paramref name="hop"/> handled the connection's latest segment at <paramref name="depth"/>. When another hop
@@ -81,15 +82,15 @@ public sealed class Connection
         {
             Source = -1;
         }
-        if (_path[depth] != hop)
+        if (_path[depth].Hop != hop)
         {
             for (int i = depth; i < _recorded; i++)
             {
-                var old = _path[i];
-                _path[i] = null;
+                var old = _path[i].Hop;
+                _path[i].Hop = null;
                 old?.Closed(this);
             }
-            _path[depth] = hop;
+            _path[depth].Hop = hop;
             _recorded = depth + 1;
         }
         Depth = depth + 1;
@@ -103,7 +104,7 @@ public sealed class Connection
     {
         for (int i = Depth - 1; i >= 0 && at >= 0; i--)
         {
-            at = _path[i]!.Back(this, at, bytes);
+            at = _path[i].Hop!.Back(this, at, bytes);
         }
         return at;
     }
@@ -113,12 +114,17 @@ public sealed class Connection
     {
         for (int i = 0; i < _recorded; i++)
         {
-            var hop = _path[i];
-            _path[i] = null;
+            var hop = _path[i].Hop;
+            _path[i].Hop = null;
             hop?.Closed(this);
         }
         _recorded = 0;
         Depth = 0;
         Generation++;
+    }
+
+    private struct HopSlot
+    {
+        public IHop? Hop;
     }
 }

@@ -50,7 +50,8 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     private readonly Sampler _responseBytes;
     private readonly Sampler _backoff;
     private readonly Random _clientPick;
-    private readonly Random _ports; // ephemeral ports: the flow hash of each new connection
+    private readonly ulong _portSeed; // ephemeral ports: the flow hash of each new connection derives from it
+    private ulong _connectionsOpened;
     private readonly long _timeout;
     private readonly long _connectTimeout;
     private readonly long _unreachable;
@@ -62,6 +63,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     // Attempts and connections are recycled: memory is bounded by what is in flight, not by what was simulated.
     private readonly Stack<Attempt> _freeAttempts = new();
     private readonly Stack<ClientConnection> _freeConnections = new();
+    private readonly List<ClientConnection> _live = []; // connections not closed, each knowing its place here
 
     /// <summary>Builds the group; <see cref="Start"/> begins its traffic.</summary>
     public ClientGroup(Simulation sim, ClientGroupSpec spec, int group, ServiceState service, FrontDoor frontDoor,
@@ -91,7 +93,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         _responseBytes = spec.ResponseBytes.CreateSampler(streams.Get($"response-bytes:{spec.Name}"));
         _backoff = spec.RetryBackoff.CreateSampler(streams.Get($"backoff:{spec.Name}"));
         _clientPick = streams.Get($"clients:{spec.Name}");
-        _ports = streams.Get($"flows:{spec.Name}");
+        _portSeed = (ulong)streams.Get($"flows:{spec.Name}").NextInt64();
         _timeout = Time.FromSeconds(spec.TimeoutS);
         _connectTimeout = Time.FromSeconds(Math.Min(spec.ConnectTimeoutS, spec.TimeoutS));
         _unreachable = Time.FromSeconds(Math.Min(spec.UnreachableAfterS, spec.ConnectTimeoutS));
@@ -112,7 +114,21 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     public long Outstanding { get; private set; }
 
     /// <summary>Connections open now (established or connecting), over every client machine.</summary>
-    public int OpenConnections { get; private set; }
+    public int OpenConnections => _live.Count;
+
+    /// <summary>The established connections of every client machine now (for diagnostics and tests; it allocates).</summary>
+    public IReadOnlyList<Connection> Established()
+    {
+        var list = new List<Connection>();
+        foreach (var c in _live)
+        {
+            if (c.State == ConnectionState.Open)
+            {
+                list.Add(c.Net);
+            }
+        }
+        return list;
+    }
 
     /// <summary>Schedules the first arrivals (open loop) or every user's first request (closed loop).</summary>
     public void Start()
@@ -184,6 +200,13 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
                 }
                 break;
         }
+    }
+
+    private static ulong SplitMix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     private static ClientConnection? Current(ClientConnection c, long generation) =>
@@ -287,7 +310,9 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         net.Client = machine;
         net.Service = _service;
         net.Port = Port.Service;
-        net.FlowHash = (ulong)_ports.NextInt64();
+        // The 5-tuple's hash: the client's address and a fresh ephemeral port, as a well-mixed 64-bit number
+        // (SplitMix64 of a per-group counter: uniform, repeatable, and no generator call per connection).
+        net.FlowHash = SplitMix(_portSeed + (++_connectionsOpened * 0x9E3779B97F4A7C15UL));
         c.Machine = machine;
         c.State = ConnectionState.Connecting;
         c.OpenedAt = _sim.Now;
@@ -296,7 +321,8 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         c.Draining = false;
         c.IdleArmed = false;
         c.Given = false;
-        OpenConnections++;
+        c.LiveIndex = _live.Count;
+        _live.Add(c);
         if (_reuse.Reuse == ConnectionReuse.Multiplex)
         {
             _machines[machine].Open.Add(c);
@@ -378,7 +404,10 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
             return;
         }
         c.State = ConnectionState.Closed;
-        OpenConnections--;
+        var lastLive = _live[^1];
+        _live[c.LiveIndex] = lastLive;
+        lastLive.LiveIndex = c.LiveIndex;
+        _live.RemoveAt(_live.Count - 1);
         var m = _machines[c.Machine];
         if (_reuse.Reuse == ConnectionReuse.Multiplex)
         {
@@ -725,6 +754,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         public long IdleSince;
         public int Syns;
         public int Sent;
+        public int LiveIndex;
         public bool Draining;
         public bool IdleArmed;
         public bool Given;
