@@ -102,7 +102,7 @@ public sealed class Pod : IEventTarget, IHop
         }
         if (request is null)
         {
-            socket = new Socket(Incarnation + 1, connection.Source, at);
+            socket = new Socket(Incarnation + 1, connection.Source, at, 0);
             _model.PodProbe.Accepted(this, connection);
             return Delivery.Answer(at);
         }
@@ -112,7 +112,7 @@ public sealed class Pod : IEventTarget, IHop
             // source address after a rehash, or the container restarted since): the kernel answers with an RST.
             return Delivery.Refuse(at, FailureCause.Reset);
         }
-        if (socket.LastActive + _keepaliveTimeout < at)
+        if (socket.InService == 0 && at - socket.LastActive > _keepaliveTimeout)
         {
             // The server closed the idle connection (keepalive_timeout) before this request arrived. If its
             // FIN reached the sender before the sender sent, the sender knew: it opens a new connection. If
@@ -121,7 +121,7 @@ public sealed class Pod : IEventTarget, IHop
             long oneWay = at - request.SentAt;
             return closedAt + oneWay <= request.SentAt ? new Delivery(Fate.Closed, at, FailureCause.Reset) : Delivery.Refuse(at, FailureCause.Reset);
         }
-        socket.LastActive = long.MaxValue; // busy: not idle until it has answered
+        socket.InService++; // busy: not idle until it has answered
         Deliver(at, request);
         return Delivery.Accept(at);
     }
@@ -193,9 +193,10 @@ public sealed class Pod : IEventTarget, IHop
     {
         r.InPod = false;
         ref var socket = ref _sockets[r.Connection.Id];
-        if (socket.Incarnation == Incarnation + 1)
+        if (socket.Incarnation == Incarnation + 1 && socket.InService > 0)
         {
             socket.LastActive = now;
+            socket.InService--;
         }
     }
 
@@ -258,6 +259,9 @@ public sealed class Pod : IEventTarget, IHop
     /// <inheritdoc />
     public override string ToString() => Name;
 
-    /// <summary>A server socket: accepted in incarnation <see cref="Incarnation"/> - 1 (0: none), from <see cref="Source"/>.</summary>
-    private record struct Socket(int Incarnation, int Source, long LastActive);
+    /// <summary>
+    /// A server socket: accepted in incarnation <see cref="Incarnation"/> - 1 (0: none), from <see cref="Source"/>;
+    /// idle since <see cref="LastActive"/> when no request of it is in the pod.
+    /// </summary>
+    private record struct Socket(int Incarnation, int Source, long LastActive, int InService);
 }

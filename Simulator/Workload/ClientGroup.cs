@@ -289,7 +289,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
                 if (m.Open.Count >= _reuse.Pool)
                 {
                     // Every stream of every connection is busy: the request waits for one (its timeout runs).
-                    m.Waiting.Enqueue(a);
+                    m.Waiting.Enqueue((a, a.Generation));
                     FailAt(a, a.Deadline, FailureCause.Timeout);
                     return;
                 }
@@ -485,10 +485,22 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
                 FailAt(a, d.At, FailureCause.Reset);
                 return;
             case Fate.Closed:
-                // The server had closed the idle connection and the client knew: the request goes on another.
+                // The server had closed the idle connection and the client knew: the request goes on another
+                // (anything else already sent on it meets the closed socket).
                 Leave(c, a);
                 a.On = null;
-                Close(c);
+                for (int i = c.InFlight.Count - 1; i >= 0; i--)
+                {
+                    FailAt(c.InFlight[i], _sim.Now, FailureCause.Reset);
+                }
+                if (c.InFlight.Count == 0)
+                {
+                    Close(c);
+                }
+                else
+                {
+                    c.Draining = true;
+                }
                 Route(a);
                 return;
         }
@@ -670,10 +682,10 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         {
             while (m.Waiting.Count > 0 && c.InFlight.Count + c.Pending.Count < _reuse.Streams)
             {
-                var waiting = m.Waiting.Dequeue();
-                if (!waiting.Done)
+                var (waiting, generation) = m.Waiting.Dequeue();
+                if (waiting.Generation == generation && !waiting.Done)
                 {
-                    Send(c, waiting, now);
+                    Send(c, waiting, now); // not timed out (and so not recycled) while it waited
                 }
             }
         }
@@ -765,6 +777,6 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     {
         public readonly List<ClientConnection> Idle = [];
         public readonly List<ClientConnection> Open = [];
-        public readonly Queue<Attempt> Waiting = new();
+        public readonly Queue<(Attempt Attempt, long Generation)> Waiting = new();
     }
 }
