@@ -119,13 +119,13 @@ public sealed class OverrideTests : IDisposable
               duration: [30s, 5s]
             """);
 
-        var sweep = ScenarioLoader.Load(good).Sweep;
+        var sweep = ScenarioLoader.Load(good, [], allowExternalManifests: true).Sweep;
         Assert.Equal(["clients[0].rate", "variants[3].preset", "controlPlane.nodeMonitorGracePeriod"], sweep.Select(p => p.Path));
         Assert.Equal(["100/s", "200/s", "400/s"], sweep[0].Values);
         Assert.Equal("variants[3].preset=aws-nlb", sweep[1].Override(1));
         Assert.Equal(["40s"], sweep[2].Values);
 
-        var errors = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(bad)).Errors;
+        var errors = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(bad, [], allowExternalManifests: true)).Errors;
         int line = seedText.Split('\n').Length + 2;
         Assert.Collection(errors,
             e => Assert.Equal((line, "sweep['clients[0].rate'][1]", true), (e.Line, e.Field, e.Message.Contains("with clients[0].rate=5 parsecs: clients[0].rate: '5 parsecs' is not a rate", StringComparison.Ordinal))),

@@ -63,6 +63,11 @@ internal static class BenchCommand
                 Console.Error.WriteLine("svcsim bench: --customers must be positive");
                 return SvcsimCommand.ExitInvalidInput;
             }
+            if (parse.GetValue(pending) is < 1 or > EventQueue.MaxPending)
+            {
+                Console.Error.WriteLine($"svcsim bench: --pending must be from 1 to {EventQueue.MaxPending}");
+                return SvcsimCommand.ExitInvalidInput;
+            }
             var file = parse.GetValue(scenario);
             if (file is not null)
             {
@@ -132,6 +137,10 @@ internal static class BenchCommand
         {
             return SvcsimCommand.ExitInvalidInput;
         }
+        if (!CommonOptions.CheckCost(path, CostEstimate.Of(spec), force: true))
+        {
+            return SvcsimCommand.ExitInvalidInput;
+        }
         if (requests <= 0 || variantIndex < 0 || variantIndex >= spec.Variants.Count)
         {
             Console.Error.WriteLine($"svcsim bench: --requests must be positive and --variant within 0..{spec.Variants.Count - 1}");
@@ -144,15 +153,28 @@ internal static class BenchCommand
             DurationS = Math.Max(spec.DurationS, 2 * requests / Math.Max(rate, 1e-9)),
             Measurement = spec.Measurement with { WarmupS = 0 },
         };
+        // Building the world (cluster, pods, proxies) and running its traffic are timed apart: setup grows
+        // with the cluster, traffic should not.
         long before = GC.GetTotalAllocatedBytes(precise: true);
-        var sw = Stopwatch.StartNew();
+        var setup = Stopwatch.StartNew();
         var runner = new VariantRunner(timed, timed.Variants[variantIndex], 0);
+        setup.Stop();
+        long built = GC.GetTotalAllocatedBytes(precise: true);
+        var sw = Stopwatch.StartNew();
         long done = runner.RunUntilRequests(requests);
         sw.Stop();
         double secs = sw.Elapsed.TotalSeconds;
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        Console.WriteLine(Inv($"scenario={spec.Name} variant={timed.Variants[variantIndex].Name} requests={done} seconds={secs:F3} events={runner.Simulation.EventsProcessed} events_per_s={runner.Simulation.EventsProcessed / secs:F0} allocated_mb={allocated / 1048576.0:F1} peak_working_set_mb={Environment.WorkingSet / 1048576.0:F0} requests_per_s={done / secs:F0}"));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - built;
+        Console.WriteLine(Inv($"scenario={spec.Name} variant={timed.Variants[variantIndex].Name} nodes={spec.Nodes.Count} pods={runner.Model.AllPods.Count} setup_s={setup.Elapsed.TotalSeconds:F3} setup_allocated_mb={(built - before) / 1048576.0:F1} requests={done} seconds={secs:F3} events={runner.Simulation.EventsProcessed} events_per_s={runner.Simulation.EventsProcessed / secs:F0} allocated_mb={allocated / 1048576.0:F1} peak_working_set_mb={PeakWorkingSetMb():F0} requests_per_s={done / secs:F0}"));
         return SvcsimCommand.ExitOk;
+    }
+
+    /// <summary>The process's peak resident set (VmHWM on Linux), in MiB; the current one where the peak is not known.</summary>
+    private static double PeakWorkingSetMb()
+    {
+        using var self = Process.GetCurrentProcess();
+        long peak = self.PeakWorkingSet64;
+        return (peak > 0 ? peak : Environment.WorkingSet) / 1048576.0;
     }
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

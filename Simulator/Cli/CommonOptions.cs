@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Svcsim.Experiments;
 using Svcsim.Scenarios;
 
 namespace Svcsim.Cli;
@@ -13,29 +14,57 @@ internal static class CommonOptions
         DefaultValueFactory = _ => [],
     };
 
-    public static Option<long?> Seed() => new("--seed") { Description = "Master seed (overrides the scenario's)." };
+    public static Option<long?> Seed() => new("--seed")
+    {
+        Description = "Master seed (overrides the scenario's).",
+        CustomParser = r => WholeNumber(r, "--seed", long.MinValue, long.MaxValue),
+    };
 
-    public static Option<int?> Replications() => new("--replications") { Description = "Independent replications (overrides the scenario's)." };
+    public static Option<int?> Replications() => new("--replications")
+    {
+        Description = "Independent replications (overrides the scenario's).",
+        CustomParser = r => (int?)WholeNumber(r, "--replications", int.MinValue, int.MaxValue),
+    };
 
     /// <summary>
     /// --parallel: no default value in the option itself, so that --help (and docs/cli.md, which copies it) reads
     /// the same on every machine; <see cref="ParallelOrCores"/> supplies the number of cores.
     /// </summary>
-    public static Option<int?> Parallel()
+    public static Option<int?> Parallel() => new("--parallel")
     {
-        var option = new Option<int?>("--parallel")
+        Description = "Runs at once (default: the number of cores). Results do not depend on it.",
+        CustomParser = r => (int?)WholeNumber(r, "--parallel", 1, int.MaxValue),
+    };
+
+    /// <summary>
+    /// The option's value as a whole number in [<paramref name="min"/>, <paramref name="max"/>]; otherwise an error
+    /// naming the option and what it was given (a parse error: exit 2, never an exception).
+    /// </summary>
+    private static long? WholeNumber(System.CommandLine.Parsing.ArgumentResult result, string option, long min, long max)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (!long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long value))
         {
-            Description = "Runs at once (default: the number of cores). Results do not depend on it.",
-        };
-        option.Validators.Add(result =>
+            bool integer = text.Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit);
+            result.AddError(integer
+                ? $"{option} {Shorten(text)}: too large (at most {max})"
+                : $"{option} '{Shorten(text)}': expected a whole number");
+            return null;
+        }
+        if (value < min)
         {
-            if (result.GetValueOrDefault<int?>() is < 1)
-            {
-                result.AddError("--parallel must be at least 1");
-            }
-        });
-        return option;
+            result.AddError(min == 1 ? $"{option} must be at least 1" : $"{option} must be at least {min}");
+            return null;
+        }
+        if (value > max)
+        {
+            result.AddError($"{option} {value}: too large (at most {max})");
+            return null;
+        }
+        return value;
     }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
     public static Option<DirectoryInfo> Out(string fallback) => new("--out")
     {
@@ -45,6 +74,38 @@ internal static class CommonOptions
 
     /// <summary>The --parallel value, or the number of cores when it is not given.</summary>
     public static int ParallelOrCores(ParseResult parse, Option<int?> parallel) => parse.GetValue(parallel) ?? Environment.ProcessorCount;
+
+    public static Option<bool> AllowExternalManifests() => new("--allow-external-manifests")
+    {
+        Description = "Read manifest files outside the scenario's folder tree (refused by default).",
+    };
+
+    public static Option<bool> Force() => new("--force")
+    {
+        Description = "Run even when the cost estimate is above svcsim's budget (engine events, memory, cluster size).",
+    };
+
+    /// <summary>
+    /// Prints why <paramref name="estimate"/> must not run, naming <paramref name="what"/>: settings the engine cannot
+    /// represent always, a cost above the budget unless <paramref name="force"/>. True when it may run.
+    /// </summary>
+    public static bool CheckCost(string what, CostEstimate estimate, bool force)
+    {
+        foreach (string problem in estimate.Problems)
+        {
+            Console.Error.WriteLine($"{what}: {problem}");
+        }
+        if (estimate.Problems.Count > 0)
+        {
+            return false;
+        }
+        if (!force && estimate.OverBudget() is { } over)
+        {
+            Console.Error.WriteLine($"{what}: too costly to run without --force: {over}");
+            return false;
+        }
+        return true;
+    }
 
     public static Option<bool> Quiet() => new("--quiet") { Description = "No progress display and no table: only errors." };
 
@@ -79,8 +140,8 @@ internal static class CommonOptions
                 {
                     // The scenario argument takes any number of values, so System.CommandLine hands it a
                     // mistyped option (--sett, or --shard on run) instead of reporting it.
-                    Console.Error.WriteLine(p.StartsWith('-')
-                        ? $"{p}: unknown option (see --help)"
+                    Console.Error.WriteLine(p.StartsWith('-') ? $"{p}: unknown option (see --help)"
+                        : Directory.Exists(p) ? $"{p}: is a folder, not a file (give the scenario files in it, or a glob such as {Path.Combine(p, "*.yaml")})"
                         : $"{p}: no such scenario file");
                     return null;
                 }
@@ -102,13 +163,13 @@ internal static class CommonOptions
     }
 
     /// <summary>Loads every scenario before anything runs; on the first invalid one prints its errors and returns null.</summary>
-    public static List<ScenarioFile>? LoadAll(IEnumerable<string> paths, IReadOnlyList<string> overrides)
+    public static List<ScenarioFile>? LoadAll(IEnumerable<string> paths, IReadOnlyList<string> overrides, bool allowExternalManifests = false)
     {
         var files = new List<ScenarioFile>();
         bool ok = true;
         foreach (var path in paths)
         {
-            var file = TryLoad(path, overrides);
+            var file = TryLoad(path, overrides, allowExternalManifests);
             if (file is null)
             {
                 ok = false;
@@ -122,11 +183,11 @@ internal static class CommonOptions
     }
 
     /// <summary>Loads one scenario; prints its errors (file:line:column: field: message) and returns null when invalid.</summary>
-    public static ScenarioFile? TryLoad(string path, IReadOnlyList<string> overrides)
+    public static ScenarioFile? TryLoad(string path, IReadOnlyList<string> overrides, bool allowExternalManifests = false)
     {
         try
         {
-            var file = ScenarioLoader.Load(path, overrides);
+            var file = ScenarioLoader.Load(path, overrides, allowExternalManifests);
             foreach (var w in file.Warnings)
             {
                 Console.Error.WriteLine($"warning: {w}");

@@ -23,9 +23,11 @@ internal static class RunCommand
         var set = CommonOptions.Set();
         var parallel = CommonOptions.Parallel();
         var quiet = CommonOptions.Quiet();
+        var external = CommonOptions.AllowExternalManifests();
+        var force = CommonOptions.Force();
         var cmd = new Command("run", "Run scenarios: each way of access on the same workload and faults; write CSV, plots and report.html into OUT/<scenario>/.")
         {
-            scenarios, outDir, seed, replications, set, parallel, quiet,
+            scenarios, outDir, seed, replications, set, parallel, quiet, external, force,
         };
         cmd.SetAction(parse =>
         {
@@ -36,7 +38,7 @@ internal static class RunCommand
             }
             var overrides = CommonOptions.Overrides(parse.GetValue(set)!, parse.GetValue(seed), parse.GetValue(replications));
             // Everything is validated before anything runs, so invalid input writes nothing.
-            var files = CommonOptions.LoadAll(paths, overrides);
+            var files = CommonOptions.LoadAll(paths, overrides, parse.GetValue(external));
             if (files is null)
             {
                 return SvcsimCommand.ExitInvalidInput;
@@ -45,6 +47,15 @@ internal static class RunCommand
             if (duplicate is not null)
             {
                 Console.Error.WriteLine($"two scenarios would write to the same folder '{duplicate.Key}': {string.Join(", ", duplicate.Select(f => f.SourcePath))}");
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            bool costOk = true;
+            foreach (var file in files)
+            {
+                costOk &= CommonOptions.CheckCost(file.SourcePath, CostEstimate.Of(file.Spec), parse.GetValue(force));
+            }
+            if (!costOk)
+            {
                 return SvcsimCommand.ExitInvalidInput;
             }
             bool q = parse.GetValue(quiet);

@@ -54,12 +54,41 @@ public static class SvcsimCommand
         {
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        catch (Exception e)
         {
-            // A failure while running (disk full, a model inconsistency): results already written stay.
-            Console.Error.WriteLine($"svcsim: error: {e.Message}");
-            return ExitRuntimeFailure;
+            return Fail(e);
         }
+    }
+
+    /// <summary>
+    /// Prints one line for an exception that reached the top and returns the exit code: never a stack trace.
+    /// Damaged files given as input (a truncated CSV, a broken JSON) are invalid input (2); anything else is a
+    /// failure while running (1: a full disk, a model inconsistency), and results already written stay.
+    /// </summary>
+    internal static int Fail(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            e = aggregate.InnerExceptions[0];
+        }
+        switch (e)
+        {
+            case InvalidDataException:
+                Console.Error.WriteLine($"svcsim: {OneLine(e.Message)}");
+                return ExitInvalidInput;
+            case OutOfMemoryException:
+                Console.Error.WriteLine("svcsim: error: out of memory; make the scenario smaller (fewer nodes, pods, users, replications or windows)");
+                return ExitRuntimeFailure;
+            default:
+                Console.Error.WriteLine($"svcsim: error: {OneLine(e.Message)}");
+                return ExitRuntimeFailure;
+        }
+    }
+
+    private static string OneLine(string message)
+    {
+        string line = message.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 1000 ? line : line[..997] + "...";
     }
 
     /// <summary>Prints svcsim's informational version (with the commit it was built from, when known).</summary>

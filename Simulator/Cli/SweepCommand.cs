@@ -26,16 +26,18 @@ internal static class SweepCommand
         var set = CommonOptions.Set();
         var parallel = CommonOptions.Parallel();
         var quiet = CommonOptions.Quiet();
+        var external = CommonOptions.AllowExternalManifests();
+        var force = CommonOptions.Force();
         var shard = new Option<string?>("--shard") { Description = "Run only shard I of N (every N-th point): I/N. Join shards with svcsim merge." };
         var cmd = new Command("sweep", "Run a scenario over a grid of parameter values; write sweep.csv, sweep_ci.csv, plots and report.html.")
         {
-            scenario, param, outDir, seed, replications, set, parallel, quiet, shard,
+            scenario, param, outDir, seed, replications, set, parallel, quiet, shard, external, force,
         };
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(scenario)!;
             var overrides = CommonOptions.Overrides(parse.GetValue(set)!, parse.GetValue(seed), parse.GetValue(replications));
-            var baseFile = CommonOptions.TryLoad(path, overrides);
+            var baseFile = CommonOptions.TryLoad(path, overrides, parse.GetValue(external));
             if (baseFile is null)
             {
                 return SvcsimCommand.ExitInvalidInput;
@@ -81,19 +83,36 @@ internal static class SweepCommand
                 }
                 sh = parsed;
             }
+            if (SweepGrid.Count(axes) is var count && count > InputLimits.MaxSweepPoints)
+            {
+                Console.Error.WriteLine($"sweep {path}: the grid has {(count == long.MaxValue ? "too many" : count.ToString(CultureInfo.InvariantCulture))} points ({string.Join(" x ", axes.Select(a => a.Values.Count))}); a sweep has at most {InputLimits.MaxSweepPoints}");
+                return SvcsimCommand.ExitInvalidInput;
+            }
             var points = SweepGrid.Points(axes);
             var mine = points.Where(p => SweepGrid.InShard(p.Index, sh.Shard, sh.Shards)).ToList();
             // Every point is loaded (and so validated) before any runs: bad values write nothing.
             var files = new List<ScenarioFile>();
             foreach (var point in mine)
             {
-                var f = CommonOptions.TryLoad(path, [.. overrides, .. point.Overrides]);
+                var f = CommonOptions.TryLoad(path, [.. overrides, .. point.Overrides], parse.GetValue(external));
                 if (f is null)
                 {
                     Console.Error.WriteLine($"sweep point {point.Index}: {Describe(point)}");
                     return SvcsimCommand.ExitInvalidInput;
                 }
                 files.Add(f);
+            }
+            var estimates = files.Select(f => CostEstimate.Of(f.Spec)).ToList();
+            int unrepresentable = estimates.FindIndex(e => e.Problems.Count > 0);
+            if (unrepresentable >= 0)
+            {
+                var point = mine[unrepresentable];
+                CommonOptions.CheckCost($"{path}: sweep point {point.Index} ({Describe(point)})", estimates[unrepresentable], false);
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            if (!CommonOptions.CheckCost($"sweep {path} ({mine.Count} points)", CostEstimate.Sum(estimates), parse.GetValue(force)))
+            {
+                return SvcsimCommand.ExitInvalidInput;
             }
             string dir = parse.GetValue(outDir)?.FullName ?? Path.GetFullPath(Path.Combine("out", "sweep-" + Path.GetFileNameWithoutExtension(path)));
             var identity = new SweepIdentity(baseFile.Hash, baseFile.Spec.Seed, baseFile.Spec.Replications, SvcsimCommand.Version, points.Count,

@@ -9,9 +9,10 @@ internal static class ValidateCommand
     {
         var scenarios = new Argument<string[]>("scenario") { Description = "Scenario files (globs work).", Arity = ArgumentArity.OneOrMore };
         var set = CommonOptions.Set();
+        var external = CommonOptions.AllowExternalManifests();
         var cmd = new Command("validate", "Check scenario files and the manifests they name; exit 2 with file:line:column errors when invalid.")
         {
-            scenarios, set,
+            scenarios, set, external,
         };
         cmd.SetAction(parse =>
         {
@@ -23,13 +24,23 @@ internal static class ValidateCommand
             int code = SvcsimCommand.ExitOk;
             foreach (var path in paths)
             {
-                var file = CommonOptions.TryLoad(path, parse.GetValue(set)!);
+                var file = CommonOptions.TryLoad(path, parse.GetValue(set)!, parse.GetValue(external));
                 if (file is null)
                 {
                     code = SvcsimCommand.ExitInvalidInput;
                     continue;
                 }
                 var s = file.Spec;
+                var cost = Experiments.CostEstimate.Of(s);
+                if (!CommonOptions.CheckCost(path, cost, force: true))
+                {
+                    code = SvcsimCommand.ExitInvalidInput;
+                    continue;
+                }
+                if (cost.OverBudget() is { } over)
+                {
+                    Console.Error.WriteLine($"warning: {path}: svcsim run needs --force for this scenario: {over}");
+                }
                 Console.WriteLine($"ok: {path}: {s.Nodes.Count} nodes, {s.Deployments.Count} deployments, {s.Services.Count} services, " +
                     $"{s.Variants.Count} ways of access, {s.Faults.Count} faults, {s.Replications} replications");
             }

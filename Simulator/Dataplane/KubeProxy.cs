@@ -342,31 +342,13 @@ public sealed class KubeProxy : IEventTarget, IHop
 
     private void Sync()
     {
+        // The view is a reference to the published version, not a copy: O(services) per sync.
         _lastSync = _sim.Now;
         for (int s = 0; s < _services.Count; s++)
         {
-            var ready = _services[s].ReadyEndpoints;
-            var all = new Pod[ready.Count];
-            int locals = 0;
-            for (int i = 0; i < all.Length; i++)
-            {
-                all[i] = ready[i];
-                if (ready[i].Node == Node)
-                {
-                    locals++;
-                }
-            }
-            var local = new Pod[locals];
-            int k = 0;
-            foreach (var p in all)
-            {
-                if (p.Node == Node)
-                {
-                    local[k++] = p;
-                }
-            }
-            _all[s] = all;
-            _local[s] = local;
+            var snapshot = _services[s].Endpoints;
+            _all[s] = snapshot.All;
+            _local[s] = snapshot.On(Node);
         }
     }
 }

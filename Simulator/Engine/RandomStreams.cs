@@ -1,5 +1,4 @@
 using System.Text;
-using MathNet.Numerics.Random;
 
 namespace Svcsim.Engine;
 
@@ -25,11 +24,11 @@ public sealed class RandomStreams
     public int Replication { get; }
 
     /// <summary>
-    /// A new generator for the stream <paramref name="name"/> (xoshiro256** from MathNet.Numerics, not
-    /// thread-safe: a stream belongs to one run on one thread). Asking twice gives two generators that
-    /// produce the same sequence.
+    /// A new generator for the stream <paramref name="name"/> (xoshiro256**, the numbers of MathNet.Numerics'
+    /// generator at the same seed; not thread-safe: a stream belongs to one run on one thread). Asking twice
+    /// gives two generators that produce the same sequence.
     /// </summary>
-    public Random Get(string name) => new Xoshiro256StarStar(DeriveSeed(MasterSeed, Replication, name), threadSafe: false);
+    public Random Get(string name) => new StreamRandom(DeriveSeed(MasterSeed, Replication, name));
 
     /// <summary>The 32-bit seed of a stream; stable across platforms and .NET versions.</summary>
     public static int DeriveSeed(long masterSeed, int replication, string name)
@@ -38,7 +37,11 @@ public sealed class RandomStreams
         // FNV-1a over the UTF-8 name, then SplitMix64 finalisation mixed with seed and replication.
         // string.GetHashCode is randomised per process, so it cannot be used here.
         ulong h = 14695981039346656037UL;
-        foreach (byte b in Encoding.UTF8.GetBytes(name))
+        // Stack buffer for the usual short names: a large world asks for thousands of streams.
+        int max = Encoding.UTF8.GetMaxByteCount(name.Length);
+        Span<byte> bytes = max <= 512 ? stackalloc byte[max] : new byte[max];
+        int count = Encoding.UTF8.GetBytes(name, bytes);
+        foreach (byte b in bytes[..count])
         {
             h = (h ^ b) * 1099511628211UL;
         }

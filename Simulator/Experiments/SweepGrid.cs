@@ -38,6 +38,18 @@ public static class SweepGrid
         return points;
     }
 
+    /// <summary>How many points the grid has, saturating at <see cref="long.MaxValue"/> (so it can be checked before any is made).</summary>
+    public static long Count(IReadOnlyList<SweepAxis> axes)
+    {
+        ArgumentNullException.ThrowIfNull(axes);
+        long n = 1;
+        foreach (var a in axes)
+        {
+            n = a.Values.Count == 0 ? 0 : n > long.MaxValue / a.Values.Count ? long.MaxValue : n * a.Values.Count;
+        }
+        return n;
+    }
+
     /// <summary>Whether shard <paramref name="shard"/> (1-based) of <paramref name="shards"/> runs point <paramref name="index"/>: every N-th point.</summary>
     public static bool InShard(int index, int shard, int shards) => index % shards == shard - 1;
 

@@ -93,11 +93,7 @@ public sealed class FaultInjector
     private void Degrade(LinkDegradation d, int sign)
     {
         var node = Cluster.ByName(d.Node);
-        foreach (var link in Cluster.LinksOf(node))
-        {
-            link.ExtraLatency += sign * Time.FromSeconds(d.ExtraLatencyS);
-            link.ExtraLoss += sign * d.Loss;
-        }
+        Cluster.Degrade(node, sign * Time.FromSeconds(d.ExtraLatencyS), sign * d.Loss);
         _trace.Add(_sim.Now, d.Node, sign > 0 ? "link-degraded" : "link-restored",
             sign > 0 ? $"links of {d.Node}: +{d.ExtraLatencyS * 1000:F1} ms, {d.Loss:P1} loss" : $"links of {d.Node} back to normal");
     }

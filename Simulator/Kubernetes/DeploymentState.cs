@@ -53,8 +53,11 @@ public sealed class ServiceState
     /// <summary>Bumped at every EndpointSlice change.</summary>
     public int SliceVersion { get; internal set; }
 
-    /// <summary>The EndpointSlice's ready endpoints, as published (not necessarily what each kube-proxy has).</summary>
-    public IReadOnlyList<Pod> ReadyEndpoints { get; internal set; } = [];
+    /// <summary>The ready endpoints as last published (not necessarily what each kube-proxy has).</summary>
+    public EndpointSnapshot Endpoints { get; internal set; } = EndpointSnapshot.Empty;
+
+    /// <summary>The EndpointSlices' ready endpoints, as published (not necessarily what each kube-proxy has).</summary>
+    public IReadOnlyList<Pod> ReadyEndpoints => Endpoints.All;
 
     /// <summary>Whether the selector matches a pod of <paramref name="deployment"/>.</summary>
     public static bool Matches(ServiceSpec service, DeploymentSpec deployment)
@@ -76,15 +79,5 @@ public sealed class ServiceState
     }
 
     /// <summary>Ready endpoints on <paramref name="node"/> per the published slice.</summary>
-    public bool HasReadyEndpointOn(Network.Node node)
-    {
-        foreach (var p in ReadyEndpoints)
-        {
-            if (p.Node == node)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public bool HasReadyEndpointOn(Network.Node node) => Endpoints.HasOn(node);
 }

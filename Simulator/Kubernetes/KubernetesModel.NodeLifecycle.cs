@@ -14,26 +14,35 @@ public sealed partial class KubernetesModel
     private long _controllerStartedAt;
     private bool _controllerWasUp = true;
 
+    private Node[] _controlPlanes = [];
+
     private void StartNodeLifecycle()
     {
+        _controlPlanes = Cluster.Nodes.Where(n => n.Spec.Role == NodeRole.ControlPlane).ToArray();
         var lease = Time.FromSeconds(_cp.LeaseRenewS);
+        var leases = new KubeletLeases(this, lease);
         foreach (var node in Cluster.Nodes)
         {
             // Kubelets renew at independent phases; deterministic spread avoids a thundering herd.
             long phase = lease * (node.Index + 1) / (Cluster.Nodes.Count + 1);
-            _sim.Schedule(phase, () => KubeletTick(node, lease));
+            _sim.Schedule(phase, leases, 0, node);
         }
         var period = Time.FromSeconds(_cp.NodeMonitorPeriodS);
         _sim.Schedule(period, () => MonitorTick(period));
     }
 
-    private void KubeletTick(Node node, long lease)
+    /// <summary>Every kubelet's renewal timer, as one event target: no closure per node and period.</summary>
+    private sealed class KubeletLeases(KubernetesModel model, long lease) : IEventTarget
     {
-        if (node.Up && _kubeletRunning[node.Index])
+        public void OnEvent(int kind, object? payload, long data)
         {
-            RenewLease(node);
+            var node = (Node)payload!;
+            if (node.Up && model._kubeletRunning[node.Index])
+            {
+                model.RenewLease(node);
+            }
+            model._sim.Schedule(lease, this, 0, node);
         }
-        _sim.Schedule(lease, () => KubeletTick(node, lease));
     }
 
     private void RenewLease(Node node)
@@ -47,38 +56,27 @@ public sealed partial class KubernetesModel
 
     private bool ControlPlaneUp()
     {
-        bool any = false;
-        foreach (var n in Cluster.Nodes)
+        foreach (var n in _controlPlanes)
         {
-            if (n.Spec.Role == NodeRole.ControlPlane)
+            if (n.Up)
             {
-                any = true;
-                if (n.Up)
-                {
-                    return true;
-                }
+                return true;
             }
         }
-        return !any; // no control-plane node declared: it is outside the model and always up
+        return _controlPlanes.Length == 0; // no control-plane node declared: it is outside the model and always up
     }
 
     private bool CanReachControlPlane(Node node)
     {
-        bool any = false;
-        foreach (var n in Cluster.Nodes)
+        foreach (var n in _controlPlanes)
         {
-            if (n.Spec.Role == NodeRole.ControlPlane)
+            if (n == node || Cluster.CanReach(node, n))
             {
-                any = true;
-                if (n == node || Cluster.CanReach(node, n))
-                {
-                    return true;
-                }
+                return true;
             }
         }
-        return !any;
+        return _controlPlanes.Length == 0;
     }
-
 
     private void MonitorTick(long period)
     {
@@ -156,10 +154,7 @@ public sealed partial class KubernetesModel
         _evicted[i] = true;
         foreach (var pod in PodsOn(node).ToList())
         {
-            pod.Deleted = true;
-            pod.Stop();
-            pod.EndpointReady = false;
-            pod.Deployment.Pods.Remove(pod);
+            DeletePod(pod);
             _trace.Add(_sim.Now, pod.Name, "pod-evicted", $"{pod.Name} evicted from {node.Name}");
             var target = PlaceReplacement(pod.Deployment);
             if (target is null)

@@ -21,6 +21,7 @@ public sealed partial class KubernetesModel
     private readonly bool[] _evicted;
     private readonly List<Sampler> _startup = [];
     private readonly Sampler _pleg;
+    private readonly Scheduler _scheduler;
     private long _nextEvictionSlot;
     private bool _publishPending;
 
@@ -44,6 +45,7 @@ public sealed partial class KubernetesModel
         _kubeletRunning = new bool[n];
         _evicted = new bool[n];
         _pleg = Distribution.Uniform(0, 1).CreateSampler(sim.Streams.Get("kubelet-pleg"));
+        _scheduler = new Scheduler(cluster.Nodes, node => node.Up && _ready[node.Index]);
 
         Deployments = deployments.Select((d, i) => new DeploymentState(i, d)).ToList();
         foreach (var d in deployments)
@@ -84,7 +86,13 @@ public sealed partial class KubernetesModel
     public List<Pod> AllPods { get; } = [];
 
     /// <summary>Where pods report their traffic; the measurement layer attaches its probe here.</summary>
-    public IPodProbe PodProbe { get; set; } = NoPodProbe.Instance;
+    public IPodProbe PodProbe
+    {
+        get => _podProbes.Probe;
+        set => _podProbes.Probe = value;
+    }
+
+    private readonly PodProbes _podProbes = new();
 
     /// <summary>
     /// Raised after EndpointSlices were published: each node's service proxy schedules its sync, and front
@@ -230,9 +238,11 @@ public sealed partial class KubernetesModel
 
     private void PublishAll()
     {
+        // One immutable snapshot per Service and version, shared by every kube-proxy that syncs to it.
+        var ready = new List<Pod>();
         foreach (var s in Services)
         {
-            var ready = new List<Pod>();
+            ready.Clear();
             foreach (var d in s.Selected)
             {
                 foreach (var p in d.Pods)
@@ -243,49 +253,30 @@ public sealed partial class KubernetesModel
                     }
                 }
             }
-            s.ReadyEndpoints = ready;
             s.SliceVersion++;
+            s.Endpoints = new EndpointSnapshot(ready.ToArray(), s.SliceVersion);
         }
     }
 
-    private IEnumerable<Pod> PodsOn(Node node)
-    {
-        foreach (var d in Deployments)
-        {
-            foreach (var p in d.Pods)
-            {
-                if (p.Node == node)
-                {
-                    yield return p;
-                }
-            }
-        }
-    }
+    private IReadOnlyList<Pod> PodsOn(Node node) => _scheduler.PodsOn(node);
 
     private Pod CreatePod(DeploymentState d, Node node)
     {
         var sampler = d.Spec.Capacity.ServiceTime.CreateSampler(_sim.Streams.Get($"service:{d.Name}:{d.NextOrdinal}"));
-        var pod = new Pod(_sim, this, AllPods.Count, d, $"{d.Name}-{d.NextOrdinal++}", node, sampler);
+        var pod = new Pod(_sim, _podProbes, AllPods.Count, d, $"{d.Name}-{d.NextOrdinal++}", node, sampler);
         d.Pods.Add(pod);
         AllPods.Add(pod);
+        _scheduler.Added(pod);
         return pod;
     }
 
-    private sealed class NoPodProbe : IPodProbe
+    private void DeletePod(Pod pod)
     {
-        public static readonly NoPodProbe Instance = new();
-
-        public void Arrived(Pod pod)
-        {
-        }
-
-        public void Rejected(Pod pod)
-        {
-        }
-
-        public void Accepted(Pod pod, Connection connection)
-        {
-        }
+        pod.Deleted = true;
+        pod.Stop();
+        pod.EndpointReady = false;
+        pod.Deployment.Pods.Remove(pod);
+        _scheduler.Removed(pod);
     }
 
     private Node PlaceInitial(DeploymentState d, int replica)
@@ -297,36 +288,5 @@ public sealed partial class KubernetesModel
         return PlaceReplacement(d) ?? throw new InvalidOperationException("no schedulable node");
     }
 
-    private Node? PlaceReplacement(DeploymentState d)
-    {
-        // The scheduler's spreading: the Ready schedulable node with the fewest pods of this Deployment,
-        // then the fewest pods in all, then declaration order.
-        Node? best = null;
-        int bestOwn = int.MaxValue, bestAll = int.MaxValue;
-        var pinned = d.Spec.PinnedNodes;
-        foreach (var n in Cluster.Nodes)
-        {
-            bool allowed = pinned.Count > 0 ? pinned.Contains(n.Name) : n.Spec.Schedulable;
-            if (!allowed || !n.Up || !_ready[n.Index])
-            {
-                continue;
-            }
-            int own = 0, all = 0;
-            foreach (var p in PodsOn(n))
-            {
-                all++;
-                if (p.Deployment == d)
-                {
-                    own++;
-                }
-            }
-            if (own < bestOwn || (own == bestOwn && all < bestAll))
-            {
-                best = n;
-                bestOwn = own;
-                bestAll = all;
-            }
-        }
-        return best;
-    }
+    private Node? PlaceReplacement(DeploymentState d) => _scheduler.Choose(d);
 }

@@ -16,6 +16,30 @@ public interface IPodProbe
     void Accepted(Pod pod, Connection connection);
 }
 
+/// <summary>Where a world's pods report their traffic: one holder per world, whose probe the measurement layer sets.</summary>
+public sealed class PodProbes
+{
+    /// <summary>The probe pods report to; by default one that observes nothing.</summary>
+    public IPodProbe Probe { get; set; } = NoPodProbe.Instance;
+
+    private sealed class NoPodProbe : IPodProbe
+    {
+        public static readonly NoPodProbe Instance = new();
+
+        public void Arrived(Pod pod)
+        {
+        }
+
+        public void Rejected(Pod pod)
+        {
+        }
+
+        public void Accepted(Pod pod, Connection connection)
+        {
+        }
+    }
+}
+
 /// <summary>
 /// A pod: the last hop of a connection. A server with a number of workers and a bounded backlog (HTTP 503
 /// when full), placed on a node. It answers SYNs while its containers run; a closed port on a live node
@@ -28,7 +52,7 @@ public sealed class Pod : IEventTarget, IHop
     private const int DoneEvent = 1;
 
     private readonly Simulation _sim;
-    private readonly KubernetesModel _model;
+    private readonly PodProbes _probes;
     private readonly Sampler _serviceTime;
     private readonly Request?[] _inService;
     // Free slots of _inService: a service start takes one in O(1) instead of scanning for a null.
@@ -38,10 +62,10 @@ public sealed class Pod : IEventTarget, IHop
     // source address, and when each last carried data (the server closes idle ones).
     private readonly FlowTable<Socket> _sockets = new();
 
-    internal Pod(Simulation sim, KubernetesModel model, int id, DeploymentState deployment, string name, Node node, Sampler serviceTime)
+    internal Pod(Simulation sim, PodProbes probes, int id, DeploymentState deployment, string name, Node node, Sampler serviceTime)
     {
         _sim = sim;
-        _model = model;
+        _probes = probes;
         Id = id;
         Deployment = deployment;
         Name = name;
@@ -103,7 +127,7 @@ public sealed class Pod : IEventTarget, IHop
         if (request is null)
         {
             socket = new Socket(Incarnation + 1, connection.Source, at, 0);
-            _model.PodProbe.Accepted(this, connection);
+            _probes.Probe.Accepted(this, connection);
             return Delivery.Answer(at);
         }
         if (socket.Incarnation != Incarnation + 1 || socket.Source != connection.Source)
@@ -160,7 +184,7 @@ public sealed class Pod : IEventTarget, IHop
         long now = _sim.Now;
         if (kind == ArriveEvent)
         {
-            _model.PodProbe.Arrived(this);
+            _probes.Probe.Arrived(this);
             switch (Pool.Offer(now, r))
             {
                 case Admission.Started:
@@ -170,7 +194,7 @@ public sealed class Pod : IEventTarget, IHop
                     r.Owner.OnQueued(r);
                     break;
                 default:
-                    _model.PodProbe.Rejected(this);
+                    _probes.Probe.Rejected(this);
                     Answered(r, now);
                     r.Owner.OnServed(r, rejected: true);
                     break;

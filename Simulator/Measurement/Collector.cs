@@ -62,8 +62,14 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     private readonly List<NodeWindowStats> _nodeRows = [];
     private readonly List<PodWindowStats> _podRows = [];
     private readonly double[] _servedPerNode;
-    private readonly LinkMeter[][] _linksIn; // per node: links that carry bytes to it
-    private readonly LinkMeter[][] _linksOut; // per node: links that carry bytes from it
+    private readonly LinkMeter[][] _linksIn; // per node: the client and front-door links that carry bytes to it
+    private readonly LinkMeter[][] _linksOut; // per node: the client and front-door links that carry bytes from it
+    // Node-to-node links are made on first use: one meter per link that exists, in the cluster's order,
+    // so a window costs O(links used), not O(nodes^2).
+    private readonly List<LinkMeter> _nodeLinkMeters = [];
+    private readonly long[] _bytesIn;
+    private readonly long[] _bytesOut;
+    private readonly double[] _linkUtil;
     private long _lastTick;
     private long _rejected;
     private double _maxNodeUtil;
@@ -100,10 +106,11 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         _servedPerNode = new double[model.Cluster.Nodes.Count];
         _entered = new long[model.Cluster.Nodes.Count];
         var cluster = model.Cluster;
-        _linksIn = cluster.Nodes.Select(n => cluster.Nodes.Where(o => o != n).Select(o => cluster.Between(o, n))
-            .Prepend(n.FromFrontDoor).Prepend(n.FromClient).Select(l => new LinkMeter(l)).ToArray()).ToArray();
-        _linksOut = cluster.Nodes.Select(n => cluster.Nodes.Where(o => o != n).Select(o => cluster.Between(n, o))
-            .Prepend(n.ToFrontDoor).Prepend(n.ToClient).Select(l => new LinkMeter(l)).ToArray()).ToArray();
+        _linksIn = cluster.Nodes.Select(n => new[] { new LinkMeter(n.FromClient), new LinkMeter(n.FromFrontDoor) }).ToArray();
+        _linksOut = cluster.Nodes.Select(n => new[] { new LinkMeter(n.ToClient), new LinkMeter(n.ToFrontDoor) }).ToArray();
+        _bytesIn = new long[cluster.Nodes.Count];
+        _bytesOut = new long[cluster.Nodes.Count];
+        _linkUtil = new double[cluster.Nodes.Count];
         _sim.ScheduleAt(_warmup, this, 0);
     }
 
@@ -301,6 +308,21 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
                 m.Take(0);
             }
         }
+        TrackNodeLinks();
+        foreach (var m in _nodeLinkMeters)
+        {
+            m.Take(0);
+        }
+    }
+
+    private void TrackNodeLinks()
+    {
+        // A link made since the last reading carried bytes only since it was made: its meter starts at zero.
+        var links = _model.Cluster.NodeLinks;
+        for (int i = _nodeLinkMeters.Count; i < links.Count; i++)
+        {
+            _nodeLinkMeters.Add(new LinkMeter(links[i].Link, fromZero: true));
+        }
     }
 
     private void Track(int i)
@@ -358,6 +380,20 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             _rejected += rej;
             _servedPerNode[n] += req - rej;
         }
+        Array.Clear(_bytesIn);
+        Array.Clear(_bytesOut);
+        Array.Clear(_linkUtil);
+        TrackNodeLinks();
+        var nodeLinks = _model.Cluster.NodeLinks;
+        for (int i = 0; i < _nodeLinkMeters.Count; i++)
+        {
+            long bytes = _nodeLinkMeters[i].Take(span, out double u);
+            int from = nodeLinks[i].From.Index, to = nodeLinks[i].To.Index;
+            _bytesOut[from] += bytes;
+            _bytesIn[to] += bytes;
+            _linkUtil[from] = Math.Max(_linkUtil[from], u);
+            _linkUtil[to] = Math.Max(_linkUtil[to], u);
+        }
         foreach (var node in nodes)
         {
             int n = node.Index;
@@ -368,8 +404,8 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
                 _overloadS += span;
             }
             _maxNodeUtil = Math.Max(_maxNodeUtil, util);
-            long bytesIn = 0, bytesOut = 0;
-            double linkUtil = 0;
+            long bytesIn = _bytesIn[n], bytesOut = _bytesOut[n];
+            double linkUtil = _linkUtil[n];
             foreach (var m in _linksIn[n])
             {
                 bytesIn += m.Take(span, out double u);
@@ -503,10 +539,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     }
 
     /// <summary>Reads a link's counters as differences since the last reading.</summary>
-    private sealed class LinkMeter(Link link)
+    private sealed class LinkMeter(Link link, bool fromZero = false)
     {
-        private long _bytes = link.BytesSent;
-        private long _busy = link.BusyTime;
+        private long _bytes = fromZero ? 0 : link.BytesSent;
+        private long _busy = fromZero ? 0 : link.BusyTime;
 
         /// <summary>Bytes sent since the last reading, and the busy fraction over <paramref name="spanS"/> seconds.</summary>
         public long Take(double spanS, out double utilization)

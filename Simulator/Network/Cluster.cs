@@ -10,8 +10,17 @@ public sealed class Cluster
 {
     private readonly Dictionary<string, Node> _byIp = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Node> _byName = new(StringComparer.Ordinal);
-    private readonly Link[,] _nodeToNode;
-    private readonly bool[,] _partitioned;
+    private readonly NetworkSpec _network;
+    private readonly RandomStreams _streams;
+    // Node-to-node links exist once traffic needs them, keyed by (from, to) index: a pod-to-pod hop uses
+    // few of the N(N-1) pairs, and a mesh built up front took 1.7 GB at 2,000 nodes. A link's stream is
+    // named after its two ends, so one made late draws what one made at the start would have drawn.
+    private readonly Dictionary<long, Link> _nodeToNode = [];
+    private readonly List<Link>[] _linksOf;
+    // Cut pairs (both directions), only while a partition holds: nothing sized nodes x nodes otherwise.
+    private readonly HashSet<long> _partitioned = [];
+    private readonly long[] _extraLatency;
+    private readonly double[] _extraLoss;
 
     /// <summary>Builds the nodes and links of <paramref name="nodes"/> with link behaviour from <paramref name="network"/>.</summary>
     public Cluster(IReadOnlyList<NodeSpec> nodes, NetworkSpec network, RandomStreams streams)
@@ -19,7 +28,12 @@ public sealed class Cluster
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(streams);
+        _network = network;
+        _streams = streams;
         var list = new List<Node>(nodes.Count);
+        _linksOf = new List<Link>[nodes.Count];
+        _extraLatency = new long[nodes.Count];
+        _extraLoss = new double[nodes.Count];
         double rto = network.RetransmitTimeoutS;
         for (int i = 0; i < nodes.Count; i++)
         {
@@ -30,24 +44,12 @@ public sealed class Cluster
             list.Add(node);
             _byIp.Add(s.Ip, node);
             _byName.Add(s.Name, node);
+            _linksOf[i] = [node.FromClient, node.ToClient, node.FromFrontDoor, node.ToFrontDoor];
         }
         Nodes = list;
         RetransmitTimeout = Time.FromSeconds(rto);
         ClientToFrontDoor = new Link("client>lb", network.ClientToFrontDoor, rto, streams.Get("link:client>lb"));
         FrontDoorToClient = new Link("lb>client", network.ClientToFrontDoor, rto, streams.Get("link:lb>client"));
-        _nodeToNode = new Link[nodes.Count, nodes.Count];
-        _partitioned = new bool[nodes.Count, nodes.Count];
-        for (int a = 0; a < nodes.Count; a++)
-        {
-            for (int b = 0; b < nodes.Count; b++)
-            {
-                if (a != b)
-                {
-                    _nodeToNode[a, b] = new Link($"{nodes[a].Name}>{nodes[b].Name}", network.NodeToNode, rto,
-                        streams.Get($"link:{nodes[a].Name}>{nodes[b].Name}"));
-                }
-            }
-        }
     }
 
     private int _connections;
@@ -69,6 +71,10 @@ public sealed class Cluster
 
     /// <summary>Bumped whenever an address changes owner, so that a lookup cached before can tell it is stale.</summary>
     public int AddressVersion { get; private set; }
+    /// <summary>Node-to-node links made so far, in the order they were first used.</summary>
+    public IReadOnlyList<NodeLink> NodeLinks => _nodeLinks;
+
+    private readonly List<NodeLink> _nodeLinks = [];
 
     /// <summary>The node that owns <paramref name="ip"/> now, or null.</summary>
     public Node? ByIp(string ip) => _byIp.GetValueOrDefault(ip);
@@ -76,11 +82,39 @@ public sealed class Cluster
     /// <summary>The node called <paramref name="name"/>.</summary>
     public Node ByName(string name) => _byName[name];
 
-    /// <summary>The link from node <paramref name="from"/> to node <paramref name="to"/>.</summary>
-    public Link Between(Node from, Node to) => _nodeToNode[from.Index, to.Index];
+    /// <summary>The link from node <paramref name="from"/> to node <paramref name="to"/>, made on first use.</summary>
+    public Link Between(Node from, Node to)
+    {
+        long key = Pair(from.Index, to.Index);
+        if (!_nodeToNode.TryGetValue(key, out var link))
+        {
+            link = MakeLink(from, to, key);
+        }
+        return link;
+    }
+
+    private Link MakeLink(Node from, Node to, long key)
+    {
+        if (from == to)
+        {
+            throw new ArgumentException($"no link from {from.Name} to itself", nameof(to));
+        }
+        var link = new Link($"{from.Name}>{to.Name}", _network.NodeToNode, _network.RetransmitTimeoutS,
+            _streams.Get($"link:{from.Name}>{to.Name}"))
+        {
+            // A degradation of either end applies to the link, as it did to every link touching the node.
+            ExtraLatency = _extraLatency[from.Index] + _extraLatency[to.Index],
+            ExtraLoss = _extraLoss[from.Index] + _extraLoss[to.Index],
+        };
+        _nodeToNode.Add(key, link);
+        _linksOf[from.Index].Add(link);
+        _linksOf[to.Index].Add(link);
+        _nodeLinks.Add(new NodeLink(from, to, link));
+        return link;
+    }
 
     /// <summary>Whether <paramref name="a"/> can reach <paramref name="b"/> (both up, no partition between them).</summary>
-    public bool CanReach(Node a, Node b) => a.Up && b.Up && !_partitioned[a.Index, b.Index];
+    public bool CanReach(Node a, Node b) => a.Up && b.Up && (_partitioned.Count == 0 || !_partitioned.Contains(Pair(a.Index, b.Index)));
 
     /// <summary>Powers a node off.</summary>
     public void Crash(Node node)
@@ -115,27 +149,52 @@ public sealed class Cluster
         {
             foreach (var b in bs)
             {
-                _partitioned[a.Index, b.Index] = cut;
-                _partitioned[b.Index, a.Index] = cut;
+                if (a == b)
+                {
+                    continue;
+                }
+                if (cut)
+                {
+                    _partitioned.Add(Pair(a.Index, b.Index));
+                    _partitioned.Add(Pair(b.Index, a.Index));
+                }
+                else
+                {
+                    _partitioned.Remove(Pair(a.Index, b.Index));
+                    _partitioned.Remove(Pair(b.Index, a.Index));
+                }
             }
         }
     }
 
-    /// <summary>Every link touching <paramref name="node"/>.</summary>
-    public IEnumerable<Link> LinksOf(Node node)
+    /// <summary>
+    /// Adds (or with negative values removes) latency and loss on every link touching <paramref name="node"/>,
+    /// those made later included.
+    /// </summary>
+    public void Degrade(Node node, long extraLatency, double extraLoss)
     {
         ArgumentNullException.ThrowIfNull(node);
-        yield return node.FromClient;
-        yield return node.ToClient;
-        yield return node.FromFrontDoor;
-        yield return node.ToFrontDoor;
-        foreach (var other in Nodes)
+        _extraLatency[node.Index] += extraLatency;
+        _extraLoss[node.Index] += extraLoss;
+        foreach (var link in _linksOf[node.Index])
         {
-            if (other != node)
-            {
-                yield return Between(node, other);
-                yield return Between(other, node);
-            }
+            link.ExtraLatency += extraLatency;
+            link.ExtraLoss += extraLoss;
         }
     }
+
+    /// <summary>Every link touching <paramref name="node"/> made so far.</summary>
+    public IReadOnlyList<Link> LinksOf(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return _linksOf[node.Index];
+    }
+
+    private static long Pair(int from, int to) => ((long)from << 32) | (uint)to;
 }
+
+/// <summary>A node-to-node link with its two ends.</summary>
+/// <param name="From">The sending node.</param>
+/// <param name="To">The receiving node.</param>
+/// <param name="Link">The link.</param>
+public readonly record struct NodeLink(Node From, Node To, Link Link);

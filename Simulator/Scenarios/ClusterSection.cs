@@ -33,6 +33,9 @@ internal static partial class ClusterSection
     [GeneratedRegex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
     private static partial Regex NodeName();
 
+    /// <summary>Most workers of one pod: each has a slot in memory.</summary>
+    public const int MaxWorkers = 100_000;
+
     [GeneratedRegex(@"^v?(\d+)\.(\d+)(\.\d+)?$")]
     private static partial Regex Version();
 
@@ -103,7 +106,12 @@ internal static partial class ClusterSection
             return null;
         }
         string? name = m.RequiredString("name", "the node's name");
-        if (name is not null && !NodeName().IsMatch(name))
+        if (name is not null && name.Length > InputLimits.MaxNameChars)
+        {
+            m.Get("name")!.Value.Error($"a node name has at most {InputLimits.MaxNameChars} characters (Kubernetes' limit), found {name.Length}");
+            name = null;
+        }
+        else if (name is not null && !NodeName().IsMatch(name))
         {
             m.Get("name")!.Value.Error($"'{name}' is not a valid node name: lowercase letters, digits, '-' and '.'");
             name = null;
@@ -211,7 +219,7 @@ internal static partial class ClusterSection
             pinned = list;
         }
         return new PodSettings(
-            m.Int("workers", d.Workers, min: 1),
+            m.Int("workers", d.Workers, min: 1, max: MaxWorkers),
             m.Int("backlog", d.Backlog, min: 0),
             m.Distribution("serviceTime", d.ServiceTime, Quantity.Duration, positiveMean: true),
             m.Distribution("startupTime", d.StartupTime, Quantity.Duration),

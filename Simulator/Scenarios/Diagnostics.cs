@@ -40,8 +40,24 @@ internal sealed class Diagnostics
         }
     }
 
+    /// <summary>Errors past <see cref="InputLimits.MaxErrors"/>, counted but not kept.</summary>
+    public int DroppedErrors { get; private set; }
+
+    /// <summary>The errors in file order, with a last line counting those past the limit.</summary>
+    public IReadOnlyList<ScenarioError> Report()
+    {
+        var sorted = Sorted(Errors);
+        if (DroppedErrors == 0 || sorted.Count == 0)
+        {
+            return sorted;
+        }
+        return [.. sorted, new ScenarioError(sorted[^1].File, 0, 0, "", $"and {DroppedErrors} more errors (only the first {InputLimits.MaxErrors} are shown)")];
+    }
+
     public ScenarioError Locate(SourceFile file, YamlNode? node, string field, string message)
     {
+        message = Shorten(message, InputLimits.MaxMessageChars);
+        field = Shorten(field, InputLimits.MaxMessageChars / 2);
         if (node is not null && _overrideOf.TryGetValue(node, out var text))
         {
             return new ScenarioError(file.Path, 0, 0, field, message, text);
@@ -50,11 +66,34 @@ internal sealed class Diagnostics
         return new ScenarioError(file.Path, (int)(mark?.Line ?? 0), (int)(mark?.Column ?? 0), field, message);
     }
 
-    public void Error(SourceFile file, YamlNode? node, string field, string message) =>
+    public void Error(SourceFile file, YamlNode? node, string field, string message)
+    {
+        if (Errors.Count >= InputLimits.MaxErrors)
+        {
+            DroppedErrors++;
+            return;
+        }
         Errors.Add(Locate(file, node, field, message));
+    }
 
-    public void Warn(SourceFile file, YamlNode? node, string field, string message) =>
-        Warnings.Add(Locate(file, node, field, message));
+    public void Warn(SourceFile file, YamlNode? node, string field, string message)
+    {
+        if (Warnings.Count < InputLimits.MaxErrors)
+        {
+            Warnings.Add(Locate(file, node, field, message));
+        }
+    }
+
+    /// <summary><paramref name="text"/> cut in the middle to at most <paramref name="max"/> characters.</summary>
+    public static string Shorten(string text, int max)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+        int tail = max / 3;
+        return string.Concat(text.AsSpan(0, max - tail - 5), $" ... ", text.AsSpan(text.Length - tail));
+    }
 
     /// <summary>Problems sorted by file (in the order files were registered), then position; stable otherwise.</summary>
     public IReadOnlyList<ScenarioError> Sorted(IEnumerable<ScenarioError> list)

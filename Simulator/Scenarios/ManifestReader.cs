@@ -140,7 +140,12 @@ internal static partial class ManifestReader
             metadata = doc.Required("metadata", "metadata with a name")?.AsMap();
             name = metadata?.RequiredString("name", "the object's name");
             ns = metadata?.String("namespace", "default") ?? "default";
-            if (name is not null && !Dns1123().IsMatch(name))
+            int maxName = kind == "Service" ? InputLimits.MaxLabelChars : InputLimits.MaxNameChars;
+            if (name is not null && name.Length > maxName)
+            {
+                metadata!.Get("name")!.Value.Error($"a {kind} name has at most {maxName} characters (Kubernetes' limit), found {name.Length}");
+            }
+            else if (name is not null && !Dns1123().IsMatch(name))
             {
                 metadata!.Get("name")!.Value.Error($"'{name}' is not a valid Kubernetes name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
             }
@@ -512,9 +517,19 @@ internal static partial class ManifestReader
         {
             return labels;
         }
-        foreach (var (key, _, value) in m.Entries)
+        foreach (var (key, keyNode, value) in m.Entries)
         {
-            labels[key] = value.Text("a label value") ?? "";
+            string text = value.Text("a label value") ?? "";
+            int slash = key.LastIndexOf('/');
+            if (key.Length - slash - 1 > InputLimits.MaxLabelChars || slash > InputLimits.MaxNameChars)
+            {
+                keyNode.Error($"a label key has at most {InputLimits.MaxLabelChars} characters after an optional prefix of at most {InputLimits.MaxNameChars} and '/' (Kubernetes' limit)");
+            }
+            else if (text.Length > InputLimits.MaxLabelChars)
+            {
+                value.Error($"a label value has at most {InputLimits.MaxLabelChars} characters (Kubernetes' limit), found {text.Length}");
+            }
+            labels[key] = text;
         }
         return labels;
     }

@@ -25,6 +25,9 @@ internal sealed class ScenarioContext
     /// <summary>BGPPeer objects in the manifests.</summary>
     public int BgpPeers { get; set; }
 
+    /// <summary>Manifest files outside the scenario's folder tree may be read (<c>--allow-external-manifests</c>).</summary>
+    public bool AllowExternalManifests { get; init; }
+
     /// <summary>False when the manifests could not be read: reference checks against them are skipped.</summary>
     public bool ManifestsKnown { get; set; } = true;
 

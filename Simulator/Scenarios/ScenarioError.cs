@@ -24,7 +24,7 @@ public sealed record ScenarioError(string File, int Line, int Column, string Fie
         var sb = new StringBuilder(File);
         if (Override is not null)
         {
-            sb.Append(": --set ").Append(Override);
+            sb.Append(": --set ").Append(Diagnostics.Shorten(Override, 200));
         }
         else if (Line > 0)
         {
@@ -35,7 +35,7 @@ public sealed record ScenarioError(string File, int Line, int Column, string Fie
         {
             sb.Append(Field).Append(": ");
         }
-        return sb.Append(Message).ToString();
+        return sb.Append(Diagnostics.Shorten(Message, InputLimits.MaxMessageChars)).ToString();
     }
 }
 

@@ -20,19 +20,22 @@ public static class ScenarioLoader
     /// YAML before it is read (<c>duration=60s</c>, <c>clients[0].rate=500/s</c>, <c>variants[1].preset=aws-nlb</c>).
     /// </summary>
     /// <exception cref="ScenarioException">The file cannot be read, or the scenario is invalid.</exception>
-    public static ScenarioFile Load(string path, IReadOnlyList<string> overrides)
+    public static ScenarioFile Load(string path, IReadOnlyList<string> overrides) => Load(path, overrides, allowExternalManifests: false);
+
+    /// <summary>
+    /// Loads the scenario at <paramref name="path"/> with overrides; with <paramref name="allowExternalManifests"/>
+    /// its manifests may lie outside the scenario's folder tree (by default they are refused unread).
+    /// </summary>
+    /// <exception cref="ScenarioException">The file cannot be read, or the scenario is invalid.</exception>
+    public static ScenarioFile Load(string path, IReadOnlyList<string> overrides, bool allowExternalManifests)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
+        var text = InputFiles.ReadText(path);
+        if (!text.Ok)
         {
-            text = File.ReadAllText(path);
+            throw new ScenarioException([new ScenarioError(path, 0, 0, "", $"the scenario file {text.Error}")]);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ScenarioException([new ScenarioError(path, 0, 0, "", $"cannot read the scenario file: {e.Message}")]);
-        }
-        return LoadText(text, path, overrides);
+        return LoadText(text.Value, path, overrides, allowExternalManifests);
     }
 
     /// <summary>
@@ -40,19 +43,19 @@ public static class ScenarioLoader
     /// names it in messages and anchors relative manifest paths).
     /// </summary>
     /// <exception cref="ScenarioException">The scenario is invalid.</exception>
-    public static ScenarioFile LoadText(string text, string sourcePath, IReadOnlyList<string>? overrides = null)
+    public static ScenarioFile LoadText(string text, string sourcePath, IReadOnlyList<string>? overrides = null, bool allowExternalManifests = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(sourcePath);
-        var file = Load(text, sourcePath, overrides ?? [], checkSweep: true, out var diag);
+        var file = Load(text, sourcePath, overrides ?? [], checkSweep: true, allowExternalManifests, out var diag);
         if (file is null)
         {
-            throw new ScenarioException(diag.Sorted(diag.Errors), diag.Sorted(diag.Warnings));
+            throw new ScenarioException(diag.Report(), diag.Sorted(diag.Warnings));
         }
         return file;
     }
 
-    private static ScenarioFile? Load(string text, string sourcePath, IReadOnlyList<string> overrides, bool checkSweep, out Diagnostics diag)
+    private static ScenarioFile? Load(string text, string sourcePath, IReadOnlyList<string> overrides, bool checkSweep, bool allowExternalManifests, out Diagnostics diag)
     {
         diag = new Diagnostics();
         var source = new SourceFile(sourcePath, text);
@@ -81,14 +84,14 @@ public static class ScenarioLoader
         {
             return null;
         }
-        var result = ScenarioReader.Read(tree, source, diag);
+        var result = ScenarioReader.Read(tree, source, diag, allowExternalManifests);
         if (result.Spec is null)
         {
             return null;
         }
         if (checkSweep)
         {
-            CheckSweep(result.Sweep, text, sourcePath, overrides, diag);
+            CheckSweep(result.Sweep, text, sourcePath, overrides, allowExternalManifests, diag);
             if (diag.HasErrors)
             {
                 return null;
@@ -104,14 +107,24 @@ public static class ScenarioLoader
     }
 
     /// <summary>Loads the scenario once per sweep value, so a value that cannot work is reported now, at its line.</summary>
-    private static void CheckSweep(IReadOnlyList<SweepEntry> sweep, string text, string sourcePath, IReadOnlyList<string> overrides, Diagnostics diag)
+    private static void CheckSweep(IReadOnlyList<SweepEntry> sweep, string text, string sourcePath, IReadOnlyList<string> overrides, bool allowExternalManifests, Diagnostics diag)
     {
+        long points = 1;
+        foreach (var entry in sweep)
+        {
+            points = Math.Min(points * entry.ValueNodes.Count, long.MaxValue / 2);
+            if (points > InputLimits.MaxSweepPoints)
+            {
+                entry.At.Error($"the sweep's grid has more than {InputLimits.MaxSweepPoints} points; svcsim runs at most {InputLimits.MaxSweepPoints} points per sweep");
+                return;
+            }
+        }
         foreach (var entry in sweep)
         {
             for (int i = 0; i < entry.ValueNodes.Count; i++)
             {
                 string set = entry.Parameter.Override(i);
-                if (Load(text, sourcePath, [.. overrides, set], checkSweep: false, out var inner) is null)
+                if (Load(text, sourcePath, [.. overrides, set], checkSweep: false, allowExternalManifests, out var inner) is null)
                 {
                     var first = inner.Sorted(inner.Errors)[0];
                     string field = first.Field.Length > 0 ? first.Field + ": " : "";

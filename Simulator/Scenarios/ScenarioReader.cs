@@ -16,10 +16,13 @@ internal sealed record ReadResult(ScenarioSpec? Spec, IReadOnlyList<SourceFile> 
 /// </summary>
 internal static class ScenarioReader
 {
-    public static ReadResult Read(YamlMappingNode tree, SourceFile file, Diagnostics diag)
+    /// <summary>Most replications of one scenario (each is a world per way of access).</summary>
+    public const int MaxReplications = 100_000;
+
+    public static ReadResult Read(YamlMappingNode tree, SourceFile file, Diagnostics diag, bool allowExternalManifests = false)
     {
         var root = new Node(tree, "", file, diag).AsMap()!.Check(ScenarioKeys.Root);
-        var ctx = new ScenarioContext();
+        var ctx = new ScenarioContext { AllowExternalManifests = allowExternalManifests };
         string name = root.String("name", Path.GetFileNameWithoutExtension(file.Path));
         string description = root.String("description", "");
         if (root.Required("duration", "the simulated time, like 120s or 2h") is not null)
@@ -27,7 +30,7 @@ internal static class ScenarioReader
             ctx.DurationS = root.Duration("duration", double.NaN, positive: true);
         }
         long seed = root.Long("seed", 1);
-        int replications = root.Int("replications", 1, min: 1);
+        int replications = root.Int("replications", 1, min: 1, max: MaxReplications);
         double grace = ClusterSection.ReadCluster(root.Get("cluster"), root, ctx);
         var network = ClusterSection.ReadNetwork(root.Get("network"));
         var manifests = ReadManifests(root, ctx);
@@ -74,13 +77,12 @@ internal static class ScenarioReader
         foreach (var (relative, at) in root.Get("manifests")?.Strings("a manifest file path, or a list of them") ?? [])
         {
             string shown = dir.Length == 0 ? relative : Path.Combine(dir, relative);
-            if (!File.Exists(shown))
+            if (ReadManifestFile(at, shown, dir, ctx.AllowExternalManifests) is not { } text)
             {
-                at.Error($"manifest file not found: {shown} (paths are relative to the scenario file)");
                 ctx.ManifestsKnown = false;
                 continue;
             }
-            var source = new SourceFile(shown, File.ReadAllText(shown));
+            var source = new SourceFile(shown, text);
             read.Add(source);
             diag.RegisterFile(shown);
             if (YamlText.Parse(source, diag) is not { } docs)
@@ -119,6 +121,32 @@ internal static class ScenarioReader
         ctx.DeploymentManifests.AddRange(set.Deployments);
         ctx.Services.AddRange(ManifestResolver.Resolve(set, ctx.Nodes));
         return read;
+    }
+
+    /// <summary>
+    /// The text of a manifest file, or null after an error at <paramref name="at"/>. A file outside the scenario's
+    /// folder tree (after resolving a symbolic link to it) is refused unless <paramref name="allowExternal"/>, and
+    /// its content is never read, so no message can show any of it.
+    /// </summary>
+    private static string? ReadManifestFile(Node at, string path, string scenarioDir, bool allowExternal)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            at.Error($"manifest file not found: {path} (paths are relative to the scenario file)");
+            return null;
+        }
+        if (!allowExternal && !InputFiles.IsWithin(path, scenarioDir.Length == 0 ? "." : scenarioDir))
+        {
+            at.Error($"{path} is outside the scenario's folder; manifests are read from the scenario's folder and below unless svcsim is given --allow-external-manifests");
+            return null;
+        }
+        var text = InputFiles.ReadText(path);
+        if (!text.Ok)
+        {
+            at.Error($"manifest file {path} {text.Error}");
+            return null;
+        }
+        return text.Value;
     }
 
     private static MeasurementSpec ReadMeasurement(Map root, ScenarioContext ctx)

@@ -61,6 +61,10 @@ public static partial class Units
     [GeneratedRegex(@"^\s*(" + NumberPattern + @")\s*([^\s\d.+-][^\s\d]*)?\s*", RegexOptions.CultureInvariant)]
     private static partial Regex NumberThenUnit();
 
+    // The same, anchored where the previous match ended (\G), so a compound duration is read in one pass.
+    [GeneratedRegex(@"\G\s*(" + NumberPattern + @")\s*([^\s\d.+-][^\s\d]*)?\s*", RegexOptions.CultureInvariant)]
+    private static partial Regex NextNumberThenUnit();
+
     [GeneratedRegex(@"^\s*(" + NumberPattern + @")\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex BareNumber();
 
@@ -106,7 +110,7 @@ public static partial class Units
         int pos = 0;
         while (pos < t.Length)
         {
-            var m = NumberThenUnit().Match(t[pos..]);
+            var m = NextNumberThenUnit().Match(t, pos);
             if (!m.Success || m.Length == 0)
             {
                 return Parsed<double>.Fail($"'{t}' is not a duration; expected {DurationExpected}");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Svcsim.Scenarios;
@@ -16,6 +17,13 @@ internal static partial class YamlText
         var stream = new YamlStream();
         try
         {
+            // Walked first as a stream of events (no recursion, nothing built), so that a file too deep for the
+            // recursive loader or an alias bomb is refused before it costs anything.
+            if (OverBudget(file.Text) is { } problem)
+            {
+                diag.Errors.Add(new ScenarioError(file.Path, (int)problem.At.Line, (int)problem.At.Column, "", problem.Message));
+                return null;
+            }
             stream.Load(new StringReader(file.Text));
         }
         catch (YamlException e)
@@ -50,6 +58,10 @@ internal static partial class YamlText
         string t = text.Trim();
         if (t.StartsWith('[') || t.StartsWith('{'))
         {
+            if (OverBudget(t) is { } problem)
+            {
+                throw new YamlException(problem.At, problem.At, problem.Message);
+            }
             var stream = new YamlStream();
             stream.Load(new StringReader(t));
             return stream.Documents[0].RootNode;
@@ -59,6 +71,93 @@ internal static partial class YamlText
             return new YamlScalarNode(t[1..^1]) { Style = ScalarStyle.DoubleQuoted };
         }
         return new YamlScalarNode(t);
+    }
+
+    /// <summary>
+    /// Where and why <paramref name="text"/> exceeds <see cref="InputLimits"/>: nesting deeper than
+    /// <see cref="InputLimits.MaxDepth"/>, more than <see cref="InputLimits.MaxNodes"/> nodes, or aliases adding
+    /// more than <see cref="InputLimits.MaxAliasNodes"/> (each alias counts as every node of what it names, as
+    /// the readers will walk it); an alias inside the node it names (a cycle) is refused too. Null when within.
+    /// Syntax errors are left to the loader, which reports them with their place.
+    /// </summary>
+    internal static (Mark At, string Message)? OverBudget(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var open = new List<(long Size, string? Anchor)>();
+        var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
+        long nodes = 0, aliased = 0;
+        void Add(long size)
+        {
+            if (open.Count > 0)
+            {
+                open[^1] = (open[^1].Size + size, open[^1].Anchor);
+            }
+        }
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var e = parser.Current!;
+                switch (e)
+                {
+                    case DocumentStart:
+                        anchors.Clear();
+                        break;
+                    case MappingStart or SequenceStart:
+                        if (open.Count >= InputLimits.MaxDepth)
+                        {
+                            return (e.Start, $"nested deeper than {InputLimits.MaxDepth} levels of mappings and lists; svcsim reads at most {InputLimits.MaxDepth}");
+                        }
+                        open.Add((1, ((NodeEvent)e).Anchor.IsEmpty ? null : ((NodeEvent)e).Anchor.Value));
+                        nodes++;
+                        break;
+                    case MappingEnd or SequenceEnd:
+                        var (size, anchor) = open[^1];
+                        open.RemoveAt(open.Count - 1);
+                        if (anchor is not null)
+                        {
+                            anchors[anchor] = size;
+                        }
+                        Add(size);
+                        break;
+                    case Scalar scalar:
+                        nodes++;
+                        if (!scalar.Anchor.IsEmpty)
+                        {
+                            anchors[scalar.Anchor.Value] = 1;
+                        }
+                        Add(1);
+                        break;
+                    case AnchorAlias alias:
+                        string name = alias.Value.Value;
+                        if (!anchors.TryGetValue(name, out long expanded))
+                        {
+                            if (open.Any(o => o.Anchor == name))
+                            {
+                                return (e.Start, $"the alias *{name} is inside the node &{name} it names: it would never end");
+                            }
+                            break; // an undefined alias: the loader reports it
+                        }
+                        aliased += expanded;
+                        nodes += expanded;
+                        if (aliased > InputLimits.MaxAliasNodes)
+                        {
+                            return (e.Start, $"aliases expand to more than {InputLimits.MaxAliasNodes} nodes (*{name} alone stands for {expanded}); svcsim refuses such files (an alias bomb?)");
+                        }
+                        Add(expanded);
+                        break;
+                }
+                if (nodes > InputLimits.MaxNodes)
+                {
+                    return (e.Start, $"holds more than {InputLimits.MaxNodes} values, mappings and lists; svcsim reads at most {InputLimits.MaxNodes}");
+                }
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+            return null; // a syntax error: the loader reports it where it is
+        }
+        return null;
     }
 
     private static (int Line, int Column) LastGoodPosition(string text)
