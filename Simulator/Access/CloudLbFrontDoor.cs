@@ -1,4 +1,5 @@
 using Svcsim.Engine;
+using Svcsim.Kinds;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
 
@@ -308,4 +309,163 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
     }
 
     private record struct Target(Node? Node);
+}
+
+/// <summary>Balancing algorithm of an external load balancer.</summary>
+public enum LbAlgorithm
+{
+    /// <summary>Each new connection to the next healthy backend.</summary>
+    RoundRobin,
+    /// <summary>The healthy backend with the fewest open connections.</summary>
+    LeastConnections,
+    /// <summary>A uniformly random healthy backend.</summary>
+    Random,
+}
+
+/// <summary>An active health check of a cloud load balancer against each node.</summary>
+/// <param name="IntervalS">Time between probes.</param>
+/// <param name="TimeoutS">A probe not answered within this counts as failed.</param>
+/// <param name="UnhealthyThreshold">Consecutive failures that mark a node unhealthy.</param>
+/// <param name="HealthyThreshold">Consecutive successes that mark it healthy again.</param>
+public sealed record HealthCheckSpec(double IntervalS, double TimeoutS, int UnhealthyThreshold, int HealthyThreshold)
+{
+    /// <summary>The presets of kubernetes-behaviour.md, "Cloud load balancers".</summary>
+    public static IReadOnlyDictionary<string, HealthCheckSpec> Presets { get; } = new Dictionary<string, HealthCheckSpec>(StringComparer.Ordinal)
+    {
+        // Azure: probe every 5 s, 2 failures (no timeout or healthy threshold published: 5 s and 1 used).
+        ["azure"] = new(5, 5, 2, 1),
+        ["gce"] = new(8, 1, 3, 1),
+        ["aws-clb"] = new(10, 5, 6, 2),
+        ["aws-nlb"] = new(30, 10, 3, 3),
+    };
+}
+
+/// <summary>An external (cloud) load balancer in front of the nodes' node ports.</summary>
+/// <param name="Name">Variant name.</param>
+/// <param name="HealthCheck">Its health check.</param>
+/// <param name="Algorithm">How it picks a healthy node.</param>
+/// <param name="FailOpen">When every node is unhealthy, send to all of them (AWS NLB) instead of refusing.</param>
+/// <param name="ProbeThroughPods">The check is an HTTP request on the traffic port that a pod must answer
+/// (so it waits behind queued work and can time out under load), rather than kube-proxy's health port.</param>
+public sealed record CloudLbAccess(
+    string Name,
+    HealthCheckSpec HealthCheck,
+    LbAlgorithm Algorithm = LbAlgorithm.RoundRobin,
+    bool FailOpen = true,
+    bool ProbeThroughPods = false) : AccessSpec(Name)
+{
+    /// <inheritdoc />
+    public override FrontDoorKind Kind => CloudLbKind.Instance;
+}
+
+/// <summary><c>kind: cloud-lb</c>.</summary>
+public sealed class CloudLbKind : FrontDoorKind
+{
+    /// <summary>The keys of <c>healthCheck</c>.</summary>
+    public static readonly string[] HealthCheckKeys = ["interval", "timeout", "unhealthyThreshold", "healthyThreshold"];
+
+    private static readonly Dictionary<string, LbAlgorithm> Algorithms = new(StringComparer.Ordinal)
+    {
+        ["roundRobin"] = LbAlgorithm.RoundRobin, ["leastConnections"] = LbAlgorithm.LeastConnections, ["random"] = LbAlgorithm.Random,
+    };
+
+    /// <summary>
+    /// What each cloud does when every backend fails its health check. AWS NLB fails open
+    /// (kubernetes-behaviour.md, "Cloud load balancers"); GCE passthrough load balancers spread over all
+    /// backends unless dropTrafficIfUnhealthy is set; Azure's default probe behaviour (AllProbedDown)
+    /// sends no new flows; a Classic ELB with no healthy instance answers nothing (svcsim's reading).
+    /// </summary>
+    private static readonly Dictionary<string, bool> PresetFailOpen = new(StringComparer.Ordinal)
+    {
+        ["azure"] = false, ["gce"] = true, ["aws-clb"] = false, ["aws-nlb"] = true,
+    };
+
+    private CloudLbKind()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static CloudLbKind Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "cloud-lb";
+
+    /// <inheritdoc />
+    public override string Summary => "a cloud load balancer in front of the nodes' node ports, with active health checks. Needs a LoadBalancer Service. Give a `preset`, a full `healthCheck`, or a preset and the fields of `healthCheck` that differ from it.";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<KindKey> Keys { get; } =
+    [
+        new("preset", "`azure`, `gce`, `aws-clb`, `aws-nlb`", "—", "The health checks of kubernetes-behaviour.md, \"Cloud load balancers\"."),
+        new("healthCheck", "`interval`, `timeout` (durations > 0, timeout ≤ interval), `unhealthyThreshold`, `healthyThreshold` (whole numbers ≥ 1)", "the preset's", "azure 5 s/5 s/2/1; gce 8 s/1 s/3/1; aws-clb 10 s/5 s/6/2; aws-nlb 30 s/10 s/3/3 (cloud-provider-aws `aws_loadbalancer.go`, GCE provider constants, cloud-provider-azure consts)."),
+        new("algorithm", "`roundRobin`, `leastConnections`, `random`", "`roundRobin`", ""),
+        new("failOpen", "true/false", "azure `false`, gce `true`, aws-clb `false`, aws-nlb `true`; `true` without a preset", "When every node fails its check: an NLB sends to all (kubernetes#73362); GCE passthrough LBs spread over all unless `dropTrafficIfUnhealthy`; Azure's default `noHealthyBackendsBehavior` is AllProbedDown (no new flows); a Classic ELB with no healthy instance is taken to refuse."),
+        new("probeThroughPods", "true/false", "`false`", "The check is an HTTP request on the service's traffic port, answered by a pod behind kube-proxy, so it waits behind queued work and times out under load (how overload cascades through health checks). `false`: kube-proxy's health port (10256) with Cluster policy, the healthCheckNodePort with Local policy, answered without pod work."),
+    ];
+
+    /// <inheritdoc />
+    public override AccessSpec? Read(IKindSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        HealthCheckSpec? preset = null;
+        string? presetName = null;
+        if (settings.Has("preset") && settings.String("preset", "") is { Length: > 0 } pn)
+        {
+            presetName = pn;
+            if (!HealthCheckSpec.Presets.TryGetValue(presetName, out preset))
+            {
+                settings.Error("preset", $"unknown cloud-lb preset '{presetName}'{settings.Hint(presetName, HealthCheckSpec.Presets.Keys)}; expected one of: {string.Join(", ", HealthCheckSpec.Presets.Keys)}");
+                return null;
+            }
+        }
+        var hc = settings.Section("healthCheck", HealthCheckKeys, "a health check (interval, timeout, unhealthyThreshold, healthyThreshold)");
+        if (preset is null && hc is null)
+        {
+            settings.Error(null, $"needs a preset ({string.Join(", ", HealthCheckSpec.Presets.Keys)}) or a healthCheck with interval, timeout, unhealthyThreshold and healthyThreshold");
+            return null;
+        }
+        var check = preset ?? new HealthCheckSpec(0, 0, 0, 0);
+        if (hc is not null)
+        {
+            if (preset is null)
+            {
+                foreach (string key in HealthCheckKeys)
+                {
+                    if (!hc.Has(key))
+                    {
+                        hc.RequiredString(key, "every health-check setting when there is no preset");
+                    }
+                }
+            }
+            check = new HealthCheckSpec(
+                hc.Duration("interval", check.IntervalS, positive: true),
+                hc.Duration("timeout", check.TimeoutS, positive: true),
+                hc.Int("unhealthyThreshold", check.UnhealthyThreshold, min: 1),
+                hc.Int("healthyThreshold", check.HealthyThreshold, min: 1));
+            if (check.TimeoutS > check.IntervalS && check.IntervalS > 0)
+            {
+                hc.Error(hc.Has("timeout") ? "timeout" : null, $"timeout {MetalLbL2Kind.Seconds(check.TimeoutS)} is longer than interval {MetalLbL2Kind.Seconds(check.IntervalS)}");
+            }
+        }
+        bool failOpen = settings.Bool("failOpen", presetName is null || PresetFailOpen[presetName]);
+        string name = settings.String("name", presetName is null ? Name : $"{Name}-{presetName}");
+        bool throughPods = settings.Bool("probeThroughPods", false);
+        return new CloudLbAccess(name, check, settings.Choice("algorithm", LbAlgorithm.RoundRobin, Algorithms), failOpen, throughPods);
+    }
+
+    /// <inheritdoc />
+    public override void Check(AccessSpec spec, VariantCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        foreach (var (_, s) in check.LoadBalancerServices())
+        {
+            if (s.NodePort == 0)
+            {
+                check.Error($"{Name} sends to the nodes' node ports, but Service {s.Name} has none (allocateLoadBalancerNodePorts: false)");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override FrontDoor Create(AccessSpec spec, FrontDoorContext context) => new CloudLbFrontDoor((CloudLbAccess)spec, context);
 }

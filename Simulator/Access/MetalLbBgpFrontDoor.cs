@@ -1,4 +1,5 @@
 using Svcsim.Engine;
+using Svcsim.Kinds;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
 
@@ -132,4 +133,81 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     }
 
     private record struct Pinned(Node? Node);
+}
+
+/// <summary>MetalLB in BGP mode: every eligible node announces; the router spreads connections by ECMP hash.</summary>
+/// <param name="Name">Variant name.</param>
+/// <param name="HoldTimeS">BGP hold time, 90 s (keepalive 30 s).</param>
+/// <param name="Bfd">BFD enabled: failure detected in about <paramref name="BfdDetectS"/>.</param>
+/// <param name="BfdDetectS">BFD detection time, 300 ms × 3.</param>
+/// <param name="ResetOnRehash">The router hashes every packet afresh, so a change of the node set moves established flows (and the
+/// node they reach resets them); false: the router keeps each established flow on its next hop while that hop stays announced.</param>
+public sealed record MetalLbBgpAccess(
+    string Name,
+    double HoldTimeS = 90,
+    bool Bfd = false,
+    double BfdDetectS = 0.9,
+    bool ResetOnRehash = true) : AccessSpec(Name)
+{
+    /// <inheritdoc />
+    public override FrontDoorKind Kind => MetalLbBgpKind.Instance;
+}
+
+/// <summary><c>kind: metallb-bgp</c>.</summary>
+public sealed class MetalLbBgpKind : FrontDoorKind
+{
+    private MetalLbBgpKind()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static MetalLbBgpKind Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "metallb-bgp";
+
+    /// <inheritdoc />
+    public override string Summary => "every eligible node announces; the router spreads connections by ECMP hash. Needs a LoadBalancer Service whose pool a BGPAdvertisement announces, and a BGPPeer.";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<KindKey> Keys { get; } =
+    [
+        new("holdTime", "duration > 0", "`90s`", "BGP hold time (keepalive 30 s)."),
+        new("bfd", "true/false", "`false`", ""),
+        new("bfdDetect", "duration > 0", "`0.9s`", "BFD 300 ms × 3 (MetalLB BFDProfile defaults)."),
+        new("resetOnRehash", "true/false", "`true`", "The router hashes every packet afresh: a change of the node set moves most established flows, and the node they reach has no conntrack entry for them and resets them (metallb.universe.tf/concepts/bgp). `false`: the router keeps an established flow on its next hop while that hop stays announced."),
+    ];
+
+    /// <inheritdoc />
+    public override AccessSpec? Read(IKindSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var d = new MetalLbBgpAccess(Name);
+        return new MetalLbBgpAccess(settings.String("name", d.Name), settings.Duration("holdTime", d.HoldTimeS, positive: true),
+            settings.Bool("bfd", d.Bfd), settings.Duration("bfdDetect", d.BfdDetectS, positive: true), settings.Bool("resetOnRehash", d.ResetOnRehash));
+    }
+
+    /// <inheritdoc />
+    public override void Check(AccessSpec spec, VariantCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        foreach (var (_, s) in check.LoadBalancerServices())
+        {
+            if (s.Pool is null)
+            {
+                check.Error($"{Name} needs an address for Service {s.Name} from a MetalLB IPAddressPool, and the manifests define none");
+            }
+            else if (!s.BgpAnnounced)
+            {
+                check.Error($"no BGPAdvertisement announces IPAddressPool '{s.Pool}', which gives Service {s.Name} its address {s.LoadBalancerIp}; MetalLB in BGP mode would never announce it");
+            }
+            else if (check.BgpPeers == 0)
+            {
+                check.Error("MetalLB in BGP mode needs a BGPPeer (metallb.io/v1beta2) for the router, and the manifests define none");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override FrontDoor Create(AccessSpec spec, FrontDoorContext context) => new MetalLbBgpFrontDoor((MetalLbBgpAccess)spec, context);
 }

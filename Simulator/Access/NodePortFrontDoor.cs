@@ -1,4 +1,5 @@
 using Svcsim.Engine;
+using Svcsim.Kinds;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
 
@@ -153,4 +154,113 @@ public sealed class NodePortFrontDoor : FrontDoor
     }
 
     private record struct Target(string? Address, int Index, Node? Node, int Version);
+}
+
+/// <summary>What a NodePort client does when its node address stops answering.</summary>
+public enum NodePortFailover
+{
+    /// <summary>Keeps using the same address (the origin's example: one fixed node IP).</summary>
+    None,
+    /// <summary>After a failed request, moves to the next address in its list.</summary>
+    NextAddress,
+}
+
+/// <summary>How NodePort clients are given node addresses.</summary>
+public enum NodePortAssignment
+{
+    /// <summary>Every client uses the first address of the list.</summary>
+    First,
+    /// <summary>Clients are spread over the list in turn.</summary>
+    Spread,
+}
+
+/// <summary>Clients call <c>&lt;node IP&gt;:&lt;nodePort&gt;</c> directly (type NodePort).</summary>
+/// <param name="Name">Variant name.</param>
+/// <param name="Addresses">Node IPs the clients were told to use; empty: every node's IP at the start.</param>
+/// <param name="Assignment">How addresses are handed to clients.</param>
+/// <param name="Failover">What a client does when its address fails.</param>
+/// <param name="ReconfigureAfterS">Time after a node goes down or changes IP until an operator hands its clients a working address; infinity: never.</param>
+public sealed record NodePortAccess(
+    string Name,
+    IReadOnlyList<string> Addresses,
+    NodePortAssignment Assignment = NodePortAssignment.First,
+    NodePortFailover Failover = NodePortFailover.None,
+    double ReconfigureAfterS = double.PositiveInfinity) : AccessSpec(Name)
+{
+    /// <inheritdoc />
+    public override FrontDoorKind Kind => NodePortKind.Instance;
+}
+
+/// <summary><c>kind: nodeport</c>: clients call <c>&lt;node IP&gt;:&lt;nodePort&gt;</c> themselves.</summary>
+public sealed class NodePortKind : FrontDoorKind
+{
+    private static readonly Dictionary<string, NodePortAssignment> Assignments = new(StringComparer.Ordinal)
+    {
+        ["first"] = NodePortAssignment.First, ["spread"] = NodePortAssignment.Spread,
+    };
+
+    private static readonly Dictionary<string, NodePortFailover> Failovers = new(StringComparer.Ordinal)
+    {
+        ["none"] = NodePortFailover.None, ["nextAddress"] = NodePortFailover.NextAddress,
+    };
+
+    private NodePortKind()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static NodePortKind Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "nodeport";
+
+    /// <inheritdoc />
+    public override string Summary => "clients call `<node IP>:<nodePort>` themselves.";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<KindKey> Keys { get; } =
+    [
+        new("addresses", "list of node names or node IPs", "every node's IP", "The addresses clients were told to use. An IP must be a node's."),
+        new("assignment", "`first`, `spread`", "`first`", "`first`: every client uses the first address (the origin). `spread`: clients take the addresses in turn."),
+        new("failover", "`none`, `nextAddress`", "`none`", "`nextAddress`: after a failure a client moves to the next address."),
+        new("reconfigureAfter", "duration or `never`", "`never`", "Time until an operator hands clients of a dead or renumbered node a working address. Nothing moves NodePort clients by itself."),
+    ];
+
+    /// <inheritdoc />
+    public override bool UsesNodePortService => true;
+
+    /// <inheritdoc />
+    public override AccessSpec? Read(IKindSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new NodePortAccess(settings.String("name", Name), settings.NodeAddresses("addresses"),
+            settings.Choice("assignment", NodePortAssignment.First, Assignments),
+            settings.Choice("failover", NodePortFailover.None, Failovers),
+            settings.Duration("reconfigureAfter", double.PositiveInfinity, allowNever: true));
+    }
+
+    /// <inheritdoc />
+    public override void Check(AccessSpec spec, VariantCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        for (int i = 0; i < check.Groups.Count; i++)
+        {
+            var g = check.Groups[i];
+            if ((g.NodePortService ?? g.Service) is not { HasPorts: true } svc)
+            {
+                continue;
+            }
+            if (svc.Type == ServiceType.ClusterIP)
+            {
+                check.Error($"{Name} sends {check.Who(i)} to Service {svc.Name}'s node port, but it is type ClusterIP; give the group a nodePortService of type NodePort");
+            }
+            else if (svc.NodePort == 0)
+            {
+                check.Error($"{Name} sends {check.Who(i)} to Service {svc.Name}'s node port, but it has none (allocateLoadBalancerNodePorts: false)");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override FrontDoor Create(AccessSpec spec, FrontDoorContext context) => new NodePortFrontDoor((NodePortAccess)spec, context);
 }

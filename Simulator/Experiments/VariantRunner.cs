@@ -37,17 +37,10 @@ public sealed class VariantRunner
         Collector = new Collector(Simulation, spec.Measurement, Model, spec.DurationS, MaxRequestS(spec));
         Model.PodProbe = Collector;
         var groupServices = spec.Clients
-            .Select(c => Model.Service(variant is NodePortAccess && c.NodePortService.Length > 0 ? c.NodePortService : c.Service))
+            .Select(c => Model.Service(variant.Kind.UsesNodePortService && c.NodePortService.Length > 0 ? c.NodePortService : c.Service))
             .ToList();
         var context = new FrontDoorContext(Simulation, Model, Proxies, groupServices, spec.Clients.Select(c => c.Clients).ToList(), Trace, Collector);
-        FrontDoor = variant switch
-        {
-            NodePortAccess np => new NodePortFrontDoor(np, context),
-            MetalLbL2Access l2 => new MetalLbL2FrontDoor(l2, context),
-            MetalLbBgpAccess bgp => new MetalLbBgpFrontDoor(bgp, context),
-            CloudLbAccess lb => new CloudLbFrontDoor(lb, context),
-            _ => throw new ArgumentException($"unknown way of access {variant.GetType().Name}", nameof(variant)),
-        };
+        FrontDoor = variant.Kind.Create(variant, context);
         long stopAt = Time.FromSeconds(spec.DurationS);
         IOutcomeSink sink = outcomes is null ? Collector : new BothSinks(Collector, outcomes);
         Groups = spec.Clients.Select((c, i) => new ClientGroup(Simulation, c, i, groupServices[i], FrontDoor, cluster, sink, Collector, stopAt)).ToList();

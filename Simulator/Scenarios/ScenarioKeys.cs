@@ -45,29 +45,16 @@ internal static class ScenarioKeys
     /// <summary>Keys every variant may have, then the keys of each kind.</summary>
     public static readonly string[] VariantCommon = ["kind", "name"];
 
-    public static readonly Dictionary<string, string[]> VariantKinds = new(StringComparer.Ordinal)
-    {
-        ["nodeport"] = ["addresses", "assignment", "failover", "reconfigureAfter"],
-        ["metallb-l2"] = ["probeInterval", "probeTimeout", "suspicion", "arpCache"],
-        ["metallb-bgp"] = ["holdTime", "bfd", "bfdDetect", "resetOnRehash"],
-        ["cloud-lb"] = ["preset", "healthCheck", "algorithm", "failOpen", "probeThroughPods"],
-    };
+    public static readonly Dictionary<string, string[]> VariantKinds =
+        Access.FrontDoorKinds.All.ToDictionary(k => k.Name, k => k.Keys.Select(key => key.Name).ToArray(), StringComparer.Ordinal);
 
-    public static readonly string[] HealthCheck = ["interval", "timeout", "unhealthyThreshold", "healthyThreshold"];
+    public static readonly string[] HealthCheck = Access.CloudLbKind.HealthCheckKeys;
 
     /// <summary>Keys every fault may have, then the keys of each kind.</summary>
     public static readonly string[] FaultCommon = ["kind"];
 
-    public static readonly Dictionary<string, string[]> FaultKinds = new(StringComparer.Ordinal)
-    {
-        ["nodeCrash"] = ["node", "at", "duration"],
-        ["nodeReboot"] = ["node", "at", "downtime", "newIp"],
-        ["ipChange"] = ["node", "at", "newIp"],
-        ["linkDegradation"] = ["node", "at", "duration", "extraLatency", "loss"],
-        ["partition"] = ["groupA", "groupB", "at", "duration"],
-        ["podCrash"] = ["deployment", "replica", "at", "restart"],
-        ["randomNodeFailures"] = ["nodes", "timeToFailure", "timeToRepair", "byZone"],
-    };
+    public static readonly Dictionary<string, string[]> FaultKinds =
+        Faults.FaultKinds.All.ToDictionary(k => k.Name, k => k.Keys.Select(key => key.Name).ToArray(), StringComparer.Ordinal);
 
     /// <summary>The keys of <paramref name="kind"/> plus the common ones.</summary>
     public static string[] Of(string[] common, Dictionary<string, string[]> kinds, string kind) =>
