@@ -2,7 +2,7 @@ namespace Svcsim.Reports;
 
 /// <summary>
 /// Writes a run's output directory: the CSV files, <c>run.json</c> and <c>scenario.yaml</c> first (the data), then
-/// the plots and <c>report.html</c> (rendered from the data alone). Each file is replaced atomically, so a run killed
+/// the plots and <c>report.html</c> (rendered from the data alone), and last <see cref="Checksums"/> of them all. Each file is replaced atomically, so a run killed
 /// while writing keeps every file already written, whole. The same input gives the same bytes.
 /// </summary>
 public static class RunReportWriter
@@ -12,6 +12,7 @@ public static class RunReportWriter
     {
         WriteData(directory, results);
         WriteReport(directory, results);
+        Checksums.Write(directory);
     }
 
     /// <summary>
@@ -23,6 +24,7 @@ public static class RunReportWriter
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Validate(results);
         Directory.CreateDirectory(directory);
+        Checksums.Remove(directory); // written again last: until then the folder reads as unfinished
         CsvFiles.Write(Path.Combine(directory, OutputFiles.Summary), results.Summary);
         CsvFiles.Write(Path.Combine(directory, OutputFiles.SummaryCi), results.SummaryCi);
         CsvFiles.Write(Path.Combine(directory, OutputFiles.Outages), results.Outages);

@@ -11,7 +11,11 @@ public static class SweepReportWriter
     {
         WriteData(directory, results);
         WriteReport(directory, results);
+        Checksums.Write(directory, PointsDirectory);
     }
+
+    /// <summary>The sub-folder of a sweep's finished points, which carry their own records (not in checksums.json).</summary>
+    public const string PointsDirectory = "points";
 
     /// <summary>Writes sweep.csv, sweep_ci.csv, run.json and scenario.yaml into <paramref name="directory"/>.</summary>
     public static void WriteData(string directory, SweepResults results)
@@ -19,6 +23,7 @@ public static class SweepReportWriter
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(results);
         Directory.CreateDirectory(directory);
+        Checksums.Remove(directory); // written again last: until then the folder reads as unfinished
         CsvFiles.Write(Path.Combine(directory, OutputFiles.Sweep), results.Rows);
         CsvFiles.Write(Path.Combine(directory, OutputFiles.SweepCi), results.Ci);
         RunManifest.Write(Path.Combine(directory, OutputFiles.RunJson),

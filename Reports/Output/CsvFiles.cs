@@ -35,10 +35,18 @@ public static class CsvFiles
     }
 
     /// <summary>Reads every row of <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a CSV file of these rows (truncated, a value not a number...).</exception>
     public static List<TRow> Read<TRow>(string path)
     {
-        using var csv = CsvReader.FromFile(path, ReaderOptions);
-        return [.. csv.GetRecords<TRow>()];
+        try
+        {
+            using var csv = CsvReader.FromFile(path, ReaderOptions);
+            return [.. csv.GetRecords<TRow>()];
+        }
+        catch (Exception e) when (e is not (IOException or UnauthorizedAccessException or OutOfMemoryException))
+        {
+            throw new InvalidDataException($"{path}: not a readable {Path.GetFileName(path)} ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
     }
 
     /// <summary>Reads every row of <paramref name="path"/>, or none when the file does not exist.</summary>

@@ -32,8 +32,20 @@ internal sealed record RunManifest(
             return null;
         }
 
-        var manifest = JsonSerializer.Deserialize(File.ReadAllText(path, AtomicFile.Utf8), RunManifestJson.Default.RunManifest)
-            ?? throw new InvalidDataException($"{path} is empty");
+        RunManifest? read;
+        try
+        {
+            read = JsonSerializer.Deserialize(File.ReadAllText(path, AtomicFile.Utf8), RunManifestJson.Default.RunManifest);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: damaged ({e.Message})", e);
+        }
+        var manifest = read ?? throw new InvalidDataException($"{path} is empty");
+        if (manifest.Name is null || manifest.Parameters is null || manifest.FaultMarkers is null)
+        {
+            throw new InvalidDataException($"{path}: incomplete (name, parameters or fault markers missing)");
+        }
         if (manifest.Format != CurrentFormat)
         {
             throw new InvalidDataException($"{path} has format '{manifest.Format}', expected '{CurrentFormat}'");

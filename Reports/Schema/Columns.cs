@@ -188,6 +188,7 @@ public static class Columns
         new(OutputFiles.ScenarioYaml, "The scenario text exactly as it was run.", []),
         new(OutputFiles.ReportHtml, "One self-contained page: comparison table with 95 % confidence intervals and paired differences, a conclusion in words, the plots (inline base64 PNG), outages, event timeline, and the scenario as run. Inline CSS and one small inline script that checks every plot decoded; no URL of any kind.", []),
         new("plots/*.png, plots/*.svg", "Every plot of the report, as PNG (in the page) and as SVG. Runs: availability, latency, summary_availability, summary_longest_outage, nodes_<variant>, pods_<variant>. Sweeps: sweep_<metric>_vs_<parameter>.", []),
+        new(Checksums.FileName, "Written last: the path, size in bytes, SHA-256 and (CSV files) data rows of every other file of the folder, hidden files and a sweep's `points/` aside. Its presence marks the folder finished; `svcsim report` checks every data file against it before reading any.", []),
     ];
 
     /// <summary>The documentation of the CSV file <paramref name="fileName"/> (for example <c>summary.csv</c>).</summary>
@@ -214,9 +215,11 @@ public static class Columns
         md.Append("CSV files are RFC 4180 with a header, comma separated, LF line ends, UTF-8 without BOM, numbers in the invariant ");
         md.Append("culture (`.` decimal point, `NaN` for undefined values), booleans `True`/`False`, one observation per row. ");
         md.Append("Units are in the column names: `_s` seconds, `_ms` milliseconds; fractions are 0..1. ");
-        md.Append("Every file is written to a temporary name and renamed, so a file is either whole or absent. ");
-        md.Append("`svcsim report DIR` renders the plots and `report.html` again from the CSV files, `run.json` and `scenario.yaml` ");
-        md.Append("alone (only `summary.csv`, or `sweep.csv`, is required; a missing `summary_ci.csv` is computed again).\n\n");
+        md.Append("Every file is written to a temporary name and renamed, so a file is either whole or absent, and `checksums.json` ");
+        md.Append("comes last. `svcsim run` writes each run into a fresh hidden folder beside its own and swaps it in whole, so a run ");
+        md.Append("killed while replacing an older one leaves the older one. `svcsim report DIR` first checks the data files against ");
+        md.Append("`checksums.json` (exit code 2 naming a missing or changed file, or a folder without it), then renders the plots and ");
+        md.Append("`report.html` again from the CSV files, `run.json` and `scenario.yaml` alone.\n\n");
         md.Append("The same results always give the same bytes in every file, whatever the current culture: CSV, JSON, HTML, PNG ");
         md.Append("and SVG (ScottPlot's process-wide SVG clip-path ids are renumbered per file). PNG bytes can change with the ");
         md.Append("SkiaSharp version or the installed fonts; the plots are set in DejaVu Sans (Debian: `fonts-dejavu-core`).\n\n");

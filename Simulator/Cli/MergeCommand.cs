@@ -42,7 +42,12 @@ internal static class MergeCommand
                 Console.Error.WriteLine($"missing {missing.Count} of {manifest.Identity.TotalPoints} points (first: {missing[0]}); run the remaining shards first");
                 return SvcsimCommand.ExitRuntimeFailure;
             }
-            string outPath = parse.GetValue(outDir)!.FullName;
+            using var output = OutputFolder.Open(parse.GetValue(outDir)!.FullName);
+            if (output is null)
+            {
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            string outPath = output.Path;
             new SweepStore(outPath).SaveManifest(manifest, scenarioText!);
             SweepStore.WriteSweep(outPath, manifest, scenarioText!, points.Values.SelectMany(r => r));
             Console.WriteLine($"merged {points.Count} points into {Path.Combine(outPath, OutputFiles.Sweep)}");

@@ -19,6 +19,11 @@ internal static class ReportCommand
                     Console.Error.WriteLine($"{dir.FullName}: no {OutputFiles.Summary} or {OutputFiles.Sweep} to report on");
                     return SvcsimCommand.ExitInvalidInput;
                 }
+                using var output = OutputFolder.Open(dir.FullName, "report");
+                if (output is null)
+                {
+                    return SvcsimCommand.ExitInvalidInput;
+                }
                 var kind = ReportDirectory.Rerender(dir.FullName);
                 Console.WriteLine($"re-rendered {kind.ToString().ToLowerInvariant()} report in {dir.FullName}");
             }

@@ -59,14 +59,31 @@ internal static class RunCommand
                 return SvcsimCommand.ExitInvalidInput;
             }
             bool q = parse.GetValue(quiet);
-            string root = parse.GetValue(outDir)!.FullName;
+            // The folder is made, tested and locked before anything runs: a bad --out fails now, not after the runs.
+            using var output = OutputFolder.Open(parse.GetValue(outDir)!.FullName);
+            if (output is null)
+            {
+                return SvcsimCommand.ExitInvalidInput;
+            }
             foreach (var file in files)
             {
-                string dir = Path.Combine(root, FolderName(file));
+                string name = FolderName(file);
+                string dir = Path.Combine(output.Path, name);
                 var results = Progress.Run($"{file.Spec.Name}", file.Spec.Replications * file.Spec.Variants.Count, q,
                     report => ExperimentRunner.Run(file.Spec, CommonOptions.ParallelOrCores(parse, parallel), (done, _) => report(done)));
                 var rows = ResultMapping.ToRunResults(results, file.Text, ResultMapping.Parameters(file, file.Overrides));
-                RunReportWriter.Write(dir, rows);
+                // Written whole into a fresh folder, then swapped in: a run killed here leaves the previous one intact.
+                string fresh = output.Fresh(name);
+                try
+                {
+                    RunReportWriter.Write(fresh, rows);
+                }
+                catch
+                {
+                    Directory.Delete(fresh, recursive: true);
+                    throw;
+                }
+                output.SwapIn(fresh, name);
                 if (!q)
                 {
                     PrintComparison(file.Spec, rows, dir);

@@ -118,6 +118,11 @@ internal static class SweepCommand
             var identity = new SweepIdentity(baseFile.Hash, baseFile.Spec.Seed, baseFile.Spec.Replications, SvcsimCommand.Version, points.Count,
                 SweepIdentity.GridOf(axes));
             var manifest = new SweepManifest(baseFile.Spec.Name, identity, Parameters(baseFile, axes, overrides));
+            using var output = OutputFolder.Open(dir);
+            if (output is null)
+            {
+                return SvcsimCommand.ExitInvalidInput;
+            }
             var store = new SweepStore(dir);
             store.SaveManifest(manifest, baseFile.Text);
 
@@ -131,7 +136,11 @@ internal static class SweepCommand
                 {
                     var point = mine[k];
                     string text = Describe(point);
-                    var pointRows = store.TryReuse(point.Index, text, identity);
+                    var pointRows = store.TryReuse(point.Index, text, identity, out string? problem);
+                    if (problem is not null)
+                    {
+                        Console.Error.WriteLine($"warning: {problem}: computing point {point.Index} again");
+                    }
                     if (pointRows is null)
                     {
                         int before = k * runsPerPoint;

@@ -23,8 +23,11 @@ internal sealed record SweepIdentity(string ScenarioHash, long Seed, int Replica
 /// <summary>What a sweep folder records about itself, so shards can be merged and reports re-rendered.</summary>
 internal sealed record SweepManifest(string Name, SweepIdentity Identity, List<RunParameter> Parameters);
 
-/// <summary>A finished point's record, written after its rows: its presence marks the point complete.</summary>
-internal sealed record PointRecord(int Point, string Parameters, SweepIdentity Identity);
+/// <summary>
+/// A finished point's record, written after its rows: its presence marks the point complete, and the SHA-256, size
+/// and row count of its rows file let a resumed sweep or a merge check the rows before using them.
+/// </summary>
+internal sealed record PointRecord(int Point, string Parameters, SweepIdentity Identity, string? RowsSha256 = null, long RowsBytes = 0, long Rows = 0);
 
 /// <summary>
 /// The files of a sweep in progress: one CSV of rows and one JSON record per finished point under
@@ -45,23 +48,95 @@ internal sealed class SweepStore(string directory)
 
     private string ManifestPath => Path.Combine(Directory, "sweep-manifest.json");
 
-    /// <summary>The rows of a finished point with this identity, or null.</summary>
-    public List<SweepRow>? TryReuse(int point, string parameters, SweepIdentity identity)
+    /// <summary>
+    /// The rows of a finished point with this identity, or null when there is none, or when its files do not match
+    /// its record (edited, truncated, copied from elsewhere): then <paramref name="problem"/> says why, and the point
+    /// is computed again.
+    /// </summary>
+    public List<SweepRow>? TryReuse(int point, string parameters, SweepIdentity identity, out string? problem)
     {
-        if (!File.Exists(RecordPath(point)) || !File.Exists(RowsPath(point)))
+        problem = null;
+        if (!File.Exists(RecordPath(point)))
         {
             return null;
         }
-        var record = JsonSerializer.Deserialize<PointRecord>(File.ReadAllText(RecordPath(point)), Json);
-        return record == new PointRecord(point, parameters, identity) ? CsvFiles.Read<SweepRow>(RowsPath(point)) : null;
+        var expected = new PointRecord(point, parameters, identity);
+        var record = ReadRecord(RecordPath(point), out problem);
+        if (record is null || record with { RowsSha256 = null, RowsBytes = 0, Rows = 0 } != expected)
+        {
+            problem ??= record is null ? null : record.Identity == identity && record.Point == point ? $"{RecordPath(point)}: records other parameters ({record.Parameters})" : null;
+            return null; // another sweep's point (its identity differs): not ours to reuse
+        }
+        return Verified(record, out problem);
     }
 
-    /// <summary>Saves a finished point.</summary>
+    /// <summary>Saves a finished point: its rows, then the record of them.</summary>
     public void Save(int point, string parameters, SweepIdentity identity, IReadOnlyList<SweepRow> rows)
     {
         System.IO.Directory.CreateDirectory(PointsDir);
         CsvFiles.Write(RowsPath(point), rows);
-        AtomicFile.WriteAllText(RecordPath(point), JsonSerializer.Serialize(new PointRecord(point, parameters, identity), Json));
+        var sum = Checksums.Of(RowsPath(point), Path.GetFileName(RowsPath(point)));
+        AtomicFile.WriteAllText(RecordPath(point), JsonSerializer.Serialize(new PointRecord(point, parameters, identity, sum.Sha256, sum.Bytes, sum.Rows ?? 0), Json));
+    }
+
+    /// <summary>The record at <paramref name="path"/>, or null with why it cannot be read.</summary>
+    private static PointRecord? ReadRecord(string path, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            var record = JsonSerializer.Deserialize<PointRecord>(File.ReadAllText(path), Json);
+            if (record?.Parameters is null || record.Identity is null)
+            {
+                problem = $"{path}: not a point record";
+                return null;
+            }
+            return record;
+        }
+        catch (JsonException e)
+        {
+            problem = $"{path}: damaged ({e.Message})";
+            return null;
+        }
+    }
+
+    /// <summary>The rows of <paramref name="record"/>'s point when its file matches the record in every respect; else null and why.</summary>
+    private List<SweepRow>? Verified(PointRecord record, out string? problem)
+    {
+        string rowsPath = RowsPath(record.Point);
+        problem = null;
+        if (!File.Exists(rowsPath))
+        {
+            problem = $"{rowsPath}: missing";
+            return null;
+        }
+        if (record.RowsSha256 is null)
+        {
+            problem = $"{RecordPath(record.Point)}: holds no checksum of its rows (written by an older svcsim)";
+            return null;
+        }
+        var sum = Checksums.Of(rowsPath, Path.GetFileName(rowsPath));
+        if (sum.Sha256 != record.RowsSha256 || sum.Bytes != record.RowsBytes || sum.Rows != record.Rows)
+        {
+            problem = $"{rowsPath}: changed since svcsim wrote it ({sum.Bytes} bytes and {sum.Rows} rows where {record.RowsBytes} and {record.Rows} were written; SHA-256 {(sum.Sha256 == record.RowsSha256 ? "equal" : "differs")})";
+            return null;
+        }
+        List<SweepRow> rows;
+        try
+        {
+            rows = CsvFiles.Read<SweepRow>(rowsPath);
+        }
+        catch (InvalidDataException e)
+        {
+            problem = e.Message;
+            return null;
+        }
+        if (rows.Count != record.Rows || rows.Any(r => r.Point != record.Point || r.Parameters != record.Parameters))
+        {
+            problem = $"{rowsPath}: its rows are not those of point {record.Point} ({record.Parameters})";
+            return null;
+        }
+        return rows;
     }
 
     /// <summary>Records what the sweep is (written before the first point).</summary>
@@ -73,17 +148,36 @@ internal sealed class SweepStore(string directory)
     }
 
     /// <summary>The manifest and scenario text of a sweep folder, or null when it has none.</summary>
+    /// <exception cref="InvalidDataException">The manifest or the scenario beside it is damaged or missing.</exception>
     public (SweepManifest Manifest, string ScenarioText)? LoadManifest()
     {
         if (!File.Exists(ManifestPath))
         {
             return null;
         }
-        var manifest = JsonSerializer.Deserialize<SweepManifest>(File.ReadAllText(ManifestPath), Json)!;
-        return (manifest, File.ReadAllText(Path.Combine(Directory, "sweep-scenario.yaml")));
+        SweepManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<SweepManifest>(File.ReadAllText(ManifestPath), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{ManifestPath}: damaged ({e.Message})", e);
+        }
+        if (manifest?.Identity?.Grid is null || manifest.Name is null || manifest.Parameters is null)
+        {
+            throw new InvalidDataException($"{ManifestPath}: not a sweep manifest (it is empty or incomplete)");
+        }
+        string scenario = Path.Combine(Directory, "sweep-scenario.yaml");
+        if (!File.Exists(scenario))
+        {
+            throw new InvalidDataException($"{scenario}: missing (the sweep's scenario, written with {ManifestPath})");
+        }
+        return (manifest, File.ReadAllText(scenario));
     }
 
     /// <summary>Every finished point in this folder with the identity, by point number.</summary>
+    /// <exception cref="InvalidDataException">A point's record is damaged, or its rows do not match it: merging would give other numbers.</exception>
     public Dictionary<int, List<SweepRow>> FinishedPoints(SweepIdentity identity)
     {
         var found = new Dictionary<int, List<SweepRow>>();
@@ -93,11 +187,16 @@ internal sealed class SweepStore(string directory)
         }
         foreach (var path in System.IO.Directory.EnumerateFiles(PointsDir, "point-*.json").Order(StringComparer.Ordinal))
         {
-            var record = JsonSerializer.Deserialize<PointRecord>(File.ReadAllText(path), Json);
-            if (record is not null && record.Identity == identity && File.Exists(RowsPath(record.Point)))
+            var record = ReadRecord(path, out string? problem) ?? throw new InvalidDataException(problem);
+            if (record.Identity != identity)
             {
-                found[record.Point] = CsvFiles.Read<SweepRow>(RowsPath(record.Point));
+                continue;
             }
+            if (path != RecordPath(record.Point))
+            {
+                throw new InvalidDataException($"{path}: records point {record.Point}, whose record is {Path.GetFileName(RecordPath(record.Point))}");
+            }
+            found[record.Point] = Verified(record, out problem) ?? throw new InvalidDataException(problem + "; run that shard's sweep again to recompute it");
         }
         return found;
     }

@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using System.Text;
+using Svcsim.Cli;
+using Svcsim.Reports;
+using Svcsim.Tests.Reports;
+
+namespace Svcsim.Tests.Cli;
+
+/// <summary>
+/// Results are never reused without being checked: a run folder with a changed, truncated or missing file is refused
+/// by <c>report</c> (exit 2, naming the file); a sweep point whose files do not match their record is computed again
+/// on resume and refused by <c>merge</c>; a second svcsim writing into the same folder stops at once; a run killed while
+/// replacing an older one leaves the older one whole; a bad <c>--out</c> fails before anything runs.
+/// </summary>
+[Collection(CliCollection.Name)]
+public sealed class DamagedResultsTests(SweepFixture sweeps) : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static readonly string[] Short = ["--replications", "1", "--set", "duration=20s", "--set", "measurement.warmup=2s", "--quiet"];
+
+    /// <summary>A finished run of the seed example (20 s, one replication) and its folder.</summary>
+    private string Run(string name = "out")
+    {
+        string outDir = Path.Combine(_temp.Path, name);
+        var result = SvcsimCli.Run(["run", CliPaths.InRepo("Scenarios/seed.yaml"), "--out", outDir, .. Short]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return Path.Combine(outDir, "seed");
+    }
+
+    public static TheoryData<string, string> Damages() => new()
+    {
+        { "truncated summary.csv", OutputFiles.Summary },
+        { "a number in summary.csv replaced by text", OutputFiles.Summary },
+        { "broken run.json", OutputFiles.RunJson },
+        { "missing pods.csv", OutputFiles.Pods },
+        { "edited scenario.yaml", OutputFiles.ScenarioYaml },
+    };
+
+    [Theory]
+    [MemberData(nameof(Damages))]
+    public void Report_Refuses_A_Damaged_Run_Folder_Naming_The_File_And_Renders_Nothing(string damage, string file)
+    {
+        // Given a finished run folder, damaged
+        string dir = Run();
+        string path = Path.Combine(dir, file);
+        string text = File.ReadAllText(path);
+        switch (damage)
+        {
+            case "truncated summary.csv":
+                File.WriteAllText(path, text[..(text.Length / 2)]);
+                break;
+            case "a number in summary.csv replaced by text":
+                int comma = text.IndexOf(",1,", StringComparison.Ordinal);
+                File.WriteAllText(path, string.Concat(text.AsSpan(0, comma), ",x,", text.AsSpan(comma + 3)));
+                break;
+            case "broken run.json":
+                File.WriteAllText(path, text[..20]);
+                break;
+            case "missing pods.csv":
+                File.Delete(path);
+                break;
+            default:
+                File.AppendAllText(path, "# edited\n");
+                break;
+        }
+        byte[] html = File.ReadAllBytes(Path.Combine(dir, OutputFiles.ReportHtml));
+
+        // When
+        var result = SvcsimCli.Run(["report", dir]);
+
+        // Then
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(path, result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Err, StringComparison.Ordinal);
+        Assert.Equal(html, File.ReadAllBytes(Path.Combine(dir, OutputFiles.ReportHtml)));
+    }
+
+    [Fact]
+    public void Report_Renders_An_Intact_Folder_And_It_Stays_Verified()
+    {
+        string dir = Run();
+        var before = File.ReadAllText(Path.Combine(dir, Checksums.FileName));
+        var result = SvcsimCli.Run(["report", dir]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Checksums.Verify(dir);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(dir, Checksums.FileName))); // the same bytes rendered again
+    }
+
+    [Fact]
+    public void Report_Refuses_A_Folder_Without_Checksums_And_One_Whose_Files_Match_But_Do_Not_Parse()
+    {
+        // Given a folder that was never finished (no checksums.json)...
+        string dir = Run();
+        File.Delete(Path.Combine(dir, Checksums.FileName));
+        var unfinished = SvcsimCli.Run(["report", dir]);
+        Assert.True(unfinished.ExitCode == 2, unfinished.ToString());
+        Assert.Contains("not a finished svcsim output folder", unfinished.Err, StringComparison.Ordinal);
+
+        // ...and one whose checksums were written over a damaged summary_ci.csv (nothing but a reader can tell)
+        string ci = Path.Combine(dir, OutputFiles.SummaryCi);
+        File.WriteAllText(ci, File.ReadAllText(ci).Replace(",0.", ",zero.", StringComparison.Ordinal));
+        Checksums.Write(dir);
+        var unreadable = SvcsimCli.Run(["report", dir]);
+        Assert.True(unreadable.ExitCode == 2, unreadable.ToString());
+        Assert.Contains(ci, unreadable.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", unreadable.Err, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> PointDamages() => new()
+    {
+        "edited", "truncated", "a foreign point's rows", "a truncated record", "a null record",
+    };
+
+    [Theory]
+    [MemberData(nameof(PointDamages))]
+    public void A_Resumed_Sweep_Recomputes_A_Damaged_Point_And_Merge_Refuses_It(string damage)
+    {
+        // Given a finished sweep whose point 1 was then damaged
+        string dir = sweeps.NewFolder("damaged");
+        SweepTests.CopyDirectory(sweeps.Reference, dir);
+        string points = Path.Combine(dir, "points");
+        string rows = Path.Combine(points, "point-00001.csv"), record = Path.Combine(points, "point-00001.json");
+        string text = File.ReadAllText(rows);
+        switch (damage)
+        {
+            case "edited":
+                int digit = text.IndexOfAny("0123456789".ToCharArray(), text.IndexOf('\n', StringComparison.Ordinal) + 1 + 40);
+                File.WriteAllText(rows, string.Concat(text.AsSpan(0, digit), text[digit] == '9' ? "8" : "9", text.AsSpan(digit + 1)));
+                break;
+            case "truncated":
+                File.WriteAllText(rows, text[..(text.Length * 2 / 3)]);
+                break;
+            case "a foreign point's rows":
+                File.Copy(Path.Combine(points, "point-00002.csv"), rows, overwrite: true);
+                break;
+            case "a truncated record":
+                File.WriteAllText(record, File.ReadAllText(record)[..30]);
+                break;
+            default:
+                File.WriteAllText(record, "null");
+                break;
+        }
+        string merged = sweeps.NewFolder("merged");
+
+        // When the damaged folder is merged, then resumed
+        var merge = SvcsimCli.Run(["merge", "--out", merged, dir]);
+        var resumed = SvcsimCli.Run(SweepFixture.Args(dir, "--quiet"));
+
+        // Then merge refuses it naming the file, and the resumed sweep computes the point again to the reference's bytes
+        Assert.True(merge.ExitCode == 2, merge.ToString());
+        Assert.Contains("point-00001", merge.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(merged, OutputFiles.Sweep)));
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("computing point 1 again", resumed.Err, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(sweeps.Reference, OutputFiles.Sweep)), File.ReadAllBytes(Path.Combine(dir, OutputFiles.Sweep)));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(sweeps.Reference, "points", "point-00001.csv")), File.ReadAllBytes(rows));
+    }
+
+    [Fact]
+    public void Merge_Refuses_A_Null_Sweep_Manifest_Naming_It_And_A_Sweep_Still_Runs_There()
+    {
+        string dir = sweeps.NewFolder("null-manifest");
+        SweepTests.CopyDirectory(sweeps.Reference, dir);
+        string manifest = Path.Combine(dir, "sweep-manifest.json");
+        File.WriteAllText(manifest, "null");
+
+        var merge = SvcsimCli.Run(["merge", "--out", sweeps.NewFolder("merged"), dir]);
+        var resumed = SvcsimCli.Run(SweepFixture.Args(dir, "--quiet"));
+
+        Assert.True(merge.ExitCode == 2, merge.ToString());
+        Assert.Contains(manifest, merge.Err, StringComparison.Ordinal);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(sweeps.Reference, OutputFiles.Sweep)), File.ReadAllBytes(Path.Combine(dir, OutputFiles.Sweep)));
+    }
+
+    [Fact]
+    public void A_Second_Writer_Of_The_Same_Folder_Stops_At_Once_Naming_The_First()
+    {
+        // Given an output folder another svcsim holds
+        string outDir = Path.Combine(_temp.Path, "held");
+        using (var held = OutputFolder.Open(outDir))
+        {
+            Assert.NotNull(held);
+
+            // When a run and a sweep are started into it
+            var clock = Stopwatch.StartNew();
+            var run = SvcsimCli.Run(["run", CliPaths.InRepo("Scenarios/seed.yaml"), "--out", outDir, .. Short]);
+            var sweep = SvcsimCli.Run(SweepFixture.Args(outDir, "--quiet"));
+
+            // Then both stop at once with exit 2, naming the process that holds it, and write nothing
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+            foreach (var r in new[] { run, sweep })
+            {
+                Assert.True(r.ExitCode == 2, r.ToString());
+                Assert.Contains($"another svcsim is writing here, pid {Environment.ProcessId}", r.Err, StringComparison.Ordinal);
+            }
+            Assert.Equal([OutputFolder.LockName, ".svcsim.lock.pid"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+
+        // And once it is released, a run goes through
+        Assert.Equal(0, SvcsimCli.Run(["run", CliPaths.InRepo("Scenarios/seed.yaml"), "--out", outDir, .. Short]).ExitCode);
+    }
+
+    [Fact]
+    public void A_Swap_Cut_Between_Its_Renames_Leaves_The_Old_Run_Which_The_Next_Run_Restores_Then_Replaces()
+    {
+        // Given a finished run whose folder a killed re-run had set aside, with its unfinished new folder beside it
+        string dir = Run();
+        string root = Path.GetDirectoryName(dir)!;
+        string aside = Path.Combine(root, ".seed.old-4242");
+        Directory.Move(dir, aside);
+        Directory.CreateDirectory(Path.Combine(root, ".seed.new-4242", "plots"));
+        File.WriteAllText(Path.Combine(root, ".seed.new-4242", OutputFiles.Summary), "scenario,variant\n");
+
+        // When the folder is next opened for a run
+        using (var output = OutputFolder.Open(root)!)
+        {
+            string fresh = output.Fresh("seed");
+
+            // Then the old run is back, whole, and nothing of the unfinished one is left
+            Checksums.Verify(dir);
+            Assert.Equal([Path.GetFileName(fresh), "seed"], Directory.GetDirectories(root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Directory.Delete(fresh);
+        }
+        Assert.Equal(0, SvcsimCli.Run(["run", CliPaths.InRepo("Scenarios/seed.yaml"), "--out", root, .. Short]).ExitCode);
+        Assert.Equal(["seed"], Directory.GetDirectories(root).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_Run_Killed_While_Replacing_An_Older_One_Leaves_One_Whole_Run()
+    {
+        // Given a finished run of 20 s
+        string dir = Run();
+        string root = Path.GetDirectoryName(dir)!;
+        var first = File.ReadAllText(Path.Combine(dir, Checksums.FileName));
+
+        // When re-runs with another seed are killed at different moments (a child process each)
+        foreach (int ms in new[] { 400, 900, 1600 })
+        {
+            using var child = SvcsimCli.Start(_temp.Path, [SvcsimCli.Dll, "run", CliPaths.InRepo("Scenarios/seed.yaml"), "--out", root, "--seed", ms.ToString(System.Globalization.CultureInfo.InvariantCulture), .. Short]);
+            Thread.Sleep(ms);
+            try
+            {
+                child.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // it had finished
+            }
+            child.WaitForExit();
+
+            // Then the folder holds one whole run, the old one or the new one, and report takes it
+            Checksums.Verify(dir);
+            var report = SvcsimCli.Run(["report", dir]);
+            Assert.True(report.ExitCode == 0, report.ToString());
+        }
+        Assert.True(first.Length > 0);
+    }
+
+    [Fact]
+    public void A_Bad_Out_Fails_Before_Anything_Runs()
+    {
+        string file = Path.Combine(_temp.Path, "a-file");
+        File.WriteAllText(file, "x");
+        var cases = new List<(string Out, string Says)>
+        {
+            (file, "is a file, not a folder"),
+            (Path.Combine(file, "below"), "cannot create the folder"),
+            ("/" + new string('n', 300), "longer than 255 bytes"),
+        };
+        if (OperatingSystem.IsLinux())
+        {
+            cases.Add(("/dev/null", "is a character device, not a folder"));
+            cases.Add(("/proc/svcsim-out", "cannot create the folder"));
+        }
+        foreach (var (outDir, says) in cases)
+        {
+            // An hour of simulated time: a check made after the run would take minutes, not milliseconds.
+            var clock = Stopwatch.StartNew();
+            var result = SvcsimCli.Run(["run", CliPaths.InRepo("Scenarios/seed.yaml"), "--out", outDir, "--set", "duration=1h", "--quiet"]);
+            Assert.True(result.ExitCode == 2, $"{outDir}: {result}");
+            Assert.Contains(says, result.Err, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{outDir}: took {clock.Elapsed}");
+        }
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void A_Folder_Passes_Its_Own_Checksums_And_Counts_Rows_With_Quoted_Line_Breaks()
+    {
+        string dir = Path.Combine(_temp.Path, "csv");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "a.csv"), "h1,h2\n1,\"two\nlines\"\n3,\"say \"\"hi\"\"\"\n", new UTF8Encoding(false));
+        var sums = Checksums.Write(dir);
+        Assert.Equal(2, Assert.Single(sums).Rows);
+        Checksums.Verify(dir);
+        File.AppendAllText(Path.Combine(dir, "a.csv"), "4,4\n");
+        Assert.Contains("3 rows where 2 were written", Assert.Throws<InvalidDataException>(() => Checksums.Verify(dir)).Message, StringComparison.Ordinal);
+    }
+}
