@@ -130,7 +130,7 @@ public sealed class ScenarioMappingTests : IDisposable
         Assert.Equal(0.001, s.Network.ClientToFrontDoor.Loss);
         Assert.Equal(1, s.Network.RetransmitTimeoutS);
 
-        var web = Assert.Single(s.Deployments);
+        var web = Assert.Single(s.PodSources);
         Assert.Equal(new PodCapacity(2, 0, Distribution.Gamma(2, 0.004)), web.Capacity);
         Assert.Equal((4, Distribution.Constant(3)), (web.Replicas, web.StartupTime));
         Assert.Equal(["w1", "w2"], web.PinnedNodes);
@@ -191,7 +191,7 @@ public sealed class ScenarioMappingTests : IDisposable
         Assert.Equal(KubeProxySpec.Default, s.KubeProxy);
         Assert.Equal(ControlPlaneSpec.Default, s.ControlPlane);
         Assert.Equal(MeasurementSpec.Default, s.Measurement);
-        Assert.Equal((1, PodCapacity.Default), (s.Deployments[0].Replicas, s.Deployments[0].Capacity));
+        Assert.Equal((1, PodCapacity.Default), (s.PodSources[0].Replicas, s.PodSources[0].Capacity));
         var c = s.Clients[0];
         Assert.Equal(("s", "", 1, 10.0, 127.0, 0, false, 3.0), (c.Name, c.NodePortService, c.Clients, c.TimeoutS, c.ConnectTimeoutS, c.Retries, c.SameSegment, c.UnreachableAfterS));
         Assert.Equal((Distribution.Constant(100), Distribution.Constant(850)), (c.RequestBytes, c.ResponseBytes));

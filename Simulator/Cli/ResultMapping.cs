@@ -13,7 +13,7 @@ internal static class ResultMapping
     private static readonly HashSet<string> MarkedKinds = new(StringComparer.Ordinal)
     {
         "node-crash", "node-start", "ip-change", "reboot", "partition", "partition-healed", "link-degraded", "pod-crash",
-        "node-not-ready", "metallb-l2-leader", "bgp-rehash", "lb-unhealthy", "lb-healthy", "pod-evicted", "nodeport-reconfigured",
+        "node-not-ready", "metallb-l2-leader", "bgp-rehash", "lb-unhealthy", "lb-healthy", "pod-evicted", "nodeport-reconfigured", "node-drain",
     };
 
     /// <summary>The rows of one scenario's run.</summary>

@@ -346,9 +346,10 @@ public sealed class KubeProxy : IEventTarget, IHop
         _lastSync = _sim.Now;
         for (int s = 0; s < _services.Count; s++)
         {
+            // The ready endpoints, or the serving terminating ones when none is ready (ProxyTerminatingEndpoints, KEP-1669, GA 1.28).
             var snapshot = _services[s].Endpoints;
-            _all[s] = snapshot.All;
-            _local[s] = snapshot.On(Node);
+            _all[s] = snapshot.Usable;
+            _local[s] = snapshot.UsableOn(Node);
         }
     }
 }

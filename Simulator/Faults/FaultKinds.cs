@@ -34,6 +34,7 @@ public static class FaultKinds
         LinkDegradationKind.Instance,
         NetworkPartitionKind.Instance,
         PodCrashKind.Instance,
+        NodeDrainKind.Instance,
         RandomNodeFailuresKind.Instance,
     ];
 

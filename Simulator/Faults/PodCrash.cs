@@ -3,7 +3,10 @@ using Svcsim.Kinds;
 
 namespace Svcsim.Faults;
 
-/// <summary>A pod's container crashes; the kubelet restarts it after the restart delay.</summary>
+/// <summary>
+/// A pod's container crashes; the kubelet restarts it after the restart delay. <paramref name="Deployment"/> is
+/// the key of any pod source (<c>name</c> or <c>namespace/name</c>); <paramref name="Replica"/> indexes its pods in creation order.
+/// </summary>
 public sealed record PodCrash(string Deployment, int Replica, double AtS, double RestartS = 10) : FaultSpec
 {
     /// <inheritdoc />
@@ -15,7 +18,7 @@ public sealed record PodCrash(string Deployment, int Replica, double AtS, double
         ArgumentNullException.ThrowIfNull(context);
         context.At(AtS, () =>
         {
-            var d = context.Model.Deployments.First(x => x.Name == Deployment);
+            var d = context.Model.Source(Deployment);
             if (Replica < d.Pods.Count)
             {
                 context.Model.CrashPod(d.Pods[Replica], Time.FromSeconds(RestartS));
@@ -43,7 +46,7 @@ public sealed class PodCrashKind : FaultKind
     /// <inheritdoc />
     public override IReadOnlyList<KindKey> Keys { get; } =
     [
-        new("deployment", "Deployment name", "required", ""),
+        new("deployment", "workload name (Deployment, StatefulSet, DaemonSet, Pod...)", "required", ""),
         new("replica", "index", "`0`", ""),
         new("at", "duration", "required", ""),
         new("restart", "duration", "`10s`", ""),
@@ -53,10 +56,10 @@ public sealed class PodCrashKind : FaultKind
     public override FaultSpec? Read(IKindSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var d = settings.Deployment("deployment");
-        int replica = settings.Int("replica", 0, min: 0, max: d is null ? int.MaxValue : d.Value.Replicas - 1);
+        var d = settings.Workload("deployment");
+        int replica = settings.Int("replica", 0, min: 0, max: d is null ? int.MaxValue : Math.Max(0, d.Value.Pods - 1));
         double at = settings.TimeInRun("at");
         double restart = settings.Duration("restart", 10);
-        return d is null ? null : new PodCrash(d.Value.Name, replica, at, restart);
+        return d is null ? null : new PodCrash(d.Value.Key, replica, at, restart);
     }
 }

@@ -84,8 +84,11 @@ public interface IKindSettings
     /// <summary>A node's new IPv4 address, which no other node or Service has; empty when not given.</summary>
     string NewIp(string key, string? node, bool required);
 
-    /// <summary>A Deployment of the manifests (required): its name and replicas.</summary>
-    (string Name, int Replicas)? Deployment(string key);
+    /// <summary>
+    /// A workload of the manifests (required; a Deployment, StatefulSet, DaemonSet, bare Pod...): its key and
+    /// how many pods it starts with; a workload with none is reported.
+    /// </summary>
+    (string Key, int Pods)? Workload(string key);
 
     /// <summary>The settings under <paramref name="key"/>, a mapping of <paramref name="keys"/>; null when not given.</summary>
     IKindSettings? Section(string key, IReadOnlyList<string> keys, string expected);

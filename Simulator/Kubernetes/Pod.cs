@@ -17,7 +17,7 @@ public interface IPodProbe
 }
 
 /// <summary>Where a world's pods report their traffic: one holder per world, whose probe the measurement layer sets.</summary>
-public sealed class PodProbes
+public sealed class PodProbeSlot
 {
     /// <summary>The probe pods report to; by default one that observes nothing.</summary>
     public IPodProbe Probe { get; set; } = NoPodProbe.Instance;
@@ -43,8 +43,8 @@ public sealed class PodProbes
 /// <summary>
 /// A pod: the last hop of a connection. A server with a number of workers and a bounded backlog (HTTP 503
 /// when full), placed on a node. It answers SYNs while its containers run; a closed port on a live node
-/// answers with an RST. Requests arrive through <see cref="Receive"/> and leave through their owner's
-/// <see cref="IRequestOwner.OnServed"/>.
+/// answers with an RST. Requests arrive through <see cref="Receive"/> (or, from the pod's own node, the
+/// kubelet's probes, <see cref="Deliver"/>) and leave through their owner's <see cref="IRequestOwner.OnServed"/>.
 /// </summary>
 public sealed class Pod : IEventTarget, IHop
 {
@@ -52,26 +52,27 @@ public sealed class Pod : IEventTarget, IHop
     private const int DoneEvent = 1;
 
     private readonly Simulation _sim;
-    private readonly PodProbes _probes;
     private readonly Sampler _serviceTime;
     private readonly Request?[] _inService;
     // Free slots of _inService: a service start takes one in O(1) instead of scanning for a null.
     private readonly Stack<int> _freeSlots;
+    private readonly PodProbeSlot _probes;
     private readonly long _keepaliveTimeout;
     // The sockets of this pod's server: which connections it accepted, in which incarnation, from which
     // source address, and when each last carried data (the server closes idle ones).
     private readonly FlowTable<Socket> _sockets = new();
 
-    internal Pod(Simulation sim, PodProbes probes, int id, DeploymentState deployment, string name, Node node, Sampler serviceTime)
+    internal Pod(Simulation sim, PodProbeSlot probes, int id, PodSource source, string name, int ordinal, Node node, Sampler serviceTime)
     {
         _sim = sim;
         _probes = probes;
         Id = id;
-        Deployment = deployment;
+        Source = source;
         Name = name;
+        Ordinal = ordinal;
         Node = node;
         _serviceTime = serviceTime;
-        var cap = deployment.Spec.Capacity;
+        var cap = source.Spec.Capacity;
         Pool = new ServerPool<Request>(cap.Workers, cap.Backlog);
         _inService = new Request?[cap.Workers];
         _freeSlots = new Stack<int>(Enumerable.Range(0, cap.Workers).Reverse());
@@ -81,11 +82,14 @@ public sealed class Pod : IEventTarget, IHop
     /// <summary>Position in <see cref="KubernetesModel.AllPods"/>.</summary>
     public int Id { get; }
 
-    /// <summary>The Deployment it belongs to.</summary>
-    public DeploymentState Deployment { get; }
+    /// <summary>The workload (or EndpointSlice) it belongs to.</summary>
+    public PodSource Source { get; }
 
-    /// <summary>Pod name (deployment name and an ordinal).</summary>
+    /// <summary>Pod name: the source's name and an ordinal (a node's name for a DaemonSet).</summary>
     public string Name { get; }
+
+    /// <summary>Its ordinal within the source (a StatefulSet's identity).</summary>
+    public int Ordinal { get; }
 
     /// <summary>The node it runs on.</summary>
     public Node Node { get; }
@@ -96,11 +100,45 @@ public sealed class Pod : IEventTarget, IHop
     /// <summary>Running and past start-up: it would pass its readiness probe.</summary>
     public bool Started { get; private set; }
 
-    /// <summary>Marked ready in EndpointSlices (what the control plane believes).</summary>
+    private int _backoffRestarts;
+
+    /// <summary>
+    /// The kubelet's CrashLoopBackOff delay before restarting a container it killed: none the first time, then
+    /// 10 s doubling up to 300 s, reset once a container ran 10 minutes (pod-lifecycle page, "Container restarts").
+    /// </summary>
+    internal long NextRestartBackoff(long now)
+    {
+        if (StartedAt + 600 * Time.Second <= now)
+        {
+            _backoffRestarts = 0;
+        }
+        int k = _backoffRestarts++;
+        return k == 0 ? 0 : Time.FromSeconds(Math.Min(300, 10 * Math.Pow(2, k - 1)));
+    }
+
+    /// <summary>When the running container last started (what initialDelaySeconds counts from).</summary>
+    internal long StartedAt { get; private set; }
+
+    /// <summary>The kubelet's probe workers for this pod; null when its containers have no probes.</summary>
+    internal PodProbes? Probes { get; set; }
+
+    /// <summary>The pod's Ready condition as the API server has it (what EndpointSlices publish).</summary>
     public bool EndpointReady { get; internal set; }
 
-    /// <summary>Deleted by eviction: never comes back.</summary>
+    /// <summary>Marked for deletion (eviction, drain, rollout): its endpoint is terminating.</summary>
+    public bool Terminating { get; internal set; }
+
+    /// <summary>Gone: the pod object is removed and never comes back.</summary>
     public bool Deleted { get; internal set; }
+
+    /// <summary>
+    /// Shutting down after SIGTERM: new requests are refused, the ones it holds are finished
+    /// (until the grace period ends).
+    /// </summary>
+    internal bool Draining { get; private set; }
+
+    /// <summary>Called when a draining pod holds no request any more: its containers exit.</summary>
+    internal Action<Pod>? Drained { get; set; }
 
     /// <summary>Bumped at every stop so that requests in transit to a dead incarnation are recognised.</summary>
     public int Incarnation { get; private set; }
@@ -116,10 +154,11 @@ public sealed class Pod : IEventTarget, IHop
         ArgumentNullException.ThrowIfNull(connection);
         connection.Record(depth, this);
         ref var socket = ref _sockets[connection.Id];
-        if (!Running)
+        if (!Running || Draining)
         {
-            // A crashed container in a live pod: its network namespace still exists and answers with an RST.
-            // A pod that is gone (deleted, or its node down) answers nothing.
+            // A crashed container in a live pod, or a server that closed its listener on SIGTERM: the pod's
+            // network namespace still exists and answers with an RST. A pod that is gone (deleted, or its node
+            // down) answers nothing.
             return Node.Up && !Deleted
                 ? Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset)
                 : Delivery.Lose(FailureCause.DeadEndpoint);
@@ -160,8 +199,14 @@ public sealed class Pod : IEventTarget, IHop
         _sockets[connection.Id] = default;
     }
 
-    private void Deliver(long at, Request request)
+    /// <summary>
+    /// Schedules <paramref name="request"/> to reach the pod at <paramref name="at"/>: from a connection's hop
+    /// (<see cref="Receive"/>), or straight from the pod's own node (the kubelet's probes). From now until the
+    /// pod answers, rejects or loses it, the request is held (<see cref="Request.InPod"/>) and cannot be reused.
+    /// </summary>
+    public void Deliver(long at, Request request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         request.InPod = true;
         _sim.ScheduleAt(at, this, ArriveEvent, request, Incarnation);
     }
@@ -185,6 +230,14 @@ public sealed class Pod : IEventTarget, IHop
         if (kind == ArriveEvent)
         {
             _probes.Probe.Arrived(this);
+            if (Draining)
+            {
+                // The application closed its listener on SIGTERM while the request was on its way: refused.
+                _probes.Probe.Rejected(this);
+                Answered(r, now);
+                r.Owner.OnServed(r, rejected: true);
+                return;
+            }
             switch (Pool.Offer(now, r))
             {
                 case Admission.Started:
@@ -211,16 +264,38 @@ public sealed class Pod : IEventTarget, IHop
         }
         Answered(r, now);
         r.Owner.OnServed(r, rejected: false);
+        if (Draining && Pool.Busy == 0 && Pool.Queued == 0)
+        {
+            Drained?.Invoke(this);
+        }
     }
 
     private void Answered(Request r, long now)
     {
         r.InPod = false;
+        if (r.Connection is null)
+        {
+            return; // from the pod's own node, not over a connection
+        }
         ref var socket = ref _sockets[r.Connection.Id];
         if (socket.Incarnation == Incarnation + 1 && socket.InService > 0)
         {
             socket.LastActive = now;
             socket.InService--;
+        }
+    }
+
+    /// <summary>SIGTERM: stop taking requests and finish the ones held; <see cref="Drained"/> runs once none is left.</summary>
+    internal void Drain()
+    {
+        if (!Running || Draining)
+        {
+            return;
+        }
+        Draining = true;
+        if (Pool.Busy == 0 && Pool.Queued == 0)
+        {
+            Drained?.Invoke(this);
         }
     }
 
@@ -245,12 +320,13 @@ public sealed class Pod : IEventTarget, IHop
             if (Running && Incarnation == incarnation)
             {
                 Started = true;
+                StartedAt = _sim.Now;
                 onStarted(this);
             }
         });
     }
 
-    /// <summary>The containers stop (crash, node down, deletion): every request held is lost, and its sockets with it.</summary>
+    /// <summary>The containers stop (crash, node down, deletion): every request held is lost.</summary>
     internal void Stop()
     {
         if (!Running)
@@ -259,6 +335,7 @@ public sealed class Pod : IEventTarget, IHop
         }
         Running = false;
         Started = false;
+        Draining = false;
         Incarnation++;
         bool reset = Node.Up && !Deleted;
         for (int i = 0; i < _inService.Length; i++)

@@ -112,10 +112,20 @@ internal sealed class KindSettings(Map map, ScenarioContext ctx) : IKindSettings
         return ip;
     }
 
-    public (string Name, int Replicas)? Deployment(string key) =>
-        map.RequiredString(key, "the name of a Deployment") is { } name && ctx.RequireDeployment(map.Get(key)!.Value, name) is { } d
-            ? (d.Name, d.Replicas)
-            : null;
+    public (string Key, int Pods)? Workload(string key)
+    {
+        if (map.RequiredString(key, "the name of a workload (Deployment, StatefulSet, DaemonSet, Pod...)") is not { } name
+            || ctx.RequirePodSource(map.Get(key)!.Value, name) is not { } d)
+        {
+            return null;
+        }
+        int pods = ctx.InitialPods(d);
+        if (pods == 0)
+        {
+            map.Get(key)!.Value.Error($"{d.Kind} {d.Key} has no pod to crash (replicas: 0, or no node it fits)");
+        }
+        return (d.Key, pods);
+    }
 
     public IKindSettings? Section(string key, IReadOnlyList<string> keys, string expected) =>
         map.Get(key)?.AsMap(expected)?.Check(keys.ToArray()) is { } m ? new KindSettings(m, ctx) : null;

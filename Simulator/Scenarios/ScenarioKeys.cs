@@ -14,7 +14,10 @@ internal static class ScenarioKeys
 
     public static readonly string[] Cluster = ["kubernetesVersion", "nodes"];
 
-    public static readonly string[] Node = ["name", "role", "ip", "zone", "schedulable", "excludeFromExternalLoadBalancers", "conntrackMax"];
+    public static readonly string[] Node = ["name", "role", "ip", "zone", "schedulable", "excludeFromExternalLoadBalancers", "labels", "taints", "conntrackMax"];
+
+    /// <summary>An entry of <c>manifests</c> written as a mapping.</summary>
+    public static readonly string[] Manifest = ["path", "namespace"];
 
     public static readonly string[] Network = ["clientToNode", "nodeToNode", "frontDoorToNode", "clientToFrontDoor", "retransmitTimeout"];
 
