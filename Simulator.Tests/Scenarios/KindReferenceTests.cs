@@ -68,6 +68,7 @@ public sealed class KindDefaultTests : IDisposable
             ["linkDegradation"] = "node: w1, at: 30s, duration: 10s, extraLatency: 5ms, loss: 0.1",
             ["partition"] = "groupA: [w1], groupB: [w2], at: 30s, duration: 10s",
             ["podCrash"] = "deployment: deploy-nginx, at: 30s",
+            ["nodeDrain"] = "node: w1, at: 30s",
             ["randomNodeFailures"] = "timeToFailure: exp(mean=1h), timeToRepair: exp(mean=5m)",
         };
         foreach (var kind in Svcsim.Faults.FaultKinds.All)
