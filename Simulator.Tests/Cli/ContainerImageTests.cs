@@ -249,7 +249,8 @@ public sealed partial class ContainerImageTests : IDisposable
                 case "RUN":
                     string command = roots.Aggregate(step.Arguments, (c, r) => Regex.Replace(c, $@"(?<=\s){Regex.Escape(r.Key)}(?=[\s/]|$)", r.Value));
                     var env = new Dictionary<string, string>(args) { ["MSBUILDDISABLENODEREUSE"] = "1", ["UseSharedCompilation"] = "false", ["DOTNET_NOLOGO"] = "1" };
-                    var result = SvcsimCli.RunProgram("/bin/sh", Local(workdir), ["-c", command], env);
+                    // (a restore and a Release compile: minutes when the machine is busy)
+                    var result = SvcsimCli.RunProgram("/bin/sh", Local(workdir), ["-c", command], env, TimeSpan.FromMinutes(10));
                     Assert.True(result.ExitCode == 0, $"RUN {step.Arguments}\n{result}");
                     break;
                 default:
