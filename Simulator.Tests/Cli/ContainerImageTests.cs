@@ -264,7 +264,7 @@ public sealed partial class ContainerImageTests : IDisposable
         Assert.True(File.Exists(Path.Combine(app, "svcsim.dll")));
         Assert.False(Directory.Exists(Path.Combine(app, "runtimes")), "native libraries of other platforms were published");
         var natives = Directory.GetFiles(app, "*.so").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["libHarfBuzzSharp.so", "libSkiaSharp.so"], natives);
+        Assert.Equal(["libHarfBuzzSharp.so", "libSkiaSharp.so", "libe_sqlite3.so"], natives);
         Assert.All(Directory.GetFiles(app, "*.so"), f => Assert.Equal(0x3E, BitConverter.ToUInt16(File.ReadAllBytes(f), 18))); // ELF e_machine: x86-64
         Assert.DoesNotContain(Directory.GetFiles(app, "*", SearchOption.AllDirectories), f => f.Contains("win-", StringComparison.Ordinal) || f.Contains("osx", StringComparison.Ordinal));
         long Size(string dir) => Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
