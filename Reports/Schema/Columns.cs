@@ -188,6 +188,7 @@ public static class Columns
         new(OutputFiles.ScenarioYaml, "The scenario text exactly as it was run.", []),
         new(OutputFiles.ReportHtml, "One self-contained page: comparison table with 95 % confidence intervals and paired differences, a conclusion in words, the plots (inline base64 PNG), outages, event timeline, and the scenario as run. Inline CSS and one small inline script that checks every plot decoded; no URL of any kind.", []),
         new("plots/*.png, plots/*.svg", "Every plot of the report, as PNG (in the page) and as SVG. Runs: availability, latency, summary_availability, summary_longest_outage, nodes_<variant>, pods_<variant>. Sweeps: sweep_<metric>_vs_<parameter>.", []),
+        new("sweep.db", "With `svcsim sweep --store sqlite` only: a SQLite database of every run of the sweep, keyed by (sweep_id, point, variant, replication): tables summary, timeseries, outages and events with the columns of the CSV files of a run, points and parameters with the swept parameters as typed columns. Its tables are described in [cli.md](cli.md#a-results-database---store-sqlite).", []),
         new(Checksums.FileName, "Written last: the path, size in bytes, SHA-256 and (CSV files) data rows of every other file of the folder, hidden files and a sweep's `points/` aside. Its presence marks the folder finished; `svcsim report` checks every data file against it before reading any.", []),
     ];
 
