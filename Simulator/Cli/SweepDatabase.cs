@@ -101,13 +101,14 @@ internal sealed class SweepDatabase : IDisposable
     public const string FileName = "sweep.db";
 
     /// <summary>The database schema's version, in <c>PRAGMA user_version</c>.</summary>
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private static readonly string[] SummaryFixed =
     [
         "sweep_id", "point", "variant", "replication", "seed", "requests", "succeeded", "failed", "availability", "time_availability",
         "outages", "longest_outage_s", "total_outage_s", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_p999_ms",
         "latency_max_ms", "max_node_utilization", "overload_s", "rejected", "jain_fairness", "imbalance_max_over_mean",
+        "connections", "connect_failures", "connections_reset", "connections_hung", "pod_imbalance_max_over_mean",
     ];
 
     private static readonly string[] FailureColumns = FailureCounts.Causes.Select(c => FailureCounts.ColumnPrefix + c).ToArray();
@@ -189,6 +190,8 @@ internal sealed class SweepDatabase : IDisposable
               availability REAL, time_availability REAL, outages INTEGER NOT NULL, longest_outage_s REAL, total_outage_s REAL,
               latency_p50_ms REAL, latency_p90_ms REAL, latency_p99_ms REAL, latency_p999_ms REAL, latency_max_ms REAL,
               max_node_utilization REAL, overload_s REAL, rejected INTEGER NOT NULL, jain_fairness REAL, imbalance_max_over_mean REAL,
+              connections INTEGER NOT NULL, connect_failures INTEGER NOT NULL, connections_reset INTEGER NOT NULL,
+              connections_hung INTEGER NOT NULL, pod_imbalance_max_over_mean REAL,
               {string.Join(", ", FailureColumns.Select(c => c + " INTEGER NOT NULL"))},
               PRIMARY KEY (sweep_id, point, variant, replication), {Key});
             CREATE TABLE timeseries (
@@ -251,7 +254,8 @@ internal sealed class SweepDatabase : IDisposable
                     Run(insert, [_sweepId, point.Index, s.Variant, s.Replication, .. typed.Select(t => t.Value), s.Seed, s.Requests, s.Succeeded, s.Failed,
                         s.Availability, s.TimeAvailability, s.Outages, s.LongestOutageS, s.TotalOutageS, s.LatencyP50Ms, s.LatencyP90Ms,
                         s.LatencyP99Ms, s.LatencyP999Ms, s.LatencyMaxMs, s.MaxNodeUtilization, s.OverloadS, s.Rejected, s.JainFairness,
-                        s.ImbalanceMaxOverMean, .. s.FailedBy.ToArray().Cast<object>()]);
+                        s.ImbalanceMaxOverMean, s.Connections, s.ConnectFailures, s.ConnectionsReset, s.ConnectionsHung, s.PodImbalanceMaxOverMean,
+                        .. s.FailedBy.ToArray().Cast<object>()]);
                 }
             }
             using (var insert = Command(transaction, "timeseries", ["sweep_id", "point", "variant", "replication", "window_start_s", "window_end_s",

@@ -36,7 +36,7 @@ internal static partial class ClusterSection
     /// <summary>Most workers of one pod: each has a slot in memory.</summary>
     public const int MaxWorkers = 100_000;
 
-    [GeneratedRegex(@"^v?(\d+)\.(\d+)(\.\d+)?$")]
+    [GeneratedRegex(@"^v?([0-9]+)\.([0-9]+)(\.[0-9]+)?$")]
     private static partial Regex Version();
 
     /// <summary>
