@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using Svcsim.Engine;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
@@ -17,8 +18,12 @@ internal sealed class KubeWorld
         Cluster = new Cluster(nodes, NetworkSpec.Default, Sim.Streams);
         services ??= sources.Select(s => new ServiceSpec(s.Name + "-svc", ServiceType.NodePort, s.PodLabels,
             [new ServicePortSpec("http", 80, 80, 30000)], Namespace: s.Namespace)).ToList();
-        Model = new KubernetesModel(Sim, Cluster, sources, services, KubeProxySpec.Default, controlPlane ?? ControlPlaneSpec.Default, Trace);
+        Model = new KubernetesModel(Sim, Cluster, sources, services, controlPlane ?? ControlPlaneSpec.Default, Trace);
+        Proxies = new ServiceProxies(Sim, Model, KubeProxySpec.Default, Trace);
     }
+
+    /// <summary>Each node's kube-proxy.</summary>
+    public ServiceProxies Proxies { get; }
 
     public Simulation Sim { get; }
 

@@ -141,7 +141,7 @@ public sealed class ProbeTests(ITestOutputHelper output)
         for (double t = crash; t <= until; t += 0.05)
         {
             world.RunTo(t);
-            if (world.Model.Proxies.Where(p => p.Node.Up).All(p => p.View(svc.Index).All(pod => pod.Node.Name != node)))
+            if (world.Proxies.All.Where(p => p.Node.Up).All(p => p.View(svc.Index).All(pod => pod.Node.Name != node)))
             {
                 return t - crash;
             }
@@ -210,7 +210,7 @@ public sealed class ProbeTests(ITestOutputHelper output)
         {
         }
 
-        public void OnLost(Svcsim.Network.Request request)
+        public void OnLost(Svcsim.Network.Request request, bool reset)
         {
         }
     }

@@ -170,6 +170,7 @@ public sealed class SchedulerTests
             };
             var scheduler = new Scheduler(cluster.Nodes, deployments, Ready);
             var live = new List<Pod>();
+            var probes = new PodProbeSlot();
             for (int step = 0; step < 300; step++)
             {
                 int what = random.Next(10);
@@ -183,7 +184,7 @@ public sealed class SchedulerTests
                     Assert.Equal(expected, chosen);
                     if (chosen is not null)
                     {
-                        var pod = new Pod(sim, d, $"{d.Name}-{step}", step, chosen, sampler, cluster.Nodes.Count);
+                        var pod = new Pod(sim, probes, step, d, $"{d.Name}-{step}", step, chosen, sampler);
                         d.Add(pod);
                         live.Add(pod);
                         scheduler.Added(pod);

@@ -31,7 +31,7 @@ public sealed class TerminationTests(ITestOutputHelper output)
         Assert.Equal((false, true, true), (old.Ready, old.Serving, old.Terminating));
         Assert.Equal(("web-3", "w2"), (world.Events("pod-scheduled").Single().Subject, world.Model.Source("web").Pods[^1].Node.Name));
         // And kube-proxy no longer sends new connections to it: ready endpoints exist
-        Assert.All(world.Model.Proxies, p => Assert.DoesNotContain(p.View(svc.Index), pod => pod.Name == "web-0"));
+        Assert.All(world.Proxies.All, p => Assert.DoesNotContain(p.View(svc.Index), pod => pod.Name == "web-0"));
 
         // When the preStop hook is over, SIGTERM: it holds no request, so it exits and is gone
         world.RunTo(41);
@@ -50,12 +50,12 @@ public sealed class TerminationTests(ITestOutputHelper output)
         // Then while it serves in its preStop, every kube-proxy still forwards to it
         world.RunTo(45);
         Assert.NotEmpty(world.Events("unschedulable"));
-        Assert.All(world.Model.Proxies, p => Assert.Equal(["web-0"], p.View(svc.Index).Select(pod => pod.Name)));
+        Assert.All(world.Proxies.All, p => Assert.Equal(["web-0"], p.View(svc.Index).Select(pod => pod.Name)));
         Assert.Empty(svc.ReadyEndpoints);
 
         // And once it is gone (SIGTERM at 50 s, nothing in flight) nothing is left to forward to
         world.RunTo(52);
-        Assert.All(world.Model.Proxies, p => Assert.Empty(p.View(svc.Index)));
+        Assert.All(world.Proxies.All, p => Assert.Empty(p.View(svc.Index)));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class TerminationTests(ITestOutputHelper output)
         // Then the endpoint is terminating and not serving: kube-proxy has nothing to fall back to
         var e = svc.Endpoints.Conditions.Single();
         Assert.Equal((false, false, true), (e.Ready, e.Serving, e.Terminating));
-        Assert.All(world.Model.Proxies, p => Assert.Empty(p.View(svc.Index)));
+        Assert.All(world.Proxies.All, p => Assert.Empty(p.View(svc.Index)));
         Assert.True(world.Model.Source("web").Pods[0].Running);
     }
 
@@ -143,7 +143,7 @@ public sealed class TerminationTests(ITestOutputHelper output)
         {
         }
 
-        public void OnLost(Svcsim.Network.Request request)
+        public void OnLost(Svcsim.Network.Request request, bool reset)
         {
         }
     }

@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using Svcsim.Access;
 using Svcsim.Engine;
 using Svcsim.Kubernetes;

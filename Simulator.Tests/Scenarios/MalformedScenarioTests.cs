@@ -150,6 +150,13 @@ public sealed class MalformedScenarioTests : IDisposable
         ["distribution cut at its comma inside { }"] = S("name: t\n", "name: t\npods: { default: { serviceTime: uniform(min=1ms, max=3ms) } }\n", 2, 33, "pods.default.serviceTime", "lacks its closing ')' (inside { } or [ ] a comma ends the value: quote it"),
         ["bad Kubernetes version"] = S("cluster:\n", "cluster:\n  kubernetesVersion: one.thirty\n", 4, 22, "cluster.kubernetesVersion", "is not a Kubernetes version"),
         ["two documents in a scenario"] = S("name: t\n", "name: t\n---\nname: u\n", 3, 1, "", "a scenario file holds one YAML document"),
+        ["unknown connection reuse"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: keepalives }", 13, 26, "clients[0].connection.reuse", "'keepalives' is not one of perRequest, keepAlive, multiplex (did you mean 'keepAlive'?)"),
+        ["streams without multiplex"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: keepAlive, streams: 10 }", 13, 46, "clients[0].connection.streams", "streams is for reuse: multiplex"),
+        ["zero maxRequests"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: keepAlive, maxRequests: 0 }", 13, 50, "clients[0].connection.maxRequests", "must be at least 1"),
+        ["negative idle timeout"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: keepAlive, idleTimeout: -5s }", 13, 50, "clients[0].connection.idleTimeout", "negative"),
+        ["zero connection pool"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: multiplex, pool: 0 }", 13, 43, "clients[0].connection.pool", "must be at least 1"),
+        ["unknown connection key"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: keepAlive, maxAgee: 1h }", 13, 37, "clients[0].connection.maxAgee", "did you mean 'maxAge'?"),
+        ["zero conntrackMax"] = S("{ name: w2, ip: 10.0.0.12 }", "{ name: w2, ip: 10.0.0.12, conntrackMax: 0 }", 7, 48, "cluster.nodes[2].conntrackMax", "must be at least 1"),
     };
 
     public static TheoryData<string> CaseNames()

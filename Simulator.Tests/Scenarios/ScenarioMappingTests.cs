@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using Svcsim.Access;
 using Svcsim.Engine;
 using Svcsim.Faults;
@@ -137,7 +138,7 @@ public sealed class ScenarioMappingTests : IDisposable
         Assert.Equal(new ServicePortSpec("", 80, 80, 30000), s.Services[0].Ports[0]);
         Assert.Equal("10.0.0.128", s.Services[0].LoadBalancerIp);
 
-        Assert.Equal(new KubeProxySpec(ProxyMode.Ipvs, IpvsScheduler.LeastConnection, 2, Distribution.Exponential(0.3)), s.KubeProxy);
+        Assert.Equal(new KubeProxySpec(ProxyMode.Ipvs, IpvsScheduler.LeastConnection, 2, Distribution.Exponential(0.3), ConntrackSpec.Default), s.KubeProxy);
         Assert.Equal(new ControlPlaneSpec(5, 2, 40, double.PositiveInfinity, 0.1, 0.25, 60), s.ControlPlane);
 
         Assert.Equal(new ClientGroupSpec("open", "web", "web-np", 30, 200, 0, Distribution.Constant(0), Distribution.Constant(1024),

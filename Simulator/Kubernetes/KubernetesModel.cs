@@ -29,13 +29,12 @@ public sealed partial class KubernetesModel : IProbeListener
 
     /// <summary>Builds the model and places the initial pods (running and ready at time 0).</summary>
     public KubernetesModel(Simulation sim, Cluster cluster, IReadOnlyList<PodSourceSpec> sources,
-        IReadOnlyList<ServiceSpec> services, KubeProxySpec kubeProxy, ControlPlaneSpec controlPlane, Trace trace)
+        IReadOnlyList<ServiceSpec> services, ControlPlaneSpec controlPlane, Trace trace)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(kubeProxy);
         ArgumentNullException.ThrowIfNull(controlPlane);
         _sim = sim;
         Cluster = cluster;
@@ -58,7 +57,6 @@ public sealed partial class KubernetesModel : IProbeListener
         Sources = sources.Select((s, i) => new PodSource(i, s, n, s.StartupTime.CreateSampler(sim.Streams.Get($"startup:{s.Key}")))).ToList();
         Services = services.Select((s, i) => new ServiceState(i, s,
             Sources.Where(d => ServiceState.Matches(s, d.Spec)).ToList())).ToList();
-        Proxies = cluster.Nodes.Select(node => new KubeProxy(sim, node, kubeProxy, Services, trace)).ToList();
         _scheduler = new Scheduler(cluster.Nodes, Sources, Usable);
 
         foreach (var source in Sources)
@@ -66,10 +64,6 @@ public sealed partial class KubernetesModel : IProbeListener
             CreateInitialPods(source);
         }
         PublishAll();
-        foreach (var p in Proxies)
-        {
-            p.SyncNow();
-        }
         StartNodeLifecycle();
     }
 
@@ -82,16 +76,25 @@ public sealed partial class KubernetesModel : IProbeListener
     /// <summary>Services.</summary>
     public IReadOnlyList<ServiceState> Services { get; }
 
-    /// <summary>kube-proxy of each node, by node index.</summary>
-    public IReadOnlyList<KubeProxy> Proxies { get; }
-
-    /// <summary>Every pod ever created (gone ones included), in creation order.</summary>
+    /// <summary>Every pod ever created (gone ones included), in creation order (a pod's <see cref="Pod.Id"/> is its place here).</summary>
     public List<Pod> AllPods { get; } = [];
 
-    /// <summary>Raised after an EndpointSlice was published (front doors with Local policy listen).</summary>
+    /// <summary>Where pods report their traffic; the measurement layer attaches its probe here.</summary>
+    public IPodProbe PodProbe
+    {
+        get => _podProbes.Probe;
+        set => _podProbes.Probe = value;
+    }
+
+    private readonly PodProbeSlot _podProbes = new();
+
+    /// <summary>
+    /// Raised after EndpointSlices were published: each node's service proxy schedules its sync, and front
+    /// doors with Local policy re-evaluate their candidates.
+    /// </summary>
     public event Action? EndpointsPublished;
 
-    /// <summary>Raised when a node crashes, starts, or changes address.</summary>
+    /// <summary>Raised when a node crashes, starts, or changes address (after the change).</summary>
     public event Action<Node>? NodeChanged;
 
     /// <summary>Raised when a booted node's kubelet runs again: its DaemonSet pods (kube-proxy, MetalLB speaker) start now.</summary>
@@ -125,7 +128,6 @@ public sealed partial class KubernetesModel : IProbeListener
         }
         Cluster.Crash(node);
         _kubeletRunning[node.Index] = false;
-        Proxies[node.Index].Halt();
         foreach (var pod in _scheduler.PodsOn(node))
         {
             pod.Stop();
@@ -156,8 +158,7 @@ public sealed partial class KubernetesModel : IProbeListener
             _kubeletRunning[node.Index] = true;
             RenewLease(node);
             _trace.Add(_sim.Now, node.Name, "kubelet-start", $"kubelet on {node.Name} renewed its lease and restarts its pods");
-            // kube-proxy is a DaemonSet pod: its rules come back only when kubelet has started it.
-            Proxies[node.Index].SyncNow();
+            // kube-proxy and the MetalLB speaker are DaemonSet pods: they run again only now.
             KubeletStarted?.Invoke(node);
             foreach (var pod in _scheduler.PodsOn(node).ToArray())
             {
@@ -287,7 +288,7 @@ public sealed partial class KubernetesModel : IProbeListener
             : source.Spec.Kind == PodSourceKind.Pod ? source.Key
             : $"{source.Key}-{ordinal}";
         var sampler = source.Spec.Capacity.ServiceTime.CreateSampler(_sim.Streams.Get(source.ServiceStream(ordinal)));
-        var pod = new Pod(_sim, source, name, ordinal, node, sampler, Cluster.Nodes.Count);
+        var pod = new Pod(_sim, _podProbes, AllPods.Count, source, name, ordinal, node, sampler);
         var h = source.Spec.Health;
         if (source.Info.IsPod && (h.Readiness is not null || h.Liveness is not null || h.Startup is not null))
         {
@@ -562,10 +563,6 @@ public sealed partial class KubernetesModel : IProbeListener
         {
             _publishPending = false;
             PublishAll();
-            foreach (var p in Proxies)
-            {
-                p.OnSliceChanged();
-            }
             EndpointsPublished?.Invoke();
         });
     }

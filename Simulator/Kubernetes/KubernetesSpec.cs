@@ -6,9 +6,13 @@ namespace Svcsim.Kubernetes;
 /// <param name="Workers">Requests served in parallel (nginx worker connections actually busy).</param>
 /// <param name="Backlog">Requests that may wait for a worker; beyond it the pod answers 503 at once.</param>
 /// <param name="ServiceTime">Time to serve one request, seconds.</param>
-public sealed record PodCapacity(int Workers, int Backlog, Distribution ServiceTime)
+/// <param name="KeepaliveTimeoutS">The server closes a connection idle this long (nginx keepalive_timeout, 75 s); infinity: never.</param>
+public sealed record PodCapacity(int Workers, int Backlog, Distribution ServiceTime, double KeepaliveTimeoutS = PodCapacity.NginxKeepaliveTimeoutS)
 {
-    /// <summary>4 workers, 128 waiting, exponential 5 ms.</summary>
+    /// <summary>nginx's keepalive_timeout default (kubernetes-behaviour.md, "Connections").</summary>
+    public const double NginxKeepaliveTimeoutS = 75;
+
+    /// <summary>4 workers, 128 waiting, exponential 5 ms, idle connections closed after 75 s.</summary>
     public static PodCapacity Default { get; } = new(4, 128, Distribution.Exponential(0.005));
 }
 
@@ -189,37 +193,6 @@ public sealed record ServiceSpec(
             return Ports.Count > 0 ? Ports[0] : null;
         }
     }
-}
-
-/// <summary>kube-proxy's mode.</summary>
-public enum ProxyMode
-{
-    /// <summary>iptables: uniform random per new connection (the Linux default).</summary>
-    Iptables,
-    /// <summary>nftables: uniform random (numgen random mod N).</summary>
-    Nftables,
-    /// <summary>IPVS with a scheduler.</summary>
-    Ipvs,
-}
-
-/// <summary>IPVS scheduler.</summary>
-public enum IpvsScheduler
-{
-    /// <summary>Round robin, the default when unset.</summary>
-    RoundRobin,
-    /// <summary>Least connections.</summary>
-    LeastConnection,
-}
-
-/// <summary>kube-proxy settings (kubernetes-behaviour.md, "Load distribution").</summary>
-/// <param name="Mode">Proxy mode; iptables by default on Linux.</param>
-/// <param name="Scheduler">IPVS scheduler; rr by default.</param>
-/// <param name="MinSyncPeriodS">minSyncPeriod, 1 s: an EndpointSlice change is applied no sooner than this after the previous sync.</param>
-/// <param name="SyncDelay">Extra time one sync takes on a node (watch delivery plus rule programming), seconds.</param>
-public sealed record KubeProxySpec(ProxyMode Mode, IpvsScheduler Scheduler, double MinSyncPeriodS, Distribution SyncDelay)
-{
-    /// <summary>iptables, minSyncPeriod 1 s, syncs taking 50–500 ms.</summary>
-    public static KubeProxySpec Default { get; } = new(ProxyMode.Iptables, IpvsScheduler.RoundRobin, 1.0, Distribution.Uniform(0.05, 0.5));
 }
 
 /// <summary>Control-plane timings (kubernetes-behaviour.md, "Node failure").</summary>

@@ -3,12 +3,50 @@ using Svcsim.Network;
 
 namespace Svcsim.Kubernetes;
 
+/// <summary>Observes pods' traffic; the measurement layer attaches one, the model never reads it.</summary>
+public interface IPodProbe
+{
+    /// <summary>A request reached <paramref name="pod"/>.</summary>
+    void Arrived(Pod pod);
+
+    /// <summary><paramref name="pod"/> turned a request away with 503.</summary>
+    void Rejected(Pod pod);
+
+    /// <summary><paramref name="pod"/> accepted <paramref name="connection"/> (answered its SYN).</summary>
+    void Accepted(Pod pod, Connection connection);
+}
+
+/// <summary>Where a world's pods report their traffic: one holder per world, whose probe the measurement layer sets.</summary>
+public sealed class PodProbeSlot
+{
+    /// <summary>The probe pods report to; by default one that observes nothing.</summary>
+    public IPodProbe Probe { get; set; } = NoPodProbe.Instance;
+
+    private sealed class NoPodProbe : IPodProbe
+    {
+        public static readonly NoPodProbe Instance = new();
+
+        public void Arrived(Pod pod)
+        {
+        }
+
+        public void Rejected(Pod pod)
+        {
+        }
+
+        public void Accepted(Pod pod, Connection connection)
+        {
+        }
+    }
+}
+
 /// <summary>
-/// A pod: a server with a number of workers and a bounded backlog (HTTP 503 when full), placed on a node.
-/// Requests arrive through <see cref="Deliver"/> and leave through their owner's
-/// <see cref="IRequestOwner.OnServed"/>.
+/// A pod: the last hop of a connection. A server with a number of workers and a bounded backlog (HTTP 503
+/// when full), placed on a node. It answers SYNs while its containers run; a closed port on a live node
+/// answers with an RST. Requests arrive through <see cref="Receive"/> (or, from the pod's own node, the
+/// kubelet's probes, <see cref="Deliver"/>) and leave through their owner's <see cref="IRequestOwner.OnServed"/>.
 /// </summary>
-public sealed class Pod : IEventTarget
+public sealed class Pod : IEventTarget, IHop
 {
     private const int ArriveEvent = 0;
     private const int DoneEvent = 1;
@@ -18,10 +56,17 @@ public sealed class Pod : IEventTarget
     private readonly Request?[] _inService;
     // Free slots of _inService: a service start takes one in O(1) instead of scanning for a null.
     private readonly Stack<int> _freeSlots;
+    private readonly PodProbeSlot _probes;
+    private readonly long _keepaliveTimeout;
+    // The sockets of this pod's server: which connections it accepted, in which incarnation, from which
+    // source address, and when each last carried data (the server closes idle ones).
+    private readonly FlowTable<Socket> _sockets = new();
 
-    internal Pod(Simulation sim, PodSource source, string name, int ordinal, Node node, Sampler serviceTime, int nodeCount)
+    internal Pod(Simulation sim, PodProbeSlot probes, int id, PodSource source, string name, int ordinal, Node node, Sampler serviceTime)
     {
         _sim = sim;
+        _probes = probes;
+        Id = id;
         Source = source;
         Name = name;
         Ordinal = ordinal;
@@ -31,8 +76,11 @@ public sealed class Pod : IEventTarget
         Pool = new ServerPool<Request>(cap.Workers, cap.Backlog);
         _inService = new Request?[cap.Workers];
         _freeSlots = new Stack<int>(Enumerable.Range(0, cap.Workers).Reverse());
-        ConnectionsFrom = new ConnectionCounts(nodeCount);
+        _keepaliveTimeout = double.IsPositiveInfinity(cap.KeepaliveTimeoutS) ? long.MaxValue : Time.FromSeconds(cap.KeepaliveTimeoutS);
     }
+
+    /// <summary>Position in <see cref="KubernetesModel.AllPods"/>.</summary>
+    public int Id { get; }
 
     /// <summary>The workload (or EndpointSlice) it belongs to.</summary>
     public PodSource Source { get; }
@@ -98,21 +146,63 @@ public sealed class Pod : IEventTarget
     /// <summary>Workers and backlog, with their statistics.</summary>
     public ServerPool<Request> Pool { get; }
 
-    /// <summary>Open connections per entry node (what IPVS least-connection counts).</summary>
-    public ConnectionCounts ConnectionsFrom { get; }
+    // ---- the pod as the last hop ----
 
-    /// <summary>Requests that reached the pod since the last window.</summary>
-    public long Requests { get; set; }
+    /// <inheritdoc />
+    public Delivery Receive(Connection connection, Request? request, int depth, long at)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Record(depth, this);
+        ref var socket = ref _sockets[connection.Id];
+        if (!Running || Draining)
+        {
+            // A crashed container in a live pod, or a server that closed its listener on SIGTERM: the pod's
+            // network namespace still exists and answers with an RST. A pod that is gone (deleted, or its node
+            // down) answers nothing.
+            return Node.Up && !Deleted
+                ? Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset)
+                : Delivery.Lose(FailureCause.DeadEndpoint);
+        }
+        if (request is null)
+        {
+            socket = new Socket(Incarnation + 1, connection.Source, at, 0);
+            _probes.Probe.Accepted(this, connection);
+            return Delivery.Answer(at);
+        }
+        if (socket.Incarnation != Incarnation + 1 || socket.Source != connection.Source)
+        {
+            // Data for a connection this server never accepted (it moved here from another node or another
+            // source address after a rehash, or the container restarted since): the kernel answers with an RST.
+            return Delivery.Refuse(at, FailureCause.Reset);
+        }
+        if (socket.InService == 0 && at - socket.LastActive > _keepaliveTimeout)
+        {
+            // The server closed the idle connection (keepalive_timeout) before this request arrived. If its
+            // FIN reached the sender before the sender sent, the sender knew: it opens a new connection. If
+            // not (the keep-alive race), the request meets a closed socket: RST.
+            long closedAt = socket.LastActive + _keepaliveTimeout;
+            long oneWay = at - request.SentAt;
+            return closedAt + oneWay <= request.SentAt ? new Delivery(Fate.Closed, at, FailureCause.Reset) : Delivery.Refuse(at, FailureCause.Reset);
+        }
+        socket.InService++; // busy: not idle until it has answered
+        Deliver(at, request);
+        return Delivery.Accept(at);
+    }
 
-    /// <summary>Requests turned away with 503 since the last window.</summary>
-    public long Rejected { get; set; }
+    /// <inheritdoc />
+    public long Back(Connection connection, long at, long bytes) => at; // the answer starts here
 
-    /// <summary>Requests served since statistics were last reset.</summary>
-    public long Served { get; set; }
+    /// <inheritdoc />
+    public void Closed(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _sockets[connection.Id] = default;
+    }
 
     /// <summary>
-    /// Schedules <paramref name="request"/> to reach the pod at <paramref name="at"/>. From now until the pod
-    /// answers, rejects or loses it, the request is held (<see cref="Request.InPod"/>) and cannot be reused.
+    /// Schedules <paramref name="request"/> to reach the pod at <paramref name="at"/>: from a connection's hop
+    /// (<see cref="Receive"/>), or straight from the pod's own node (the kubelet's probes). From now until the
+    /// pod answers, rejects or loses it, the request is held (<see cref="Request.InPod"/>) and cannot be reused.
     /// </summary>
     public void Deliver(long at, Request request)
     {
@@ -132,19 +222,19 @@ public sealed class Pod : IEventTarget
             if (kind == ArriveEvent)
             {
                 r.InPod = false;
-                r.Owner.OnLost(r);
+                r.Owner.OnLost(r, reset: Node.Up && !Deleted);
             }
             return;
         }
         long now = _sim.Now;
         if (kind == ArriveEvent)
         {
-            Requests++;
+            _probes.Probe.Arrived(this);
             if (Draining)
             {
-                // The application closed its listener on SIGTERM: the connection is refused.
-                Rejected++;
-                r.InPod = false;
+                // The application closed its listener on SIGTERM while the request was on its way: refused.
+                _probes.Probe.Rejected(this);
+                Answered(r, now);
                 r.Owner.OnServed(r, rejected: true);
                 return;
             }
@@ -157,8 +247,8 @@ public sealed class Pod : IEventTarget
                     r.Owner.OnQueued(r);
                     break;
                 default:
-                    Rejected++;
-                    r.InPod = false;
+                    _probes.Probe.Rejected(this);
+                    Answered(r, now);
                     r.Owner.OnServed(r, rejected: true);
                     break;
             }
@@ -167,17 +257,31 @@ public sealed class Pod : IEventTarget
         _inService[r.ServiceSlot] = null;
         _freeSlots.Push(r.ServiceSlot);
         r.ServiceSlot = -1;
-        r.InPod = false;
-        Served++;
         var next = Pool.Complete(now);
         if (next is not null)
         {
             StartService(next);
         }
+        Answered(r, now);
         r.Owner.OnServed(r, rejected: false);
         if (Draining && Pool.Busy == 0 && Pool.Queued == 0)
         {
             Drained?.Invoke(this);
+        }
+    }
+
+    private void Answered(Request r, long now)
+    {
+        r.InPod = false;
+        if (r.Connection is null)
+        {
+            return; // from the pod's own node, not over a connection
+        }
+        ref var socket = ref _sockets[r.Connection.Id];
+        if (socket.Incarnation == Incarnation + 1 && socket.InService > 0)
+        {
+            socket.LastActive = now;
+            socket.InService--;
         }
     }
 
@@ -233,6 +337,7 @@ public sealed class Pod : IEventTarget
         Started = false;
         Draining = false;
         Incarnation++;
+        bool reset = Node.Up && !Deleted;
         for (int i = 0; i < _inService.Length; i++)
         {
             var r = _inService[i];
@@ -242,16 +347,22 @@ public sealed class Pod : IEventTarget
                 _freeSlots.Push(i);
                 r.ServiceSlot = -1;
                 r.InPod = false;
-                r.Owner.OnLost(r);
+                r.Owner.OnLost(r, reset);
             }
         }
         Pool.Clear(_sim.Now, r =>
         {
             r.InPod = false;
-            r.Owner.OnLost(r);
+            r.Owner.OnLost(r, reset);
         });
     }
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    /// <summary>
+    /// A server socket: accepted in incarnation <see cref="Incarnation"/> - 1 (0: none), from <see cref="Source"/>;
+    /// idle since <see cref="LastActive"/> when no request of it is in the pod.
+    /// </summary>
+    private record struct Socket(int Incarnation, int Source, long LastActive, int InService);
 }

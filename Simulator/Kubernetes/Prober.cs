@@ -221,7 +221,7 @@ internal sealed class ProbeWorker : IEventTarget, IRequestOwner
         long generation = ++_probeGeneration;
         _inFlight = true;
         // The kubelet probes the pod on its own node: no network hop. The request queues like any other.
-        var request = new Request { Owner = this, Generation = generation, AttemptStart = _sim.Now, Entry = _pod.Node, Target = _pod.Node };
+        var request = new Request { Owner = this, Generation = generation, SentAt = _sim.Now };
         _sim.Schedule(_timeout, this, TimeoutEvent, null, generation);
         _pod.Deliver(_sim.Now, request);
     }
@@ -277,7 +277,7 @@ internal sealed class ProbeWorker : IEventTarget, IRequestOwner
         }
     }
 
-    void IRequestOwner.OnLost(Request request)
+    void IRequestOwner.OnLost(Request request, bool reset)
     {
         if (request.Generation == _probeGeneration)
         {

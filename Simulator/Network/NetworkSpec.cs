@@ -19,15 +19,20 @@ public enum NodeRole
 /// <param name="Schedulable">False for a node that takes no workload pods: a control plane keeps kubeadm's
 /// NoSchedule taint, a worker is cordoned.</param>
 /// <param name="ExcludeFromExternalLoadBalancers">The kubeadm label that MetalLB and cloud LBs honour.</param>
+/// <param name="ConntrackMax">Entries its conntrack table holds (kube-proxy's max(32768 x cores, 131072)); a full table drops new connections.</param>
 public sealed record NodeSpec(
     string Name,
     NodeRole Role,
     string Ip,
     string Zone = "",
     bool Schedulable = true,
-    bool ExcludeFromExternalLoadBalancers = false)
+    bool ExcludeFromExternalLoadBalancers = false,
+    int ConntrackMax = NodeSpec.DefaultConntrackMax)
 {
     private static readonly Dictionary<string, string> NoLabels = [];
+
+    /// <summary>kube-proxy's conntrack.min, which is the size for nodes of up to 4 cores (kubernetes-behaviour.md, "Connections").</summary>
+    public const int DefaultConntrackMax = 131072;
 
     /// <summary>Labels written for the node, beyond the ones every node has (hostname, os, arch, zone, role).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = NoLabels;

@@ -48,6 +48,39 @@ internal static class ClientsSection
         return groups;
     }
 
+    private static readonly Dictionary<string, ConnectionReuse> Reuses = new(StringComparer.Ordinal)
+    {
+        ["perRequest"] = ConnectionReuse.PerRequest, ["keepAlive"] = ConnectionReuse.KeepAlive, ["multiplex"] = ConnectionReuse.Multiplex,
+    };
+
+    private static ConnectionSpec ReadConnection(Node? section)
+    {
+        var d = ConnectionSpec.PerRequest;
+        if (section?.AsMap("connection settings (reuse, maxRequests, idleTimeout, maxAge, streams, pool)")?.Check(ScenarioKeys.Connection) is not { } m)
+        {
+            return d;
+        }
+        var reuse = m.Enum("reuse", d.Reuse, Reuses);
+        if (m.Get("streams") is { } streams && reuse != ConnectionReuse.Multiplex)
+        {
+            streams.Error("streams is for reuse: multiplex (concurrent requests on one HTTP/2 connection)");
+        }
+        if (reuse == ConnectionReuse.PerRequest)
+        {
+            foreach (string key in new[] { "maxRequests", "idleTimeout", "maxAge", "pool" })
+            {
+                m.Get(key)?.Warn($"{key} has no effect with reuse: perRequest (every request has its own connection)");
+            }
+        }
+        return new ConnectionSpec(
+            reuse,
+            m.Int("maxRequests", d.MaxRequests, min: 1),
+            m.Duration("idleTimeout", d.IdleTimeoutS, positive: true, allowNever: true),
+            m.Duration("maxAge", d.MaxAgeS, positive: true, allowNever: true),
+            m.Int("streams", d.Streams, min: 1),
+            m.Int("pool", d.Pool, min: 1));
+    }
+
     private static ClientGroupRef? ReadGroup(Node item, ScenarioContext ctx)
     {
         var m = item.AsMap("a client group (service, rate or users, ...)")?.Check(ScenarioKeys.Clients);
@@ -99,7 +132,8 @@ internal static class ClientsSection
             m.Int("retries", 0, min: 0),
             m.Distribution("retryBackoff", Distribution.Constant(0), Quantity.Duration),
             m.Bool("sameSegment", false),
-            m.Duration("unreachableAfter", 3, positive: true));
+            m.Duration("unreachableAfter", 3, positive: true),
+            ReadConnection(m.Get("connection")));
         return new ClientGroupRef(spec, item, service, nodePortService);
     }
 

@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using System.Text.RegularExpressions;
 using Svcsim.Engine;
 using Svcsim.Kubernetes;
@@ -35,7 +36,7 @@ internal static partial class ClusterSection
     /// <summary>Most workers of one pod: each has a slot in memory.</summary>
     public const int MaxWorkers = 100_000;
 
-    [GeneratedRegex(@"^v?(\d+)\.(\d+)(\.\d+)?$")]
+    [GeneratedRegex(@"^v?([0-9]+)\.([0-9]+)(\.[0-9]+)?$")]
     private static partial Regex Version();
 
     /// <summary>
@@ -141,11 +142,12 @@ internal static partial class ClusterSection
                 taints.Add(new Taint(Taint.UnschedulableKey, "", TaintEffect.NoSchedule).ToString()); // cordoned
             }
         }
+        int conntrackMax = m.Int("conntrackMax", NodeSpec.DefaultConntrackMax, min: 1);
         if (name is null || ip is null)
         {
             return null;
         }
-        var node = new NodeSpec(name, role, ip, zone, schedulable, exclude);
+        var node = new NodeSpec(name, role, ip, zone, schedulable, exclude, conntrackMax);
         if (labels is not null)
         {
             node = node with { Labels = labels };
@@ -216,7 +218,8 @@ internal static partial class ClusterSection
     }
 
     /// <summary>The pod settings of one workload, or of <c>default</c>.</summary>
-    private sealed record PodSettings(int Workers, int Backlog, Distribution ServiceTime, Distribution StartupTime, IReadOnlyList<string> PinnedNodes);
+    private sealed record PodSettings(int Workers, int Backlog, Distribution ServiceTime, Distribution StartupTime, IReadOnlyList<string> PinnedNodes,
+        double KeepaliveTimeoutS);
 
     /// <summary>A workload or hand-written EndpointSlice before the <c>pods</c> section gives its pods capacity.</summary>
     private sealed record Source(Node At, string Name, string Namespace, Func<PodSettings, PodSourceSpec> Build)
@@ -232,7 +235,7 @@ internal static partial class ClusterSection
     public static void ReadPods(Node? section, ScenarioContext ctx)
     {
         var capacity = PodCapacity.Default;
-        var settings = new PodSettings(capacity.Workers, capacity.Backlog, capacity.ServiceTime, DefaultStartupTime, []);
+        var settings = new PodSettings(capacity.Workers, capacity.Backlog, capacity.ServiceTime, DefaultStartupTime, [], capacity.KeepaliveTimeoutS);
         var sources = ctx.WorkloadManifests.Select(w => new Source(w.At, w.Name, w.Namespace, s => FromWorkload(w, s)))
             .Concat(ctx.SliceSources.Select(e => new Source(e.Slice.At, e.Slice.Name, e.Slice.Namespace, s => FromSlice(e, s))))
             .ToList();
@@ -242,7 +245,7 @@ internal static partial class ClusterSection
             var names = sources.Select(d => d.Key).ToArray();
             foreach (var (key, keyNode, value) in pods.Entries)
             {
-                var m = value.AsMap("pod settings (workers, backlog, serviceTime, startupTime, pinnedNodes)")?.Check(ScenarioKeys.Pods);
+                var m = value.AsMap("pod settings (workers, backlog, serviceTime, startupTime, pinnedNodes, keepaliveTimeout)")?.Check(ScenarioKeys.Pods);
                 if (key == "default")
                 {
                     if (m is not null)
@@ -282,7 +285,7 @@ internal static partial class ClusterSection
 
     private static PodSourceSpec FromWorkload(PodSourceManifest w, PodSettings s) =>
         new(w.Name, w.PodLabels, w.Replicas, w.Ports.Select(p => p.Port).Distinct().ToArray(),
-            new PodCapacity(s.Workers, s.Backlog, s.ServiceTime), s.PinnedNodes, s.StartupTime)
+            new PodCapacity(s.Workers, s.Backlog, s.ServiceTime, s.KeepaliveTimeoutS), s.PinnedNodes, s.StartupTime)
         {
             Kind = w.Kind,
             Namespace = w.Namespace,
@@ -293,7 +296,7 @@ internal static partial class ClusterSection
 
     private static PodSourceSpec FromSlice(SliceSource e, PodSettings s) =>
         new(e.Slice.Name, new Dictionary<string, string>(StringComparer.Ordinal) { [ServiceState.ServiceNameLabel] = e.ServiceName },
-            e.Endpoints.Count, [], new PodCapacity(s.Workers, s.Backlog, s.ServiceTime), e.Endpoints.Select(x => x.Node).ToArray(), s.StartupTime)
+            e.Endpoints.Count, [], new PodCapacity(s.Workers, s.Backlog, s.ServiceTime, s.KeepaliveTimeoutS), e.Endpoints.Select(x => x.Node).ToArray(), s.StartupTime)
         {
             Kind = PodSourceKind.EndpointSlice,
             Namespace = e.Slice.Namespace,
@@ -360,7 +363,8 @@ internal static partial class ClusterSection
             m.Value("backlog", d.Backlog, Units.Count, "a whole number like 128", v => Map.Range(v, 0, int.MaxValue)),
             m.Distribution("serviceTime", d.ServiceTime, Quantity.Duration, positiveMean: true),
             m.Distribution("startupTime", d.StartupTime, Quantity.Duration),
-            pinned);
+            pinned,
+            m.Duration("keepaliveTimeout", d.KeepaliveTimeoutS, positive: true, allowNever: true));
     }
 
     public static KubeProxySpec ReadKubeProxy(Node? section)
@@ -376,8 +380,15 @@ internal static partial class ClusterSection
         {
             m.Get("scheduler")!.Value.Warn("the scheduler only applies to mode: ipvs");
         }
+        var conntrack = d.Conntrack;
+        if (m.Get("conntrack")?.AsMap("conntrack timeouts (tcpEstablishedTimeout, tcpTimeWaitTimeout)")?.Check(ScenarioKeys.Conntrack) is { } ct)
+        {
+            conntrack = new ConntrackSpec(
+                ct.Duration("tcpEstablishedTimeout", conntrack.EstablishedTimeoutS, positive: true),
+                ct.Duration("tcpTimeWaitTimeout", conntrack.TimeWaitTimeoutS, positive: true));
+        }
         return new KubeProxySpec(mode, m.Enum("scheduler", d.Scheduler, Schedulers),
-            m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration));
+            m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration), conntrack);
     }
 
     public static ControlPlaneSpec ReadControlPlane(Node? section, double graceDefault)

@@ -63,7 +63,7 @@ public static partial class Units
         ["n"] = 1e-9, ["u"] = 1e-6, ["m"] = 1e-3, ["k"] = 1e3, ["M"] = 1e6, ["G"] = 1e9, ["T"] = 1e12, ["P"] = 1e15, ["E"] = 1e18,
     };
 
-    [GeneratedRegex(@"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|([a-zA-Z]+))?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:([eE][+-]?[0-9]+)|([a-zA-Z]+))?$", RegexOptions.CultureInvariant)]
     private static partial Regex QuantityPattern();
 
     /// <summary>
@@ -114,13 +114,13 @@ public static partial class Units
     }
 
     private const string DurationExpected = "a duration like 90s, 5m, 1h, 250ms or 2.5s";
-    private const string NumberPattern = @"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?";
+    private const string NumberPattern = @"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?";
 
-    [GeneratedRegex(@"^\s*(" + NumberPattern + @")\s*([^\s\d.+-][^\s\d]*)?\s*", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s*(" + NumberPattern + @")\s*([^\s0-9.+-][^\s0-9]*)?\s*", RegexOptions.CultureInvariant)]
     private static partial Regex NumberThenUnit();
 
     // The same, anchored where the previous match ended (\G), so a compound duration is read in one pass.
-    [GeneratedRegex(@"\G\s*(" + NumberPattern + @")\s*([^\s\d.+-][^\s\d]*)?\s*", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\G\s*(" + NumberPattern + @")\s*([^\s0-9.+-][^\s0-9]*)?\s*", RegexOptions.CultureInvariant)]
     private static partial Regex NextNumberThenUnit();
 
     [GeneratedRegex(@"^\s*(" + NumberPattern + @")\s*$", RegexOptions.CultureInvariant)]
