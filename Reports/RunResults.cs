@@ -48,7 +48,8 @@ public sealed record RunResults(
 /// <param name="Kind">Its kind: <c>nodeport</c>, <c>metallb-l2</c>, <c>metallb-bgp</c>, <c>cloud-lb</c>...</param>
 /// <param name="Description">One line saying what it is ("all clients on cp1's IP 192.168.1.10:30000").</param>
 /// <param name="Nodes">The nodes whose addresses the clients were told (NodePort); empty for a front door.</param>
-public sealed record VariantInfo(string Name, string Kind, string Description, IReadOnlyList<string> Nodes);
+/// <param name="MovesOn">NodePort clients that move to another address by themselves (failover) or are handed one (an operator).</param>
+public sealed record VariantInfo(string Name, string Kind, string Description, IReadOnlyList<string> Nodes, bool MovesOn = false);
 
 /// <summary>One fault of the scenario, in words.</summary>
 /// <param name="Kind">The fault's kind as the scenario names it (<c>nodeCrash</c>, <c>ipChange</c>...).</param>

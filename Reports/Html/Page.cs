@@ -36,7 +36,9 @@ internal sealed class Page
         p.definitions { color: #444; font-size: 0.9em; }
         span.lost { color: #a11; font-weight: bold; }
         span.kept { color: #176a1b; font-weight: bold; }
-        td.winner { font-weight: bold; }
+        td.winner, div.winner { font-weight: bold; }
+        span.variant { display: block; color: #333; font-size: 0.85em; text-align: left; }
+        td.num div + div { margin-top: 0.5em; }
         details { margin: 0.8em 0; }
         details summary { cursor: pointer; color: #1f4f7b; }
         """;

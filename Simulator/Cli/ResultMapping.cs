@@ -110,7 +110,8 @@ internal static class ResultMapping
                 var told = np.Assignment == Access.NodePortAssignment.First && np.Failover == Access.NodePortFailover.None && !double.IsFinite(np.ReconfigureAfterS)
                     ? [nodes[0].Name]
                     : nodes.Select(n => n.Name).ToList();
-                return new VariantInfo(np.Name, "nodeport", "NodePort, " + text, told);
+                return new VariantInfo(np.Name, "nodeport", "NodePort, " + text, told,
+                    np.Failover != Access.NodePortFailover.None || double.IsFinite(np.ReconfigureAfterS));
             }
 
             case Access.MetalLbL2Access l2:
