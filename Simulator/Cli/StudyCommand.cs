@@ -81,7 +81,13 @@ internal static class StudyCommand
             }
 
             bool q = parse.GetValue(quiet);
-            string root = parse.GetValue(outDir)?.FullName ?? Path.GetFullPath(Path.Combine("out", Path.GetFileNameWithoutExtension(path)));
+            // The folder is made, tested and locked before anything runs, as for svcsim run.
+            using var output = OutputFolder.Open(parse.GetValue(outDir)?.FullName ?? Path.GetFullPath(Path.Combine("out", Path.GetFileNameWithoutExtension(path))));
+            if (output is null)
+            {
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            string root = output.Path;
             int total = scenarios.Sum(s => s.File.Spec.Replications * s.File.Spec.Variants.Count);
             var runs = new List<StudyScenario>();
             Progress.Run($"study {file.Name}", total, q, "runs", report =>
@@ -93,7 +99,19 @@ internal static class StudyCommand
                     var results = ExperimentRunner.Run(scenario.Spec, CommonOptions.ParallelOrCores(parse, parallel), (done, _) => report(offset + done));
                     string folder = RunCommand.FolderName(scenario);
                     var rows = ResultMapping.ToRunResults(results, scenario.Text, ResultMapping.Parameters(scenario, scenario.Overrides));
-                    RunReportWriter.Write(Path.Combine(root, folder), rows);
+                    // Written whole into a fresh folder, then swapped in: a study killed here leaves the previous run intact.
+                    string fresh = output.Fresh(folder);
+                    try
+                    {
+                        RunReportWriter.Write(fresh, rows);
+                    }
+                    catch
+                    {
+                        Directory.Delete(fresh, recursive: true);
+                        throw;
+                    }
+
+                    output.SwapIn(fresh, folder);
                     runs.Add(new StudyScenario(entry.Fault, folder, rows));
                     before += scenario.Spec.Replications * scenario.Spec.Variants.Count;
                 }
