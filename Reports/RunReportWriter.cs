@@ -8,11 +8,13 @@ namespace Svcsim.Reports;
 public static class RunReportWriter
 {
     /// <summary>Writes the data files, then the plots and the report, into <paramref name="directory"/>.</summary>
-    public static void Write(string directory, RunResults results)
+    /// <returns>The plots, in the order the page shows them.</returns>
+    public static IReadOnlyList<PlotImage> Write(string directory, RunResults results)
     {
         WriteData(directory, results);
-        WriteReport(directory, results);
+        var plots = WriteReport(directory, results);
         Checksums.Write(directory);
+        return plots;
     }
 
     /// <summary>

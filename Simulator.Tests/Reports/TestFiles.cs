@@ -57,8 +57,7 @@ public sealed class WrittenReports : IDisposable
     public WrittenReports()
     {
         Run = new FakeResults().Build();
-        RunReportWriter.WriteData(_run.Path, Run);
-        RunImages = RunReportWriter.WriteReport(_run.Path, Run);
+        RunImages = RunReportWriter.Write(_run.Path, Run);
         Sweep = FakeResults.Sweep();
         SweepReportWriter.Write(_sweep.Path, Sweep);
 

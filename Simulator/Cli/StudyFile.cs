@@ -21,39 +21,37 @@ internal sealed record StudyEntry(string Fault, string File, IReadOnlyList<strin
 /// <param name="Path">The study file as named.</param>
 /// <param name="Text">Its text.</param>
 /// <param name="Entries">Its scenarios, in file order.</param>
-internal sealed record StudyFile(string Name, string Description, string Path, string Text, IReadOnlyList<StudyEntry> Entries)
+internal sealed partial record StudyFile(string Name, string Description, string Path, string Text, IReadOnlyList<StudyEntry> Entries)
 {
     private static readonly string[] TopKeys = ["name", "description", "scenarios"];
     private static readonly string[] EntryKeys = ["fault", "file", "set"];
 
     /// <summary>Whether <paramref name="path"/> is a study file: a YAML mapping with a top-level <c>scenarios</c> list.</summary>
+    /// <remarks>
+    /// Reads through <see cref="InputFiles"/> (size-capped, regular files only) and looks for the key without parsing
+    /// the YAML, so a hostile file (a device, an endless stream, deep nesting) is left to the scenario loader's checks.
+    /// </remarks>
     public static bool IsStudy(string path)
     {
-        try
-        {
-            var root = Root(File.ReadAllText(path));
-            return root is YamlMappingNode map && map.Children.ContainsKey(new YamlScalarNode("scenarios"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlException)
-        {
-            return false;
-        }
+        var text = InputFiles.ReadText(path);
+        return text.Ok && StudyKey().IsMatch(text.Value);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^scenarios[ \t]*:", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex StudyKey();
 
     /// <summary>Reads and checks a study file; its scenarios are loaded (and checked) by the caller.</summary>
     /// <exception cref="ScenarioException">The file is not a valid study, with file:line:column errors.</exception>
     public static StudyFile Load(string path)
     {
         var errors = new List<ScenarioError>();
-        string text;
-        try
+        var read = InputFiles.ReadText(path);
+        if (!read.Ok)
         {
-            text = File.ReadAllText(path);
+            throw new ScenarioException([new ScenarioError(path, 0, 0, "", $"cannot read the study file: {read.Error}")]);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ScenarioException([new ScenarioError(path, 0, 0, "", $"cannot read the study file: {e.Message}")]);
-        }
+
+        string text = read.Value;
 
         YamlNode? root;
         try
