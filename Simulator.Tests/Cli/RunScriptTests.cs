@@ -88,7 +88,7 @@ public sealed class RunScriptTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Parameter set cannot be resolved", "-Param", "seed=1,2")]          // -Param without -Sweep
+    [InlineData("missing mandatory parameters: Sweep", "-Param", "seed=1,2")]       // -Param without -Sweep
     [InlineData("Parameter set cannot be resolved", "-Validate", "-Sweep", "Scenarios/seed.yaml")]
     [InlineData("Parameter set cannot be resolved", "-Study", "Scenarios/origin-study.yaml", "-Scenario", "Scenarios/seed.yaml")]
     [InlineData("A positional parameter cannot be found", "-Set", "duration=20s", "replications=2")] // a second value bound by position
