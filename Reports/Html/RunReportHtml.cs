@@ -10,6 +10,7 @@ internal static class RunReportHtml
 
     private static readonly string[] TableMetrics = ["availability", "time_availability", "longest_outage_s", "latency_p99_ms", "max_node_utilization"];
     private static readonly string[] DifferenceMetrics = ["availability", "time_availability", "longest_outage_s", "latency_p99_ms"];
+    private static readonly string[] ConnectionMetrics = ["connections", "connect_failures", "connections_reset", "connections_hung", "pod_imbalance_max_over_mean"];
 
     public static string Render(RunFigures figures, IReadOnlyList<PlotImage> plots)
     {
@@ -46,6 +47,23 @@ internal static class RunReportHtml
         {
             page.Figure(plot);
         }
+
+        page.Heading(2, "Connections", "connections");
+        page.Paragraph("TCP connections the clients made after warm-up, mean per replication with 95 % intervals. A connection is reset when "
+            + "a packet of it reaches a node or pod that has no state for it (after an ECMP rehash or an L2 leader move, or a restarted container); "
+            + "it is given up when a request on it got no answer at all, as when conntrack keeps a keep-alive connection on a pod that is gone. "
+            + "With one connection per request, connections equal request attempts; with keep-alive or multiplexing few connections carry many "
+            + "requests, and the pods they land on carry them all (requests per pod: the busiest pod over the mean).", "note");
+        page.Table("connections-table", ["Way of access", .. ConnectionMetrics.Select(m => MetricDisplay.For(m).AxisLabel)],
+            figures.Variants.Select(v => (IReadOnlyList<Cell>)
+            [
+                Cell.Name(v),
+                .. ConnectionMetrics.Select(m =>
+                {
+                    var e = figures.Of(v, m);
+                    return Cell.Estimate(MetricDisplay.For(m), e.Mean, e.Low, e.High);
+                }),
+            ]));
 
         page.Heading(2, "Requests per pod", "pods");
         PodTable(page, results, figures.Variants);
@@ -175,11 +193,17 @@ internal static class RunReportHtml
             .ThenBy(p => p.Length)
             .ThenBy(p => p, StringComparer.Ordinal)
             .ToList();
-        var totals = results.Pods
+        var perPod = results.Pods
             .GroupBy(p => (p.Variant, p.Pod))
-            .ToDictionary(g => g.Key, g => (double)g.Sum(p => p.Requests) / Math.Max(1, g.Select(p => p.Replication).Distinct().Count()));
-        double Requests(string variant, string pod) => totals.GetValueOrDefault((variant, pod));
-        page.Paragraph("Requests that reached each pod, mean per replication, and in brackets the pod's share of its Deployment's requests.", "note");
+            .ToDictionary(g => g.Key, g =>
+            {
+                double reps = Math.Max(1, g.Select(p => p.Replication).Distinct().Count());
+                return (Requests: g.Sum(p => p.Requests) / reps, Connections: g.Sum(p => p.Connections) / reps);
+            });
+        double Requests(string variant, string pod) => perPod.GetValueOrDefault((variant, pod)).Requests;
+        double Connections(string variant, string pod) => perPod.GetValueOrDefault((variant, pod)).Connections;
+        page.Paragraph("Requests that reached each pod, mean per replication, in brackets the pod's share of its Deployment's requests, "
+            + "and after the slash the connections it accepted: few connections carrying many requests balance connections, not requests.", "note");
         page.Table("pods-table", ["Pod", .. variants],
             pods.Select(pod => (IReadOnlyList<Cell>)
             [
@@ -188,7 +212,8 @@ internal static class RunReportHtml
                 {
                     double mine = Requests(v, pod);
                     double group = pods.Where(p => Group(p) == Group(pod)).Sum(p => Requests(v, p));
-                    return Cell.Number(group > 0 ? $"{Text.Fixed(mine, 0)} ({Text.Fixed(100 * mine / group, 1)} %)" : Text.Fixed(mine, 0));
+                    string share = group > 0 ? $" ({Text.Fixed(100 * mine / group, 1)} %)" : "";
+                    return Cell.Number($"{Text.Fixed(mine, 0)}{share} / {Text.Fixed(Connections(v, pod), 0)}");
                 }),
             ]));
     }

@@ -87,6 +87,11 @@ internal sealed record MetricDisplay(string Metric, string Label, string Unit, d
         new("rejected", "Rejected requests", "count", 1, 1, false),
         new("jain_fairness", "Jain fairness", "index", 1, 3, true),
         new("imbalance_max_over_mean", "Imbalance max/mean", "ratio", 1, 2, false),
+        new("connections", "Connections opened", "count", 1, 0, false),
+        new("connect_failures", "Failed to connect", "count", 1, 1, false),
+        new("connections_reset", "Connections reset", "count", 1, 1, false),
+        new("connections_hung", "Connections given up", "count", 1, 1, false),
+        new("pod_imbalance_max_over_mean", "Requests per pod, max/mean", "ratio", 1, 2, false),
     ];
 
     public static MetricDisplay For(string metric)

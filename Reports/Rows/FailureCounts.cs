@@ -16,6 +16,7 @@ namespace Svcsim.Reports;
 /// <param name="Timeout">The client gave up waiting.</param>
 /// <param name="InFlightLost">Lost in flight when a node or pod failed while serving it.</param>
 /// <param name="Reset">The connection was reset.</param>
+/// <param name="ConntrackFull">The entry node's conntrack table was full.</param>
 [CsvRecord]
 public sealed partial record FailureCounts(
     [CsvColumn("node_down")] long NodeDown,
@@ -27,7 +28,8 @@ public sealed partial record FailureCounts(
     [CsvColumn("overloaded")] long Overloaded,
     [CsvColumn("timeout")] long Timeout,
     [CsvColumn("in_flight_lost")] long InFlightLost,
-    [CsvColumn("reset")] long Reset)
+    [CsvColumn("reset")] long Reset,
+    [CsvColumn("conntrack_full")] long ConntrackFull)
 {
     /// <summary>The column prefix that the rows put before each cause's name.</summary>
     public const string ColumnPrefix = "failed_";
@@ -36,11 +38,11 @@ public sealed partial record FailureCounts(
     public static IReadOnlyList<string> Causes { get; } =
     [
         "node_down", "stale_ip", "no_route", "refused", "dropped_local",
-        "dead_endpoint", "overloaded", "timeout", "in_flight_lost", "reset",
+        "dead_endpoint", "overloaded", "timeout", "in_flight_lost", "reset", "conntrack_full",
     ];
 
     /// <summary>No failures.</summary>
-    public static FailureCounts None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static FailureCounts None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /// <summary>Builds counts from an array in the order of <see cref="Causes"/>.</summary>
     public static FailureCounts FromArray(IReadOnlyList<long> counts)
@@ -51,15 +53,15 @@ public sealed partial record FailureCounts(
             throw new ArgumentException($"expected {Causes.Count} counts, got {counts.Count}", nameof(counts));
         }
 
-        return new(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7], counts[8], counts[9]);
+        return new(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7], counts[8], counts[9], counts[10]);
     }
 
     /// <summary>The counts in the order of <see cref="Causes"/>.</summary>
     public long[] ToArray() =>
-        [NodeDown, StaleIp, NoRoute, Refused, DroppedLocal, DeadEndpoint, Overloaded, Timeout, InFlightLost, Reset];
+        [NodeDown, StaleIp, NoRoute, Refused, DroppedLocal, DeadEndpoint, Overloaded, Timeout, InFlightLost, Reset, ConntrackFull];
 
     /// <summary>All failures, whatever the cause.</summary>
-    public long Total() => NodeDown + StaleIp + NoRoute + Refused + DroppedLocal + DeadEndpoint + Overloaded + Timeout + InFlightLost + Reset;
+    public long Total() => NodeDown + StaleIp + NoRoute + Refused + DroppedLocal + DeadEndpoint + Overloaded + Timeout + InFlightLost + Reset + ConntrackFull;
 
     /// <summary>The sum of these counts and <paramref name="other"/>, cause by cause.</summary>
     public FailureCounts Plus(FailureCounts other)

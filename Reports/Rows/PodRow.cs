@@ -18,4 +18,7 @@ public sealed partial record PodRow(
     [CsvColumn("utilization")] double Utilization,
     [CsvColumn("queue_length")] double QueueLength,
     [CsvColumn("rejected")] long Rejected,
-    [CsvColumn("overloaded")] bool Overloaded);
+    [CsvColumn("overloaded")] bool Overloaded,
+    [CsvColumn("connections")] long Connections,
+    [CsvColumn("connections_reset")] long ConnectionsReset,
+    [CsvColumn("connections_hung")] long ConnectionsHung);

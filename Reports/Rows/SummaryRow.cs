@@ -30,6 +30,11 @@ public sealed partial record SummaryRow(
     [CsvColumn("rejected")] long Rejected,
     [CsvColumn("jain_fairness")] double JainFairness,
     [CsvColumn("imbalance_max_over_mean")] double ImbalanceMaxOverMean,
+    [CsvColumn("connections")] long Connections,
+    [CsvColumn("connect_failures")] long ConnectFailures,
+    [CsvColumn("connections_reset")] long ConnectionsReset,
+    [CsvColumn("connections_hung")] long ConnectionsHung,
+    [CsvColumn("pod_imbalance_max_over_mean")] double PodImbalanceMaxOverMean,
     [CsvColumn(Prefix = FailureCounts.ColumnPrefix)] FailureCounts FailedBy)
 {
     /// <summary>
@@ -59,6 +64,11 @@ public sealed partial record SummaryRow(
             new("rejected", r => r.Rejected),
             new("jain_fairness", r => r.JainFairness),
             new("imbalance_max_over_mean", r => r.ImbalanceMaxOverMean),
+            new("connections", r => r.Connections),
+            new("connect_failures", r => r.ConnectFailures),
+            new("connections_reset", r => r.ConnectionsReset),
+            new("connections_hung", r => r.ConnectionsHung),
+            new("pod_imbalance_max_over_mean", r => r.PodImbalanceMaxOverMean),
         };
         for (int i = 0; i < FailureCounts.Causes.Count; i++)
         {

@@ -28,19 +28,25 @@ public static class Columns
     private static readonly ColumnDoc Seed = new("seed", "Seed of the replication's random streams; with the scenario file it reproduces the replication.");
     private static readonly ColumnDoc WindowStart = new("window_start_s", "Start of the time window, in simulated seconds since the start of the run (s).");
 
+    // The meaning of each failure cause, in column order: the same words as the simulator's descriptors
+    // (Svcsim.Network.FailureCauses), which a test keeps equal.
     private static readonly string[] CauseMeanings =
     [
-        "the client's node was down (crashed or rebooting)",
+        "the client's node was down (crashed or rebooting): no answer",
         "the client used an address that no longer belongs to a live node",
-        "no route to the address (withdrawn BGP route, no node answering ARP)",
-        "the connection was refused (no listener or no kube-proxy rule yet)",
-        "dropped on the entry node (for example externalTrafficPolicy: Local with no local endpoint)",
-        "kube-proxy sent the request to an endpoint whose pod or node is gone",
-        "rejected by a full pod queue",
+        "no route to the address (withdrawn BGP route, no node answering ARP, no healthy LB target)",
+        "the connection was refused (no endpoint: kube-proxy REJECT; or the pod's container was not running)",
+        "dropped on the entry node (externalTrafficPolicy: Local with no local endpoint)",
+        "the service proxy sent the connection to an endpoint whose pod or node is gone",
+        "rejected by a full pod queue (HTTP 503)",
         "the client gave up waiting (client timeout)",
         "lost in flight when a node or pod failed while serving it",
-        "the connection was reset",
+        "the connection was reset (a packet reached a node or pod with no state for it: ECMP rehash, L2 leader move, crashed container)",
+        "the entry node's conntrack table was full and dropped the new connection",
     ];
+
+    /// <summary>What each failure cause means, in the order of <see cref="FailureCounts.Causes"/>.</summary>
+    public static IReadOnlyList<string> FailureCauseMeanings => CauseMeanings;
 
     private static IEnumerable<ColumnDoc> FailureColumns(string scope)
     {
@@ -83,6 +89,11 @@ public static class Columns
             new("rejected", "Requests rejected by full queues (count)."),
             new("jain_fairness", "Jain's fairness index of the requests served by each schedulable node's pods, (sum x)^2 / (n sum x^2): 1 is perfectly even, 1/n is all on one node."),
             new("imbalance_max_over_mean", "Requests served by the busiest node divided by the mean per node (1 is perfectly even)."),
+            new("connections", "TCP connections the clients established (SYN-ACK received) between the end of warm-up and the end of the run (count); with reuse: perRequest one per request attempt."),
+            new("connect_failures", "Connection attempts that gave up without being established: refused, or no SYN-ACK before the connect timeout (count)."),
+            new("connections_reset", "Established connections that were reset: an RST reached the client, for example after an ECMP rehash or an L2 leader move sent the connection to a node without its conntrack entry (count)."),
+            new("connections_hung", "Established connections the client gave up after a request on them got no answer: a keep-alive connection pinned by conntrack to a dead pod, or an entry node that died (count)."),
+            new("pod_imbalance_max_over_mean", "Requests that reached the busiest pod divided by the mean per pod over the pods that existed during the run (1 is perfectly even): long-lived connections pile load on a few pods."),
             .. FailureColumns("over the replication"),
         ]),
         new(OutputFiles.SummaryCi, "One row per way of access and metric of summary.csv (mean and 95 % confidence interval over replications), then one row per pair of ways of access and metric for the paired difference.",
@@ -129,6 +140,9 @@ public static class Columns
             new("queue_length", "Requests waiting in the pod's queue, time-averaged over the window (requests)."),
             new("rejected", "Requests the pod rejected because its queue was full, in the window (count)."),
             new("overloaded", "True when the pod's utilization in the window reached the overload threshold."),
+            new("connections", "Connections the pod accepted (answered the SYN of) in the window (count): compare with requests to see connection-level imbalance."),
+            new("connections_reset", "Connections to this pod that were reset in the window (count)."),
+            new("connections_hung", "Connections to this pod that the clients gave up in the window after a request got no answer (count)."),
         ]),
         new(OutputFiles.Outages, "One row per outage (an interval in which the service was unavailable to clients).",
         [
@@ -193,6 +207,7 @@ public static class Columns
         new(StudyReportWriter.DecisionMarkdownFile, "Written by `svcsim study`: the decision matrix in Markdown (one column per kind of way of access), as the README shows it.", []),
         new(OutputFiles.ReportHtml, "One self-contained page. First a decision box: which way of access wins, by how much, why (the failure causes), what each way of access is, caveats (which node NodePort clients were told, ways of access that lost the SLO, wide intervals) and what the SLO and time availability mean. Then the comparison table with 95 % confidence intervals (bold only for the best value among the ways of access that kept the SLO), the paired differences folded below it, a conclusion in words, the plots (inline base64 PNG), requests per pod, outages, event timeline, and the scenario as run. Inline CSS and one small inline script that checks every plot decoded; no URL of any kind.", []),
         new("plots/*.png, plots/*.svg", "Every plot of the report, as PNG (in the page) and as SVG; a reused output folder keeps no plot of an earlier run. Runs: outages (a timeline per way of access and replication coloured by failure cause), availability (over time, one panel per way of access, axis capped at 100 %), failures_by_cause (stacked bars), summary_availability, summary_longest_outage, latency, nodes and pods (utilisation over time, one panel per way of access, axis scaled to the busiest window). Sweeps: sweep_<metric>_vs_<parameter>.", []),
+        new("sweep.db", "With `svcsim sweep --store sqlite` only: a SQLite database of every run of the sweep, keyed by (sweep_id, point, variant, replication): tables summary, timeseries, outages and events with the columns of the CSV files of a run, points and parameters with the swept parameters as typed columns. Its tables are described in [cli.md](cli.md#a-results-database---store-sqlite).", []),
         new(Checksums.FileName, "Written last: the path, size in bytes, SHA-256 and (CSV files) data rows of every other file of the folder, hidden files and a sweep's `points/` aside. Its presence marks the folder finished; `svcsim report` checks every data file against it before reading any.", []),
     ];
 

@@ -89,15 +89,15 @@ internal static class SvcsimCli
 
     /// <summary>Runs <paramref name="program"/> to the end and returns what it printed.</summary>
     public static CliResult RunProgram(string program, string workingDirectory, IEnumerable<string> args,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
         using var process = Start(program, workingDirectory, args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(ChildTimeout))
+        if (!process.WaitForExit(timeout ?? ChildTimeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {ChildTimeout}");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {timeout ?? ChildTimeout}");
         }
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
     }

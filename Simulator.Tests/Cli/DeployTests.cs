@@ -6,9 +6,10 @@ using YamlDotNet.RepresentationModel;
 namespace Svcsim.Tests.Cli;
 
 /// <summary>
-/// The Kubernetes Jobs and the container image in deploy/ agree with themselves (as many Job completions as the N of
+/// The Kubernetes Jobs in deploy/ agree with themselves (as many Job completions as the N of
 /// --shard I/N, a merge that finds every shard folder), and the Jobs' commands, run here with shorter simulations,
-/// produce shards that svcsim merge joins. The Slurm array runs on a real cluster in <see cref="SlurmArrayTests"/>.
+/// produce shards that svcsim merge joins. The Slurm array runs on a real cluster in <see cref="SlurmArrayTests"/>, the
+/// container image's build steps in <see cref="ContainerImageTests"/>.
 /// </summary>
 [Collection(CliCollection.Name)]
 public sealed partial class DeployTests : IDisposable
@@ -290,27 +291,6 @@ public sealed partial class DeployTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"SHARDS={shards}: expected a whole number of at least 1", result.Err, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void The_Containerfile_Publishes_With_The_Sdk_And_Runs_svcsim_On_The_Runtime_With_A_Font()
-    {
-        var lines = File.ReadAllLines(CliPaths.InRepo("deploy/Containerfile")).Where(l => !l.TrimStart().StartsWith('#')).ToList();
-
-        var from = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", "FROM mcr.microsoft.com/dotnet/runtime:10.0"], from);
-        Assert.Contains(lines, l => l.Contains("dotnet publish Simulator/Simulator.csproj -c Release", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("fonts-dejavu-core", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("COPY --from=build ", StringComparison.Ordinal));
-        Assert.Equal("ENTRYPOINT [\"svcsim\"]", Assert.Single(lines, l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal)));
-        // Every folder copied into the build exists (a renamed project would otherwise break only the image build).
-        foreach (var copy in lines.Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal)))
-        {
-            foreach (string source in copy.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1])
-            {
-                Assert.True(Path.Exists(CliPaths.InRepo(source.TrimEnd('/'))), $"{copy}: {source} is not in the repository");
-            }
-        }
     }
 
     /// <summary>A folder holding an executable <c>svcsim</c> that runs the tests' svcsim.dll, put first on the PATH.</summary>

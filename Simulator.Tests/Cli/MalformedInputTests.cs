@@ -75,11 +75,11 @@ public sealed class MalformedInputTests : IDisposable
 
         // The manifests it names
         ["nodePort out of range"] = M("nodePort: 30000", "nodePort: 29999", "29999", "Service/np-nginx.spec.ports[0].nodePort", "29999 is outside the node port range 30000-32767"),
-        ["selector matching no pod"] = M("  name: lb-nginx\nspec:\n  selector:\n    app: deploy-nginx", "  name: lb-nginx\nspec:\n  selector:\n    app: deploy-ngnix", "app: deploy-ngnix", "Service/lb-nginx.spec.selector", "matches no pod of any Deployment"),
-        ["targetPort no container exposes"] = M("targetPort: 80\n      nodePort: 30000", "targetPort: 8080\n      nodePort: 30000", "8080", "Service/np-nginx.spec.ports[0].targetPort", "no container of deploy-nginx exposes port 8080"),
+        ["selector matching no pod"] = M("  name: lb-nginx\nspec:\n  selector:\n    app: deploy-nginx", "  name: lb-nginx\nspec:\n  selector:\n    app: deploy-ngnix", "app: deploy-ngnix", "Service/lb-nginx.spec.selector", "matches no pod of any workload"),
+        ["IPv6-only Service"] = M("  type: NodePort", "  type: NodePort\n  ipFamilies: [IPv6]", "[IPv6]", "Service/np-nginx.spec.ipFamilies", "asks for an IPv6-only Service; svcsim simulates IPv4"),
         ["named targetPort no container has"] = M("targetPort: http", "targetPort: htp", "htp", "Service/lb-chk-ip.spec.ports[0].targetPort", "has a port named 'htp' (did you mean 'http'?)"),
         ["misspelt Service type"] = M("type: NodePort", "type: Nodeport", "Nodeport", "Service/np-nginx.spec.type", "'Nodeport' is not one of ClusterIP, NodePort, LoadBalancer"),
-        ["zero replicas"] = M("  replicas: 3\n  selector:\n    matchLabels:\n      app: deploy-nginx", "  replicas: 0\n  selector:\n    matchLabels:\n      app: deploy-nginx", "0", "Deployment/deploy-nginx.spec.replicas", "must be at least 1"),
+        ["negative replicas"] = M("  replicas: 3\n  selector:\n    matchLabels:\n      app: deploy-nginx", "  replicas: -3\n  selector:\n    matchLabels:\n      app: deploy-nginx", "-3", "Deployment/deploy-nginx.spec.replicas", "must be at least 0, found -3"),
 
         // Options of svcsim run
         ["bad --set path"] = Options("run", ["--set", "clients[0.rate=1/s"], "--set clients[0.rate=1/s: ", "bad list index"),

@@ -39,15 +39,16 @@ public class DataPathTests(ITestOutputHelper output)
         var run = runner.Run();
 
         // Then the requests that crossed from the entry node to another node (bytes on the node-to-node
-        // links, 500 per request) are exactly those served by pods elsewhere, each answer came back through
-        // the entry node (SNAT: 2000 bytes per reply on the links into it), and their number lies in the
-        // exact 99 % binomial region of Binomial(n, (N - local)/N): each connection picks a pod uniformly.
+        // links: the connection's SYN and its 500-byte request) are exactly those served by pods elsewhere,
+        // each answer came back through the entry node (SNAT: the SYN-ACK and the 2000-byte reply on the
+        // links into it), and their number lies in the exact 99 % binomial region of Binomial(n, (N - local)/N):
+        // each connection picks a pod uniformly.
         var cluster = runner.Model.Cluster;
         var others = cluster.Nodes.Where(n => n != entryNode).ToList();
-        long hops = others.Sum(n => cluster.Between(entryNode, n).BytesSent) / 500;
-        long returns = others.Sum(n => cluster.Between(n, entryNode).BytesSent) / 2000;
-        long served = runner.Model.AllPods.Sum(p => p.Served);
-        long servedLocally = runner.Model.AllPods.Where(p => p.Node == entryNode).Sum(p => p.Served);
+        long hops = others.Sum(n => cluster.Between(entryNode, n).BytesSent) / (500 + Segments.Control);
+        long returns = others.Sum(n => cluster.Between(n, entryNode).BytesSent) / (2000 + Segments.Control);
+        long served = runner.Model.AllPods.Sum(p => p.Pool.Completed);
+        long servedLocally = runner.Model.AllPods.Where(p => p.Node == entryNode).Sum(p => p.Pool.Completed);
         Assert.Equal(run.Summary.Requests, run.Summary.Succeeded);
         Assert.Equal(served - servedLocally, hops);
         Assert.Equal(hops, returns);
@@ -113,13 +114,17 @@ public class DataPathTests(ITestOutputHelper output)
         const double Service = 0.002;
         // One hop of b bytes: transmission 8 b / bandwidth, then propagation.
         static double Hop((double Latency, double NsPerByte) l, long bytes) => bytes * l.NsPerByte * 1e-9 + l.Latency;
+        // Each request opens its own connection: the SYN and SYN-ACK (60 bytes each) cross the same hops
+        // first, then the request and its answer.
+        const long Syn = Segments.Control;
+        static double There(long bytes, params (double, double)[] hops) => hops.Sum(h => Hop(h, bytes));
 
         // Entering at w1 (Cluster policy): client>w1, w1>w2, service, w2>w1 (SNAT return), w1>client.
-        double viaOtherNode = Hop(clientNode, Req) + Hop(nodeNode, Req) + Service + Hop(nodeNode, Resp) + Hop(clientNode, Resp);
+        double viaOtherNode = 2 * There(Syn, clientNode, nodeNode) + There(Req, clientNode, nodeNode) + Service + There(Resp, nodeNode, clientNode);
         // Entering at w2: no node-to-node hop.
-        double viaPodNode = Hop(clientNode, Req) + Service + Hop(clientNode, Resp);
+        double viaPodNode = 2 * There(Syn, clientNode) + Hop(clientNode, Req) + Service + Hop(clientNode, Resp);
         // Through the router (BGP, Local policy so only w2 is announced): client>lb, lb>w2, service, w2>lb, lb>client.
-        double viaRouter = Hop(clientLb, Req) + Hop(lbNode, Req) + Service + Hop(lbNode, Resp) + Hop(clientLb, Resp);
+        double viaRouter = 2 * There(Syn, clientLb, lbNode) + There(Req, clientLb, lbNode) + Service + There(Resp, lbNode, clientLb);
 
         var cluster = TestScenarios.Seed(durationS: 65, variants: [], replicas: 1, pinned: ["w2"], capacity: capacity, network: network) with { Clients = [user] };
         string leader = MetalLbOrdering.Order(cluster.Nodes.Select(n => n.Name), "192.168.1.11").First(n => n != "cp1");
@@ -197,11 +202,11 @@ public class DataPathTests(ITestOutputHelper output)
             var s = run.Summary;
             var counted = ledger.Outcomes.Where(o => o.Start >= warmup && o.Start < end).ToList();
             output.WriteLine($"{variant.Name}, retries {retries}: {s.Requests} requests, {s.Succeeded} ok, failed " +
-                string.Join(", ", FailureCauses.All.Where(c => s.FailedByCause[(int)c] > 0).Select(c => $"{FailureCauses.SnakeName(c)}={s.FailedByCause[(int)c]}")));
+                string.Join(", ", FailureCauses.All.Where(c => s.FailedByCause[(int)c.Cause] > 0).Select(c => $"{c.Name}={s.FailedByCause[(int)c.Cause]}")));
             Assert.Equal(counted.Count, s.Requests);
             Assert.Equal(s.Requests, s.Succeeded + s.FailedByCause.Sum());
             Assert.Equal(counted.Count(o => o.Success), s.Succeeded);
-            foreach (var cause in FailureCauses.All)
+            foreach (var cause in FailureCauses.All.Select(c => c.Cause))
             {
                 Assert.Equal(counted.Count(o => !o.Success && o.Cause == cause), s.FailedByCause[(int)cause]);
             }

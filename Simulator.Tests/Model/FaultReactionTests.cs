@@ -9,6 +9,8 @@ using Svcsim.Measurement;
 using Svcsim.Workload;
 using Xunit.Abstractions;
 
+using Svcsim.Network;
+
 namespace Svcsim.Tests.Model;
 
 /// <summary>
@@ -23,27 +25,34 @@ public class FaultReactionTests(ITestOutputHelper output)
     {
         // Given NodePort clients pinned to w1, which holds no pod (the 3 pods are on w2 and w3, so
         // kube-proxy on w1 forwards everything and only w1 being down can fail a request), and w1 down
-        // for D = 15 s of the T = 60 s measured (crash at 20 s, back at 35 s)
-        const double D = 15, T = 60;
+        // for D = 15 s of the T = 60 s measured (crash at 20 s, back at 35 s); clients give up connecting
+        // after L = 3 s
+        const double D = 15, T = 60, Crash = 20;
         // (kubelet rejoins the moment the node boots, so the node's services return with it: the outage
         // is the down time alone; the rejoin delay has its own test below)
         var spec = TestScenarios.Seed(rate: 100, durationS: 5 + T, variants: [TestScenarios.NodePortTo(TestScenarios.WorkerIp(1))],
-            pinned: ["w2", "w3"], faults: [new NodeCrash("w1", 20, D)]) with { ControlPlane = new ControlPlaneSpec(NodeRejoinS: 0) };
+            pinned: ["w2", "w3"], faults: [new NodeCrash("w1", Crash, D)]) with { ControlPlane = new ControlPlaneSpec(NodeRejoinS: 0) };
+        double connectTimeout = spec.Clients[0].ConnectTimeoutS;
 
         // When the clients send
         var run = new VariantRunner(spec, spec.Variants[0], 0).Run();
 
-        // Then exactly the requests started while w1 was down fail, with no answer from their node: every
-        // window inside [20 s, 35 s) failed entirely, every window after it succeeded entirely
+        // Then a connection started at s during the down time fails unless one of its SYNs is sent after w1 is
+        // back and before the connect timeout: Linux resends at s + 1, s + 3, s + 7 ... s, so with L = 3 s only
+        // the resend at s + 1 can: requests started in [Crash, Crash + D - 1) fail with no answer from their
+        // node, those in the last second of the down time succeed on their resend, and all others succeed
+        double resend = Tcp.SynSentAt(1) / 1e9;
+        Assert.True(Tcp.SynSentAt(2) / 1e9 >= connectTimeout, "the second resend comes after the connect timeout");
+        double lostS = D - resend;
         var s = run.Summary;
         long nodeDown = s.FailedByCause[(int)FailureCause.NodeDown];
         long inFlight = s.FailedByCause[(int)FailureCause.InFlightLost];
-        Assert.All(run.Windows.Where(w => w.StartS >= 20 && w.EndS <= 20 + D), w => Assert.Equal(w.Requests, w.FailedByCause[(int)FailureCause.NodeDown]));
-        Assert.All(run.Windows.Where(w => w.StartS >= 20 + D || w.EndS <= 20), w => Assert.Equal(w.Requests, w.Succeeded + w.FailedByCause[(int)FailureCause.InFlightLost]));
-        // And their share is D/T: given n Poisson arrivals in T, each falls in the down time with probability
-        // D/T, so the count lies in the exact 99 % region of Binomial(n, D/T)
-        var (lo, hi) = Tolerances.BinomialRegion(s.Requests, D / T);
-        output.WriteLine(Inv($"lost {nodeDown} of {s.Requests} to node_down ({(double)nodeDown / s.Requests:F4}, D/T = {D / T:F4}, region [{lo}, {hi}]) and {inFlight} in flight at the crash"));
+        Assert.All(run.Windows.Where(w => w.StartS >= Crash && w.EndS <= Crash + lostS), w => Assert.Equal(w.Requests, w.FailedByCause[(int)FailureCause.NodeDown]));
+        Assert.All(run.Windows.Where(w => w.StartS >= Crash + D || w.EndS <= Crash), w => Assert.Equal(w.Requests, w.Succeeded + w.FailedByCause[(int)FailureCause.InFlightLost]));
+        // And their share is (D - 1)/T: given n Poisson arrivals in T, each falls in the lost part of the down
+        // time with probability (D - 1)/T, so the count lies in the exact 99 % region of Binomial(n, (D - 1)/T)
+        var (lo, hi) = Tolerances.BinomialRegion(s.Requests, lostS / T);
+        output.WriteLine(Inv($"lost {nodeDown} of {s.Requests} to node_down ({(double)nodeDown / s.Requests:F4}, (D - 1)/T = {lostS / T:F4}, region [{lo}, {hi}]) and {inFlight} in flight at the crash"));
         Assert.InRange(nodeDown, lo, hi);
         // And the edge effect is the requests in flight at the crash: λ·E[response] ≈ 100/s × 6 ms = 0.6 on
         // average (Little's law), so more than 5 (Poisson tail < 1e-3) would be a bug
@@ -171,13 +180,15 @@ public class FaultReactionTests(ITestOutputHelper output)
             double detected = run.Events.Single(e => e.Kind == "memberlist-dead").TimeS - Crash;
             Assert.InRange(detected, lower, upper);
             // And the clients see exactly one outage, of no answer, as long as detection plus the ARP cache
-            // time: measured in 0.1 s buckets, so it may start one bucket early (requests in flight at the
-            // crash) and end one bucket off either way
+            // time less the one second in which connections still succeed on their SYN resend (at +1 s, within
+            // the 3 s connect timeout) once clients follow the new leader: measured in 0.1 s buckets, so it may
+            // start one bucket early (requests in flight at the crash) and end one bucket off either way
             var outage = Assert.Single(run.Outages);
             output.WriteLine(Inv($"rep {rep}: detection {detected:F3} s, ARP {arpCacheS} s, outage {outage.StartS:F1}-{outage.EndS:F1} s ({outage.DurationS:F2} s, {outage.Cause})"));
             Assert.Equal(FailureCause.NodeDown, outage.Cause);
-            Assert.InRange(outage.DurationS, detected + arpCacheS - 2 * Resolution, detected + arpCacheS + 2 * Resolution);
-            Assert.InRange(outage.DurationS, lower + arpCacheS - 2 * Resolution, upper + arpCacheS + 2 * Resolution);
+            double resend = Tcp.SynSentAt(1) / 1e9;
+            Assert.InRange(outage.DurationS, detected + arpCacheS - resend - 2 * Resolution, detected + arpCacheS - resend + 2 * Resolution);
+            Assert.InRange(outage.DurationS, lower + arpCacheS - resend - 2 * Resolution, upper + arpCacheS - resend + 2 * Resolution);
             Assert.InRange(outage.StartS, Crash - Resolution, Crash);
         }
     }

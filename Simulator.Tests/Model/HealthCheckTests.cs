@@ -5,6 +5,8 @@ using Svcsim.Faults;
 using Svcsim.Kubernetes;
 using Svcsim.Workload;
 
+using Svcsim.Network;
+
 namespace Svcsim.Tests.Model;
 
 public class HealthCheckTests

@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using Svcsim.Reports;
 using System.Globalization;
 using Svcsim.Access;
@@ -172,7 +173,7 @@ public class LoadDistributionTests(ITestOutputHelper output)
             for (int i = 0; i < pods.Count; i++)
             {
                 pods[i].Pool.ResetStatistics(runner.Simulation.Now);
-                servedAtWarmup[i] = pods[i].Served;
+                servedAtWarmup[i] = pods[i].Pool.Completed;
             }
         });
         var run = runner.Run();
@@ -180,7 +181,7 @@ public class LoadDistributionTests(ITestOutputHelper output)
         long now = runner.Simulation.Now;
         return pods.Select((p, i) =>
         {
-            long served = p.Served - servedAtWarmup[i];
+            long served = p.Pool.Completed - servedAtWarmup[i];
             return new PodQueue(p.Pool.Wait.Mean, p.Pool.BusyServers.Integral(now) / served, served);
         }).ToList();
     }

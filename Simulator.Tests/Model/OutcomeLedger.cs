@@ -1,3 +1,4 @@
+using Svcsim.Experiments;
 using Svcsim.Access;
 using Svcsim.Engine;
 using Svcsim.Faults;
@@ -11,8 +12,7 @@ namespace Svcsim.Tests.Model;
 /// <summary>
 /// An outcome sink that keeps, for every logical request, how many outcomes it was given (keyed by its start
 /// time, which is unique in nanoseconds), so a test can tell a request answered twice from one never
-/// answered. <see cref="Run"/> builds the same world as <c>VariantRunner</c>, with the ledger in place of
-/// the collector.
+/// answered. <see cref="Run"/> runs a <c>VariantRunner</c> world with the ledger beside the collector.
 /// </summary>
 internal sealed class OutcomeLedger : IOutcomeSink
 {
@@ -35,25 +35,12 @@ internal sealed class OutcomeLedger : IOutcomeSink
     public static OutcomeLedger Run(ScenarioSpec spec, AccessSpec variant, int replication, double drainS)
     {
         var ledger = new OutcomeLedger();
-        var sim = new Simulation(new RandomStreams(spec.Seed, replication));
-        var trace = new Trace();
-        var cluster = new Cluster(spec.Nodes, spec.Network, sim.Streams);
-        var model = new KubernetesModel(sim, cluster, spec.Deployments, spec.Services, spec.KubeProxy, spec.ControlPlane, trace);
-        var client = spec.Clients.Single();
-        var service = model.Service(variant is NodePortAccess ? client.NodePortService : client.Service);
-        FrontDoor door = variant switch
+        var runner = new VariantRunner(spec, variant, replication, ledger);
+        foreach (var g in runner.Groups)
         {
-            NodePortAccess np => new NodePortFrontDoor(sim, np, model, [client.Clients], trace),
-            MetalLbL2Access l2 => new MetalLbL2FrontDoor(sim, l2, model, [service], trace),
-            MetalLbBgpAccess bgp => new MetalLbBgpFrontDoor(sim, bgp, model, [service], trace),
-            CloudLbAccess lb => new CloudLbFrontDoor(sim, lb, model, [service], trace),
-            _ => throw new ArgumentException(variant.GetType().Name, nameof(variant)),
-        };
-        long stopAt = Time.FromSeconds(spec.DurationS);
-        var group = new ClientGroup(sim, client, 0, service, door, model, ledger, stopAt);
-        _ = new FaultInjector(sim, model, spec.Faults, trace);
-        group.Start();
-        sim.Run(stopAt + Time.FromSeconds(drainS));
+            g.Start();
+        }
+        runner.Simulation.Run(Time.FromSeconds(spec.DurationS + drainS));
         return ledger;
     }
 

@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using Svcsim.Access;
 using Svcsim.Engine;
 using Svcsim.Kubernetes;
@@ -34,7 +35,7 @@ internal static class TestScenarios
     /// <summary>One worker and a backlog too large to fill: each pod an M/M/1 queue with service rate <paramref name="mu"/>.</summary>
     public static PodCapacity SingleServer(double mu) => new(1, 1_000_000, Distribution.Exponential(1 / mu));
 
-    public static DeploymentSpec Nginx(int replicas, PodCapacity? capacity = null, IReadOnlyList<string>? pinned = null) =>
+    public static PodSourceSpec Nginx(int replicas, PodCapacity? capacity = null, IReadOnlyList<string>? pinned = null) =>
         new("deploy-nginx", NginxLabels, replicas, [80], capacity ?? PodCapacity.Default, pinned ?? [], Distribution.Constant(5));
 
     public static ServiceSpec NodePortService(TrafficPolicy policy = TrafficPolicy.Cluster, SessionAffinity affinity = SessionAffinity.None) =>
@@ -58,7 +59,7 @@ internal static class TestScenarios
             Name = "test",
             Nodes = [ControlPlane, .. Workers(workers)],
             Network = network ?? NetworkSpec.Default,
-            Deployments = [Nginx(replicas, capacity, pinned)],
+            PodSources = [Nginx(replicas, capacity, pinned)],
             Services = [NodePortService(policy), LoadBalancerService(policy)],
             KubeProxy = proxy ?? KubeProxySpec.Default,
             Clients = [Clients(rate)],

@@ -41,11 +41,11 @@ public sealed class CsvRoundTripTests
     public void Awkward_Text_And_Special_Numbers_Read_Back_Equal()
     {
         // Given rows with quotes, commas, newlines, leading '=' and '-', NaN, infinities and extreme values
-        var failures = new FailureCounts(1, 2, 3, 4, 5, 6, 7, 8, 9, long.MaxValue);
+        var failures = new FailureCounts(1, 2, 3, 4, 5, 6, 7, 8, 9, long.MaxValue, 11);
         SummaryRow[] summary =
         [
             new(Awkward, "=cmd|' /C calc'!A0", 1, long.MinValue, 0, 0, 0, double.NaN, 1, 0, 0, 0, double.NaN, double.NaN,
-                double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, 0.1 + 0.2, -0.0, 3, 1e-300, 1e300, failures),
+                double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, 0.1 + 0.2, -0.0, 3, 1e-300, 1e300, 7, 0, long.MaxValue, 2, double.NaN, failures),
         ];
         EventRow[] events = [new(Awkward, "v", 2, 1.0 / 3, "", "", Awkward), new("s", "-v", 3, 0, "n", "k", "")];
         SummaryCiRow[] ci = [new("s", "A", "", "availability", 1, 0.5, double.NaN, double.NaN), new("s", "A", "B", "failed", 2, -3, -4, -2)];
@@ -69,7 +69,7 @@ public sealed class CsvRoundTripTests
         Assert.DoesNotContain((byte)'\r', bytes);
         string header = File.ReadLines(dir.File(OutputFiles.Summary)).First();
         Assert.StartsWith("scenario,variant,replication,seed,requests,succeeded,failed,availability,time_availability,", header, StringComparison.Ordinal);
-        Assert.EndsWith(",failed_timeout,failed_in_flight_lost,failed_reset", header, StringComparison.Ordinal);
+        Assert.EndsWith(",failed_timeout,failed_in_flight_lost,failed_reset,failed_conntrack_full", header, StringComparison.Ordinal);
         Assert.Matches("^[a-z0-9_,]+$", header);
     }
 }

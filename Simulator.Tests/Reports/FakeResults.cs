@@ -155,7 +155,7 @@ internal sealed class FakeResults
                 long rej = overloaded ? 3 : 0;
                 nodes.Add(new(_scenario, variant, rep, start, NodeNames[n], n == 0 ? "control-plane" : "worker", served, util, util * util / (1 - Math.Min(util, 0.95)), rej, overloaded, entry,
                     served * 500, served * 2000, util / 10));
-                pods.Add(new(_scenario, variant, rep, start, $"web-{n}", NodeNames[n], served, util * 0.95, util * 1.5, rej, overloaded));
+                pods.Add(new(_scenario, variant, rep, start, $"web-{n}", NodeNames[n], served, util * 0.95, util * 1.5, rej, overloaded, served, 0, down ? 1 : 0));
                 maxUtil = Math.Max(maxUtil, util);
                 overloadS += overloaded ? WindowS : 0;
                 rejected += rej;
@@ -178,7 +178,8 @@ internal sealed class FakeResults
         summary.Add(new(_scenario, variant, rep, 1000 + rep, requests, succeeded, total, (double)succeeded / requests,
             1 - totalOutage / duration, v == 0 ? 2 : 1, outages.Where(o => o.Variant == variant && o.Replication == rep).Max(o => o.DurationS), totalOutage,
             4.2 + v, 9.5 + 2 * v + 0.1 * rep, 21.0 + 4 * v + rep, 180.0 + 40 * v + 7 * rep, 950.0 + 100 * v + 13 * rep,
-            maxUtil, overloadS, rejected, sum * sum / (perNode.Length * squares), perNode.Max() / mean, FailureCounts.FromArray(failedBy)));
+            maxUtil, overloadS, rejected, sum * sum / (perNode.Length * squares), perNode.Max() / mean,
+            requests, failedBy[0], v == 2 ? 3 : 0, v == 0 ? 5 : 0, perNode.Max() / mean, FailureCounts.FromArray(failedBy)));
 
         events.Add(new(_scenario, variant, rep, CrashS, "node-2", "node_crashed", "node-2 crashed (power loss)"));
         events.Add(new(_scenario, variant, rep, CrashS + 40, "node-2", "node_not_ready", "node controller marked node-2 NotReady"));

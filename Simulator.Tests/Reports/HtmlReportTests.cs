@@ -85,7 +85,8 @@ public sealed class HtmlReportTests(WrittenReports written)
         var rows = RunResultsReader.Read(written.RunDirectory).Pods;
         string html = RunHtml;
 
-        // Then the pod table lists each with its mean requests per replication and its share of the Deployment
+        // Then the pod table lists each with its mean requests per replication, its share of the Deployment,
+        // and the connections it accepted
         Assert.Contains("<table id=\"pods-table\">", html, StringComparison.Ordinal);
         string variant = FakeResults.Variants[0];
         var mine = rows.Where(p => p.Variant == variant).ToList();
@@ -94,7 +95,8 @@ public sealed class HtmlReportTests(WrittenReports written)
         foreach (var pod in mine.Select(p => p.Pod).Distinct())
         {
             double requests = mine.Where(p => p.Pod == pod).Sum(p => p.Requests) / (double)replications;
-            string cell = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{requests:F0} ({100 * requests / total:F1} %)");
+            double connections = mine.Where(p => p.Pod == pod).Sum(p => p.Connections) / (double)replications;
+            string cell = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{requests:F0} ({100 * requests / total:F1} %) / {connections:F0}");
             Assert.Contains($"<td class=\"name\">{pod}</td><td class=\"num\">{cell}</td>", html, StringComparison.Ordinal);
         }
     }

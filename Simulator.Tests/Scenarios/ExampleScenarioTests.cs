@@ -101,7 +101,7 @@ public class ExampleScenarioTests
     {
         var spec = ScenarioLoader.Load(Path.Combine(ScenarioFiles.ScenariosDir, "cascade.yaml")).Spec;
 
-        var api = Assert.Single(spec.Deployments);
+        var api = Assert.Single(spec.PodSources);
         Assert.Equal(new PodCapacity(1, 400, Svcsim.Engine.Distribution.Exponential(0.02)), api.Capacity);
         Assert.Equal([8080], api.ContainerPorts);
         var lb = spec.Services.Single(s => s.Name == "lb-api");

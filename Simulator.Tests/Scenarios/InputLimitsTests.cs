@@ -126,7 +126,7 @@ public sealed partial class InputLimitsTests : IDisposable
         var big = seed with
         {
             Nodes = nodes,
-            Deployments = seed.Deployments.Select(d => d with { Replicas = 75_000 }).ToList(),
+            PodSources = seed.PodSources.Select(d => d with { Replicas = 75_000 }).ToList(),
             Clients = seed.Clients.Select(c => c with { Rate = 500 }).ToList(),
             Variants = seed.Variants.Take(3).ToList(),
             DurationS = 300,
@@ -142,7 +142,7 @@ public sealed partial class InputLimitsTests : IDisposable
         Assert.True(cost.OverBudget() is null, cost.OverBudget());
         Assert.Equal(150_000, cost.Pods);
         // ...but ten times the pods, or a 1 ms window over it, is refused.
-        Assert.NotNull(CostEstimate.Of(big with { Deployments = seed.Deployments.Select(d => d with { Replicas = 750_000 }).ToList() }).OverBudget());
+        Assert.NotNull(CostEstimate.Of(big with { PodSources = seed.PodSources.Select(d => d with { Replicas = 750_000 }).ToList() }).OverBudget());
         Assert.NotNull(CostEstimate.Of(big with { Measurement = big.Measurement with { WindowS = 0.001 } }).OverBudget());
     }
 

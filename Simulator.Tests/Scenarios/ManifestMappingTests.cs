@@ -68,7 +68,7 @@ public sealed class ManifestMappingTests : IDisposable
 
         var chk = byName["lb-chk-ip"];
         Assert.Equal("192.168.1.12", chk.LoadBalancerIp);
-        Assert.Equal(new ServicePortSpec("http", 80, 80, 30002), Assert.Single(chk.Ports)); // targetPort: http, resolved
+        Assert.Equal(new ServicePortSpec("http", 80, 80, 30002, "TCP", "http"), Assert.Single(chk.Ports)); // targetPort: http, resolved
         Assert.Equal(new Dictionary<string, string> { ["app"] = "chk-ip" }, chk.Selector);
     }
 
@@ -77,16 +77,16 @@ public sealed class ManifestMappingTests : IDisposable
     {
         var spec = ScenarioLoader.Load(Path.Combine(ScenarioFiles.ScenariosDir, "seed.yaml")).Spec;
 
-        Assert.Equal(["deploy-nginx", "deploy-chk-ip"], spec.Deployments.Select(d => d.Name));
-        Assert.All(spec.Deployments, d => Assert.Equal((3, 80), (d.Replicas, d.ContainerPorts.Single())));
+        Assert.Equal(["deploy-nginx", "deploy-chk-ip"], spec.PodSources.Select(d => d.Name));
+        Assert.All(spec.PodSources, d => Assert.Equal((3, 80), (d.Replicas, d.ContainerPorts.Single())));
         foreach (var svc in spec.Services)
         {
-            var selected = spec.Deployments.Where(d => svc.Selector.All(kv => d.PodLabels.TryGetValue(kv.Key, out var v) && v == kv.Value));
+            var selected = spec.PodSources.Where(d => svc.Selector.All(kv => d.PodLabels.TryGetValue(kv.Key, out var v) && v == kv.Value));
             Assert.Single(selected);
         }
-        Assert.Equal(new PodCapacity(4, 128, Svcsim.Engine.Distribution.Exponential(0.005)), spec.Deployments[0].Capacity);
-        Assert.Equal(Svcsim.Engine.Distribution.Uniform(2, 12), spec.Deployments[0].StartupTime);
-        Assert.Empty(spec.Deployments[0].PinnedNodes);
+        Assert.Equal(new PodCapacity(4, 128, Svcsim.Engine.Distribution.Exponential(0.005)), spec.PodSources[0].Capacity);
+        Assert.Equal(Svcsim.Engine.Distribution.Uniform(2, 12), spec.PodSources[0].StartupTime);
+        Assert.Empty(spec.PodSources[0].PinnedNodes);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class ManifestMappingTests : IDisposable
             spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
             """).Split("\n---\n").Select(doc => "  - " + doc.Replace("\n", "\n    ", StringComparison.Ordinal))));
 
-        Assert.Equal("web", Assert.Single(loaded.Spec.Deployments).Name);
+        Assert.Equal("web", Assert.Single(loaded.Spec.PodSources).Name);
         Assert.Equal("web", Assert.Single(loaded.Spec.Services).Name);
         Assert.Empty(loaded.Warnings);
     }

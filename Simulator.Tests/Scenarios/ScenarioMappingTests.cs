@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using Svcsim.Access;
 using Svcsim.Engine;
 using Svcsim.Faults;
@@ -129,7 +130,7 @@ public sealed class ScenarioMappingTests : IDisposable
         Assert.Equal(0.001, s.Network.ClientToFrontDoor.Loss);
         Assert.Equal(1, s.Network.RetransmitTimeoutS);
 
-        var web = Assert.Single(s.Deployments);
+        var web = Assert.Single(s.PodSources);
         Assert.Equal(new PodCapacity(2, 0, Distribution.Gamma(2, 0.004)), web.Capacity);
         Assert.Equal((4, Distribution.Constant(3)), (web.Replicas, web.StartupTime));
         Assert.Equal(["w1", "w2"], web.PinnedNodes);
@@ -137,7 +138,7 @@ public sealed class ScenarioMappingTests : IDisposable
         Assert.Equal(new ServicePortSpec("", 80, 80, 30000), s.Services[0].Ports[0]);
         Assert.Equal("10.0.0.128", s.Services[0].LoadBalancerIp);
 
-        Assert.Equal(new KubeProxySpec(ProxyMode.Ipvs, IpvsScheduler.LeastConnection, 2, Distribution.Exponential(0.3)), s.KubeProxy);
+        Assert.Equal(new KubeProxySpec(ProxyMode.Ipvs, IpvsScheduler.LeastConnection, 2, Distribution.Exponential(0.3), ConntrackSpec.Default), s.KubeProxy);
         Assert.Equal(new ControlPlaneSpec(5, 2, 40, double.PositiveInfinity, 0.1, 0.25, 60), s.ControlPlane);
 
         Assert.Equal(new ClientGroupSpec("open", "web", "web-np", 30, 200, 0, Distribution.Constant(0), Distribution.Constant(1024),
@@ -190,7 +191,7 @@ public sealed class ScenarioMappingTests : IDisposable
         Assert.Equal(KubeProxySpec.Default, s.KubeProxy);
         Assert.Equal(ControlPlaneSpec.Default, s.ControlPlane);
         Assert.Equal(MeasurementSpec.Default, s.Measurement);
-        Assert.Equal((1, PodCapacity.Default), (s.Deployments[0].Replicas, s.Deployments[0].Capacity));
+        Assert.Equal((1, PodCapacity.Default), (s.PodSources[0].Replicas, s.PodSources[0].Capacity));
         var c = s.Clients[0];
         Assert.Equal(("s", "", 1, 10.0, 127.0, 0, false, 3.0), (c.Name, c.NodePortService, c.Clients, c.TimeoutS, c.ConnectTimeoutS, c.Retries, c.SameSegment, c.UnreachableAfterS));
         Assert.Equal((Distribution.Constant(100), Distribution.Constant(850)), (c.RequestBytes, c.ResponseBytes));

@@ -43,6 +43,7 @@ public class UnitParsingTests
     [InlineData("90", "has no unit")]
     [InlineData("-5s", "negative")]
     [InlineData("fast", "not a duration")]
+    [InlineData("\u0665s", "not a duration")] // an Arabic-Indic five
     [InlineData("", "found nothing")]
     [InlineData("1h30", "number without a unit")]
     public void Bad_Durations_Say_What_Was_Expected(string text, string message)
@@ -74,6 +75,7 @@ public class UnitParsingTests
     [InlineData("200/fortnight", "unknown time unit 'fortnight'")]
     [InlineData("lots/s", "not a rate")]
     [InlineData("-3/s", "negative")]
+    [InlineData("2\u0CEC0/s", "not a rate")] // a Kannada digit: only ASCII digits are numbers
     public void Bad_Rates_Say_What_Was_Expected(string text, string message)
     {
         var parsed = Units.Rate(text);

@@ -1,68 +1,52 @@
 using System.Security.Cryptography;
 using System.Text;
+using Svcsim.Dataplane;
 using Svcsim.Engine;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
 
 namespace Svcsim.Access;
 
-/// <summary>Whether a new connection found a node to enter through.</summary>
-public enum EntryVerdict
-{
-    /// <summary>It enters at <see cref="Request.Entry"/>.</summary>
-    Entered,
-    /// <summary>The address leads to a node that is down: no answer.</summary>
-    NodeDown,
-    /// <summary>The address belongs to no node any more.</summary>
-    StaleIp,
-    /// <summary>Nothing announces the address.</summary>
-    NoRoute,
-}
+/// <summary>What a front door is built from: the world it runs in and the client groups it serves.</summary>
+/// <param name="Sim">The simulation.</param>
+/// <param name="Model">The cluster's Kubernetes side.</param>
+/// <param name="Proxies">Each node's service proxy: the hop a front door hands connections to.</param>
+/// <param name="GroupServices">The Service each client group aims at, by group index.</param>
+/// <param name="ClientsPerGroup">Client machines of each group.</param>
+/// <param name="Trace">Where reactions are recorded.</param>
+/// <param name="Probe">Where requests entering the cluster are counted.</param>
+public sealed record FrontDoorContext(
+    Simulation Sim,
+    KubernetesModel Model,
+    ServiceProxies Proxies,
+    IReadOnlyList<ServiceState> GroupServices,
+    IReadOnlyList<int> ClientsPerGroup,
+    Trace Trace,
+    IEntryProbe Probe);
 
 /// <summary>
-/// A way of access: given a new connection of a client, which node it enters the cluster through.
-/// Implementations keep their own view of the cluster (ARP caches, BGP routes, health-check results)
-/// that lags reality with the delays of the real mechanism.
+/// A way of access, as the first hop of a client's connection: it decides which node the connection enters
+/// the cluster through (the node address the client was given, the MetalLB L2 leader its ARP cache points
+/// to, the router's ECMP next hop, the cloud LB's healthy target), carries the packets over the links to
+/// that node's service proxy and the answers back. Each keeps its own view of the cluster (ARP caches, BGP
+/// routes, health-check results), lagging reality with the delays of the real mechanism, and its own
+/// state per connection.
 /// </summary>
-public abstract class FrontDoor
+public abstract class FrontDoor : IHop
 {
-    /// <summary>Chooses the entry node of a new connection (sets <see cref="Request.Entry"/> and <see cref="Request.ViaFrontDoor"/>).</summary>
-    public abstract EntryVerdict Enter(Request request, int group);
+    private readonly FlowTable<EntryNode> _entries = new();
+    private readonly IEntryProbe _probe;
 
-    /// <summary>An attempt failed with the client seeing no answer from its entry address.</summary>
-    public virtual void OnEntryFailed(Request request, int group)
+    /// <summary>Keeps what every front door needs.</summary>
+    protected FrontDoor(FrontDoorContext context)
     {
-    }
-
-    /// <summary>The connection ended (for least-connection balancing).</summary>
-    public virtual void OnClosed(Request request)
-    {
-    }
-
-    /// <summary>Whether a connection made earlier still goes to the same node (false: it was reset by a rehash).</summary>
-    public virtual bool StillRouted(Request request) => true;
-
-    /// <summary>Nodes currently announced as entry points, for statistics; empty when every node is.</summary>
-    public virtual bool IsAnnouncedEntry(Node node) => false;
-}
-
-/// <summary>
-/// A front door in front of a LoadBalancer Service's address (MetalLB or a cloud load balancer): it
-/// serves client groups that each aim at one Service, and keeps its own view of the cluster.
-/// </summary>
-public abstract class LoadBalancerFrontDoor : FrontDoor
-{
-    /// <summary>Checks and keeps what every load balancer needs.</summary>
-    protected LoadBalancerFrontDoor(Simulation sim, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
-    {
-        ArgumentNullException.ThrowIfNull(sim);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(groupServices);
-        ArgumentNullException.ThrowIfNull(trace);
-        Sim = sim;
-        Model = model;
-        GroupServices = groupServices.ToArray();
-        Trace = trace;
+        ArgumentNullException.ThrowIfNull(context);
+        Sim = context.Sim;
+        Model = context.Model;
+        Trace = context.Trace;
+        GroupServices = context.GroupServices.ToArray();
+        Proxies = context.Proxies;
+        _probe = context.Probe;
     }
 
     /// <summary>The simulation.</summary>
@@ -71,11 +55,78 @@ public abstract class LoadBalancerFrontDoor : FrontDoor
     /// <summary>The cluster's Kubernetes side.</summary>
     protected KubernetesModel Model { get; }
 
+    /// <summary>Nodes and links.</summary>
+    protected Cluster Cluster => Model.Cluster;
+
+    /// <summary>Each node's service proxy.</summary>
+    protected ServiceProxies Proxies { get; }
+
     /// <summary>The Service each client group aims at, by group index.</summary>
     protected ServiceState[] GroupServices { get; }
 
     /// <summary>Where reactions are recorded.</summary>
     protected Trace Trace { get; }
+
+    /// <summary>
+    /// Whether clients reach the entry node's own address on their segment (NodePort, an L2 address): a
+    /// dead address then fails the connect with EHOSTUNREACH once ARP gives up, rather than a timeout.
+    /// </summary>
+    public virtual bool ClientsResolveNodes => false;
+
+    /// <inheritdoc />
+    public abstract Delivery Receive(Connection connection, Request? request, int depth, long at);
+
+    /// <summary>Carries an answer that left <paramref name="entry"/> at <paramref name="at"/> to the client: when it arrives.</summary>
+    protected abstract long ToClient(Node entry, long at, long bytes);
+
+    /// <inheritdoc />
+    public long Back(Connection connection, long at, long bytes)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return _entries[connection.Id].Node is { } entry ? ToClient(entry, at, bytes) : -1;
+    }
+
+    /// <inheritdoc />
+    public virtual void Closed(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _entries[connection.Id] = default;
+    }
+
+    /// <summary>A client's connection failed to connect because its address gave no answer (NodePort clients may move on).</summary>
+    public virtual void OnConnectFailed(Connection connection, FailureCause cause)
+    {
+    }
+
+    /// <summary>Whether <paramref name="node"/> is announced as an entry point now, for statistics (false when every node is).</summary>
+    public virtual bool IsAnnouncedEntry(Node node) => false;
+
+    /// <summary>
+    /// Hands a segment that reaches <paramref name="entry"/> at <paramref name="arrive"/> to the node's service
+    /// proxy, and brings its answer back to the client.
+    /// </summary>
+    protected Delivery Enter(Connection connection, Request? request, int depth, long arrive, Node entry)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(entry);
+        // A request is counted where it enters: a new connection's first request when its SYN does (so a
+        // connection dropped at its entry node still shows there), any later one with its data.
+        ref var state = ref _entries[connection.Id];
+        bool synCounted = state.SynCounted;
+        if (!synCounted)
+        {
+            _probe.Entered(entry);
+        }
+        // A SYN leaves the mark (its resends are not counted again); the first request clears it.
+        state = new EntryNode(entry, request is null);
+        var d = Proxies.On(entry).Receive(connection, request, depth + 1, arrive);
+        return d.Travels ? d.Back(ToClient(entry, d.At, Segments.Control)) : d;
+    }
+
+    /// <summary>Bytes of the segment: the request's, or a control segment's for a SYN.</summary>
+    protected static long Bytes(Request? request) => request?.RequestBytes ?? Segments.Control;
+
+    private record struct EntryNode(Node? Node, bool SynCounted);
 }
 
 /// <summary>MetalLB's ordering of candidate nodes for a service IP in layer-2 mode.</summary>

@@ -1,4 +1,5 @@
 using Svcsim.Engine;
+using Svcsim.Kinds;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
 
@@ -10,20 +11,21 @@ namespace Svcsim.Access;
 /// only when its BGP session fails (hold timer, or BFD); until then it keeps hashing flows to a dead node.
 /// A change of the route set rehashes flows, and established connections that move are reset.
 /// </summary>
-public sealed class MetalLbBgpFrontDoor : LoadBalancerFrontDoor
+public sealed class MetalLbBgpFrontDoor : FrontDoor
 {
     private readonly MetalLbBgpAccess _spec;
     private readonly Dictionary<ServiceState, Node[]> _routes = [];
     private readonly NodeLivenessView _sessions; // the router's view of each node's BGP session
-    private readonly Random _flows;
+    private readonly FlowTable<Pinned> _pinned = new(); // resetOnRehash: false: the next hop each established flow keeps
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
-    public MetalLbBgpFrontDoor(Simulation sim, MetalLbBgpAccess spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
-        : base(sim, model, groupServices, trace)
+    public MetalLbBgpFrontDoor(MetalLbBgpAccess spec, FrontDoorContext context)
+        : base(context)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
-        _flows = sim.Streams.Get("ecmp");
+        var sim = context.Sim;
+        var model = context.Model;
         // Keepalives every hold/3: the hold timer runs out between 2/3 and all of the hold time after
         // the crash. With BFD, detection takes the BFD interval times the multiplier. A restarted
         // speaker re-establishes its session after a connect retry (about 5 s).
@@ -55,39 +57,43 @@ public sealed class MetalLbBgpFrontDoor : LoadBalancerFrontDoor
     public IReadOnlyList<Node> Routes(ServiceState service) => _routes[service];
 
     /// <inheritdoc />
-    public override EntryVerdict Enter(Request request, int group)
+    public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var routes = _routes[GroupServices[group]];
-        request.ViaFrontDoor = true;
-        request.RouteEpoch = Epoch;
-        request.RouteKey = (ulong)_flows.NextInt64();
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Record(depth, this);
+        var routes = _routes[GroupServices[connection.Group]];
         if (routes.Length == 0)
         {
-            request.Entry = null;
-            return EntryVerdict.NoRoute;
+            return Delivery.Lose(FailureCause.NoRoute);
         }
-        var node = routes[(int)(request.RouteKey % (ulong)routes.Length)];
-        request.Entry = node;
-        return node.Up ? EntryVerdict.Entered : EntryVerdict.NodeDown;
+        // The router hashes every packet of the flow afresh: after a change of the route set, most
+        // established flows land on another node, which has no conntrack entry for them.
+        var node = routes[(int)(connection.FlowHash % (ulong)routes.Length)];
+        if (!_spec.ResetOnRehash)
+        {
+            ref var pinned = ref _pinned[connection.Id];
+            if (request is null || pinned.Node is null || Array.IndexOf(routes, pinned.Node) < 0)
+            {
+                pinned = new Pinned(node);
+            }
+            node = pinned.Node!;
+        }
+        if (!node.Up)
+        {
+            return Delivery.Lose(FailureCause.NodeDown); // the router still has the route: packets go nowhere
+        }
+        long bytes = Bytes(request);
+        return Enter(connection, request, depth, node.FromFrontDoor.Send(Cluster.ClientToFrontDoor.Send(at, bytes), bytes), node);
     }
 
     /// <inheritdoc />
-    public override bool StillRouted(Request request)
+    protected override long ToClient(Node entry, long at, long bytes) => Cluster.FrontDoorToClient.Send(entry.ToFrontDoor.Send(at, bytes), bytes);
+
+    /// <inheritdoc />
+    public override void Closed(Connection connection)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!_spec.ResetOnRehash || request.RouteEpoch == Epoch || request.Entry is null)
-        {
-            return true;
-        }
-        foreach (var (svc, routes) in _routes)
-        {
-            if (routes.Length > 0 && Array.IndexOf(GroupServices, svc) >= 0 && routes[(int)(request.RouteKey % (ulong)routes.Length)] == request.Entry)
-            {
-                return true;
-            }
-        }
-        return false;
+        base.Closed(connection);
+        _pinned[connection.Id] = default;
     }
 
     /// <inheritdoc />
@@ -125,4 +131,83 @@ public sealed class MetalLbBgpFrontDoor : LoadBalancerFrontDoor
             .Where(n => _sessions.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
             .ToArray();
     }
+
+    private record struct Pinned(Node? Node);
+}
+
+/// <summary>MetalLB in BGP mode: every eligible node announces; the router spreads connections by ECMP hash.</summary>
+/// <param name="Name">Variant name.</param>
+/// <param name="HoldTimeS">BGP hold time, 90 s (keepalive 30 s).</param>
+/// <param name="Bfd">BFD enabled: failure detected in about <paramref name="BfdDetectS"/>.</param>
+/// <param name="BfdDetectS">BFD detection time, 300 ms × 3.</param>
+/// <param name="ResetOnRehash">The router hashes every packet afresh, so a change of the node set moves established flows (and the
+/// node they reach resets them); false: the router keeps each established flow on its next hop while that hop stays announced.</param>
+public sealed record MetalLbBgpAccess(
+    string Name,
+    double HoldTimeS = 90,
+    bool Bfd = false,
+    double BfdDetectS = 0.9,
+    bool ResetOnRehash = true) : AccessSpec(Name)
+{
+    /// <inheritdoc />
+    public override FrontDoorKind Kind => MetalLbBgpKind.Instance;
+}
+
+/// <summary><c>kind: metallb-bgp</c>.</summary>
+public sealed class MetalLbBgpKind : FrontDoorKind
+{
+    private MetalLbBgpKind()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static MetalLbBgpKind Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "metallb-bgp";
+
+    /// <inheritdoc />
+    public override string Summary => "every eligible node announces; the router spreads connections by ECMP hash. Needs a LoadBalancer Service whose pool a BGPAdvertisement announces, and a BGPPeer.";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<KindKey> Keys { get; } =
+    [
+        new("holdTime", "duration > 0", "`90s`", "BGP hold time (keepalive 30 s)."),
+        new("bfd", "true/false", "`false`", ""),
+        new("bfdDetect", "duration > 0", "`0.9s`", "BFD 300 ms × 3 (MetalLB BFDProfile defaults)."),
+        new("resetOnRehash", "true/false", "`true`", "The router hashes every packet afresh: a change of the node set moves most established flows, and the node they reach has no conntrack entry for them and resets them (metallb.universe.tf/concepts/bgp). `false`: the router keeps an established flow on its next hop while that hop stays announced."),
+    ];
+
+    /// <inheritdoc />
+    public override AccessSpec? Read(IKindSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var d = new MetalLbBgpAccess(Name);
+        return new MetalLbBgpAccess(settings.String("name", d.Name), settings.Duration("holdTime", d.HoldTimeS, positive: true),
+            settings.Bool("bfd", d.Bfd), settings.Duration("bfdDetect", d.BfdDetectS, positive: true), settings.Bool("resetOnRehash", d.ResetOnRehash));
+    }
+
+    /// <inheritdoc />
+    public override void Check(AccessSpec spec, VariantCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        foreach (var (_, s) in check.LoadBalancerServices())
+        {
+            if (s.Pool is null)
+            {
+                check.Error($"{Name} needs an address for Service {s.Name} from a MetalLB IPAddressPool, and the manifests define none");
+            }
+            else if (!s.BgpAnnounced)
+            {
+                check.Error($"no BGPAdvertisement announces IPAddressPool '{s.Pool}', which gives Service {s.Name} its address {s.LoadBalancerIp}; MetalLB in BGP mode would never announce it");
+            }
+            else if (check.BgpPeers == 0)
+            {
+                check.Error("MetalLB in BGP mode needs a BGPPeer (metallb.io/v1beta2) for the router, and the manifests define none");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override FrontDoor Create(AccessSpec spec, FrontDoorContext context) => new MetalLbBgpFrontDoor((MetalLbBgpAccess)spec, context);
 }

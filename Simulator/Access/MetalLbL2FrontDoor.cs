@@ -1,4 +1,5 @@
 using Svcsim.Engine;
+using Svcsim.Kinds;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
 
@@ -10,18 +11,20 @@ namespace Svcsim.Access;
 /// speakers notice through memberlist, the next node in the ordering sends gratuitous ARP, and clients
 /// follow once their ARP cache takes the new entry.
 /// </summary>
-public sealed class MetalLbL2FrontDoor : LoadBalancerFrontDoor
+public sealed class MetalLbL2FrontDoor : FrontDoor
 {
     private readonly MetalLbL2Access _spec;
     private readonly Dictionary<ServiceState, (IReadOnlyList<Node> Order, Node? Announced, Node? ClientsSee)> _state = [];
     private readonly NodeLivenessView _members; // memberlist's view of each speaker
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
-    public MetalLbL2FrontDoor(Simulation sim, MetalLbL2Access spec, KubernetesModel model, IReadOnlyList<ServiceState> groupServices, Trace trace)
-        : base(sim, model, groupServices, trace)
+    public MetalLbL2FrontDoor(MetalLbL2Access spec, FrontDoorContext context)
+        : base(context)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
+        var sim = context.Sim;
+        var model = context.Model;
         // memberlist: a dead member is found at its next probe (within one interval), the probe times
         // out, and suspicion runs out before it is declared dead (kubernetes-behaviour.md, MetalLB). A
         // restarted speaker joins within about a probe interval.
@@ -52,18 +55,29 @@ public sealed class MetalLbL2FrontDoor : LoadBalancerFrontDoor
     public Node? Leader(ServiceState service) => _state[service].Announced;
 
     /// <inheritdoc />
-    public override EntryVerdict Enter(Request request, int group)
+    public override bool ClientsResolveNodes => true;
+
+    /// <inheritdoc />
+    public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var node = _state[GroupServices[group]].ClientsSee;
-        request.ViaFrontDoor = false;
-        request.Entry = node;
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Record(depth, this);
+        // Every frame goes to the node the client's ARP entry names; after a failover an established
+        // connection's next packet reaches the new leader, which has no conntrack entry for it.
+        var node = _state[GroupServices[connection.Group]].ClientsSee;
         if (node is null)
         {
-            return EntryVerdict.NoRoute;
+            return Delivery.Lose(FailureCause.NoRoute);
         }
-        return node.Up ? EntryVerdict.Entered : EntryVerdict.NodeDown;
+        if (!node.Up)
+        {
+            return Delivery.Lose(FailureCause.NodeDown);
+        }
+        return Enter(connection, request, depth, node.FromClient.Send(at, Bytes(request)), node);
     }
+
+    /// <inheritdoc />
+    protected override long ToClient(Node entry, long at, long bytes) => entry.ToClient.Send(at, bytes);
 
     /// <inheritdoc />
     public override bool IsAnnouncedEntry(Node node)
@@ -120,4 +134,85 @@ public sealed class MetalLbL2FrontDoor : LoadBalancerFrontDoor
             }
         });
     }
+}
+
+/// <summary>MetalLB in layer-2 mode: one leader node answers ARP for the service IP.</summary>
+/// <param name="Name">Variant name.</param>
+/// <param name="ProbeIntervalS">memberlist probe interval, 1 s.</param>
+/// <param name="ProbeTimeoutS">memberlist probe timeout, 0.5 s.</param>
+/// <param name="SuspicionS">memberlist suspicion timeout for a small cluster, about 4 s.</param>
+/// <param name="ArpCacheS">How long clients keep using a stale ARP entry after the gratuitous ARP (0 on the same segment; 15 s+ behind a router).</param>
+public sealed record MetalLbL2Access(
+    string Name,
+    double ProbeIntervalS = 1,
+    double ProbeTimeoutS = 0.5,
+    double SuspicionS = 4,
+    double ArpCacheS = 0) : AccessSpec(Name)
+{
+    /// <inheritdoc />
+    public override FrontDoorKind Kind => MetalLbL2Kind.Instance;
+}
+
+/// <summary><c>kind: metallb-l2</c>.</summary>
+public sealed class MetalLbL2Kind : FrontDoorKind
+{
+    private MetalLbL2Kind()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static MetalLbL2Kind Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "metallb-l2";
+
+    /// <inheritdoc />
+    public override string Summary => "one leader node answers ARP for the Service's address. Needs the Service to be type LoadBalancer with an address from an IPAddressPool that an L2Advertisement announces (an error otherwise: MetalLB would never answer for it).";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<KindKey> Keys { get; } =
+    [
+        new("probeInterval", "duration > 0", "`1s`", "memberlist probe interval (hashicorp/memberlist defaults)."),
+        new("probeTimeout", "duration > 0", "`0.5s`", "memberlist probe timeout; at most `probeInterval`."),
+        new("suspicion", "duration > 0", "`4s`", "memberlist suspicion for fewer than 10 nodes."),
+        new("arpCache", "duration", "`0s`", "How long clients keep a stale ARP entry after the gratuitous ARP: 0 on the segment, 15 s or more behind a router (metallb#2009)."),
+    ];
+
+    /// <inheritdoc />
+    public override AccessSpec? Read(IKindSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var d = new MetalLbL2Access(Name);
+        double interval = settings.Duration("probeInterval", d.ProbeIntervalS, positive: true);
+        double timeout = settings.Duration("probeTimeout", d.ProbeTimeoutS, positive: true);
+        if (timeout > interval && settings.Has("probeTimeout"))
+        {
+            settings.Error("probeTimeout", $"probeTimeout {Seconds(timeout)} is longer than probeInterval {Seconds(interval)}");
+        }
+        return new MetalLbL2Access(settings.String("name", d.Name), interval, timeout,
+            settings.Duration("suspicion", d.SuspicionS, positive: true), settings.Duration("arpCache", d.ArpCacheS));
+    }
+
+    /// <inheritdoc />
+    public override void Check(AccessSpec spec, VariantCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        foreach (var (_, s) in check.LoadBalancerServices())
+        {
+            if (s.Pool is null)
+            {
+                check.Error($"{Name} needs an address for Service {s.Name} from a MetalLB IPAddressPool, and the manifests define none");
+            }
+            else if (!s.L2Announced)
+            {
+                // MetalLB allocates the address but no speaker answers ARP for it: the Service is unreachable.
+                check.Error($"no L2Advertisement announces IPAddressPool '{s.Pool}', which gives Service {s.Name} its address {s.LoadBalancerIp}; MetalLB in layer-2 mode would never answer for it");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override FrontDoor Create(AccessSpec spec, FrontDoorContext context) => new MetalLbL2FrontDoor((MetalLbL2Access)spec, context);
+
+    internal static string Seconds(double s) => s.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "s";
 }

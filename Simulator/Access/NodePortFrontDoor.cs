@@ -1,4 +1,5 @@
 using Svcsim.Engine;
+using Svcsim.Kinds;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
 
@@ -11,32 +12,27 @@ namespace Svcsim.Access;
 /// </summary>
 public sealed class NodePortFrontDoor : FrontDoor
 {
-    private readonly Simulation _sim;
     private readonly NodePortAccess _spec;
-    private readonly Cluster _cluster;
-    private readonly Trace _trace;
     private readonly string[] _addresses; // the list clients were given
     private readonly int[][] _choice; // per group, per client: index into _addresses
     private readonly string[][] _override; // per group, per client: an address handed by an operator, or null
     // The node each address belonged to when it was handed out, so an operator can follow a node to its
     // new address; the cluster's own table forgets an address once its node changes IP.
     private readonly Dictionary<string, Node> _handedOutFor = new(StringComparer.Ordinal);
+    // Per connection: the address it was opened to (a socket stays connected to its address) and its index.
+    private readonly FlowTable<Target> _targets = new();
 
-    /// <summary>Hands out addresses to <paramref name="clientsPerGroup"/> clients of each group.</summary>
-    public NodePortFrontDoor(Simulation sim, NodePortAccess spec, KubernetesModel model, IReadOnlyList<int> clientsPerGroup, Trace trace)
+    /// <summary>Hands out addresses to the clients of each group.</summary>
+    public NodePortFrontDoor(NodePortAccess spec, FrontDoorContext context)
+        : base(context)
     {
-        ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(clientsPerGroup);
-        _sim = sim;
         _spec = spec;
-        _cluster = model.Cluster;
-        _trace = trace;
-        _addresses = spec.Addresses.Count > 0 ? spec.Addresses.ToArray() : _cluster.Nodes.Select(n => n.Ip).ToArray();
+        var clientsPerGroup = context.ClientsPerGroup;
+        _addresses = spec.Addresses.Count > 0 ? spec.Addresses.ToArray() : Cluster.Nodes.Select(n => n.Ip).ToArray();
         foreach (var a in _addresses)
         {
-            if (_cluster.ByIp(a) is { } owner)
+            if (Cluster.ByIp(a) is { } owner)
             {
                 _handedOutFor[a] = owner;
             }
@@ -54,7 +50,7 @@ public sealed class NodePortFrontDoor : FrontDoor
         }
         if (!double.IsInfinity(spec.ReconfigureAfterS))
         {
-            model.NodeChanged += OnNodeChanged;
+            Model.NodeChanged += OnNodeChanged;
         }
     }
 
@@ -62,28 +58,57 @@ public sealed class NodePortFrontDoor : FrontDoor
     public string AddressOf(int group, int client) => _override[group][client] ?? _addresses[_choice[group][client]];
 
     /// <inheritdoc />
-    public override EntryVerdict Enter(Request request, int group)
+    public override bool ClientsResolveNodes => true;
+
+    /// <inheritdoc />
+    public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var node = _cluster.ByIp(AddressOf(group, request.Client));
-        request.RouteKey = (ulong)_choice[group][request.Client];
-        request.ViaFrontDoor = false;
-        request.Entry = node;
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Record(depth, this);
+        ref var target = ref _targets[connection.Id];
+        if (target.Address is null)
+        {
+            // connect(): the socket is bound to the address the client uses now; its SYN resends go there too.
+            int g = connection.Group, c = connection.Client;
+            target = new Target(AddressOf(g, c), _choice[g][c], null, -1);
+        }
+        if (target.Version != Cluster.AddressVersion)
+        {
+            // Who owns the address, looked up again only when some address has changed owner.
+            target.Node = Cluster.ByIp(target.Address!);
+            target.Version = Cluster.AddressVersion;
+        }
+        var node = target.Node;
         if (node is null)
         {
-            return EntryVerdict.StaleIp;
+            return Delivery.Lose(FailureCause.StaleIp);
         }
-        return node.Up ? EntryVerdict.Entered : EntryVerdict.NodeDown;
+        if (!node.Up)
+        {
+            return Delivery.Lose(FailureCause.NodeDown);
+        }
+        return Enter(connection, request, depth, node.FromClient.Send(at, Bytes(request)), node);
     }
 
     /// <inheritdoc />
-    public override void OnEntryFailed(Request request, int group)
+    protected override long ToClient(Node entry, long at, long bytes) => entry.ToClient.Send(at, bytes);
+
+    /// <inheritdoc />
+    public override void Closed(Connection connection)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ref int i = ref _choice[group][request.Client];
+        base.Closed(connection);
+        _targets[connection.Id] = default;
+    }
+
+    /// <inheritdoc />
+    public override void OnConnectFailed(Connection connection, FailureCause cause)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ref int i = ref _choice[connection.Group][connection.Client];
         // Only a failure on the address the client still uses moves it on: the other connections it had
         // opened to the same dead address fail too, and must not move it again (back to the dead one).
-        if (_spec.Failover == NodePortFailover.NextAddress && _override[group][request.Client] is null && (int)request.RouteKey == i)
+        if (_spec.Failover == NodePortFailover.NextAddress && _override[connection.Group][connection.Client] is null
+            && _targets[connection.Id].Index == i)
         {
             i = (i + 1) % _addresses.Length;
         }
@@ -92,7 +117,7 @@ public sealed class NodePortFrontDoor : FrontDoor
     /// <inheritdoc />
     public override bool IsAnnouncedEntry(Node node) => false;
 
-    private void OnNodeChanged(Node node) => _sim.Schedule(Time.FromSeconds(_spec.ReconfigureAfterS), Reconfigure);
+    private void OnNodeChanged(Node node) => Sim.Schedule(Time.FromSeconds(_spec.ReconfigureAfterS), Reconfigure);
 
     private void Reconfigure()
     {
@@ -105,13 +130,13 @@ public sealed class NodePortFrontDoor : FrontDoor
             for (int c = 0; c < _choice[g].Length; c++)
             {
                 string current = AddressOf(g, c);
-                var owner = _cluster.ByIp(current);
+                var owner = Cluster.ByIp(current);
                 if (owner is not null && owner.Up)
                 {
                     continue;
                 }
                 var meant = _handedOutFor.GetValueOrDefault(current);
-                var target = meant is not null && meant.Up ? meant : _cluster.Nodes.FirstOrDefault(n => n.Up);
+                var target = meant is not null && meant.Up ? meant : Cluster.Nodes.FirstOrDefault(n => n.Up);
                 if (target is null)
                 {
                     continue;
@@ -124,7 +149,118 @@ public sealed class NodePortFrontDoor : FrontDoor
         }
         if (moved > 0)
         {
-            _trace.Add(_sim.Now, "clients", "nodeport-reconfigured", $"an operator re-pointed {moved} NodePort clients to {to}");
+            Trace.Add(Sim.Now, "clients", "nodeport-reconfigured", $"an operator re-pointed {moved} NodePort clients to {to}");
         }
     }
+
+    private record struct Target(string? Address, int Index, Node? Node, int Version);
+}
+
+/// <summary>What a NodePort client does when its node address stops answering.</summary>
+public enum NodePortFailover
+{
+    /// <summary>Keeps using the same address (the origin's example: one fixed node IP).</summary>
+    None,
+    /// <summary>After a failed request, moves to the next address in its list.</summary>
+    NextAddress,
+}
+
+/// <summary>How NodePort clients are given node addresses.</summary>
+public enum NodePortAssignment
+{
+    /// <summary>Every client uses the first address of the list.</summary>
+    First,
+    /// <summary>Clients are spread over the list in turn.</summary>
+    Spread,
+}
+
+/// <summary>Clients call <c>&lt;node IP&gt;:&lt;nodePort&gt;</c> directly (type NodePort).</summary>
+/// <param name="Name">Variant name.</param>
+/// <param name="Addresses">Node IPs the clients were told to use; empty: every node's IP at the start.</param>
+/// <param name="Assignment">How addresses are handed to clients.</param>
+/// <param name="Failover">What a client does when its address fails.</param>
+/// <param name="ReconfigureAfterS">Time after a node goes down or changes IP until an operator hands its clients a working address; infinity: never.</param>
+public sealed record NodePortAccess(
+    string Name,
+    IReadOnlyList<string> Addresses,
+    NodePortAssignment Assignment = NodePortAssignment.First,
+    NodePortFailover Failover = NodePortFailover.None,
+    double ReconfigureAfterS = double.PositiveInfinity) : AccessSpec(Name)
+{
+    /// <inheritdoc />
+    public override FrontDoorKind Kind => NodePortKind.Instance;
+}
+
+/// <summary><c>kind: nodeport</c>: clients call <c>&lt;node IP&gt;:&lt;nodePort&gt;</c> themselves.</summary>
+public sealed class NodePortKind : FrontDoorKind
+{
+    private static readonly Dictionary<string, NodePortAssignment> Assignments = new(StringComparer.Ordinal)
+    {
+        ["first"] = NodePortAssignment.First, ["spread"] = NodePortAssignment.Spread,
+    };
+
+    private static readonly Dictionary<string, NodePortFailover> Failovers = new(StringComparer.Ordinal)
+    {
+        ["none"] = NodePortFailover.None, ["nextAddress"] = NodePortFailover.NextAddress,
+    };
+
+    private NodePortKind()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static NodePortKind Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "nodeport";
+
+    /// <inheritdoc />
+    public override string Summary => "clients call `<node IP>:<nodePort>` themselves.";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<KindKey> Keys { get; } =
+    [
+        new("addresses", "list of node names or node IPs", "every node's IP", "The addresses clients were told to use. An IP must be a node's."),
+        new("assignment", "`first`, `spread`", "`first`", "`first`: every client uses the first address (the origin). `spread`: clients take the addresses in turn."),
+        new("failover", "`none`, `nextAddress`", "`none`", "`nextAddress`: after a failure a client moves to the next address."),
+        new("reconfigureAfter", "duration or `never`", "`never`", "Time until an operator hands clients of a dead or renumbered node a working address. Nothing moves NodePort clients by itself."),
+    ];
+
+    /// <inheritdoc />
+    public override bool UsesNodePortService => true;
+
+    /// <inheritdoc />
+    public override AccessSpec? Read(IKindSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new NodePortAccess(settings.String("name", Name), settings.NodeAddresses("addresses"),
+            settings.Choice("assignment", NodePortAssignment.First, Assignments),
+            settings.Choice("failover", NodePortFailover.None, Failovers),
+            settings.Duration("reconfigureAfter", double.PositiveInfinity, allowNever: true));
+    }
+
+    /// <inheritdoc />
+    public override void Check(AccessSpec spec, VariantCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        for (int i = 0; i < check.Groups.Count; i++)
+        {
+            var g = check.Groups[i];
+            if ((g.NodePortService ?? g.Service) is not { HasPorts: true } svc)
+            {
+                continue;
+            }
+            if (svc.Type == ServiceType.ClusterIP)
+            {
+                check.Error($"{Name} sends {check.Who(i)} to Service {svc.Name}'s node port, but it is type ClusterIP; give the group a nodePortService of type NodePort");
+            }
+            else if (svc.NodePort == 0)
+            {
+                check.Error($"{Name} sends {check.Who(i)} to Service {svc.Name}'s node port, but it has none (allocateLoadBalancerNodePorts: false)");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override FrontDoor Create(AccessSpec spec, FrontDoorContext context) => new NodePortFrontDoor((NodePortAccess)spec, context);
 }

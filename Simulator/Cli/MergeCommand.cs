@@ -16,7 +16,8 @@ internal static class MergeCommand
             SweepManifest? manifest = null;
             string? scenarioText = null;
             var points = new SortedDictionary<int, List<SweepRow>>();
-            foreach (var dir in parse.GetValue(shards)!)
+            var folders = parse.GetValue(shards)!;
+            foreach (var dir in folders)
             {
                 var store = new SweepStore(dir.FullName);
                 if (store.LoadManifest() is not { } m)
@@ -42,6 +43,34 @@ internal static class MergeCommand
                 Console.Error.WriteLine($"missing {missing.Count} of {manifest.Identity.TotalPoints} points (first: {missing[0]}); run the remaining shards first");
                 return SvcsimCommand.ExitRuntimeFailure;
             }
+            // sweep.db: when a folder has one of this sweep, the merge writes one too, and it must have every point.
+            var databases = new Dictionary<int, string>();
+            bool anyDatabase = false;
+            foreach (var dir in folders)
+            {
+                string file = Path.Combine(dir.FullName, SweepDatabase.FileName);
+                IReadOnlySet<int>? held;
+                try
+                {
+                    held = SweepDatabase.PointsIn(file, manifest.Identity.Id);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e)
+                {
+                    Console.Error.WriteLine($"{file}: not a sweep database svcsim can read ({e.Message})");
+                    return SvcsimCommand.ExitRuntimeFailure;
+                }
+                anyDatabase |= held is not null;
+                foreach (int point in held ?? new HashSet<int>())
+                {
+                    databases[point] = file;
+                }
+            }
+            var lacking = Enumerable.Range(0, manifest.Identity.TotalPoints).Where(p => !databases.ContainsKey(p)).ToList();
+            if (anyDatabase && lacking.Count > 0)
+            {
+                Console.Error.WriteLine($"{SweepDatabase.FileName}: missing {lacking.Count} of {manifest.Identity.TotalPoints} points (first: {lacking[0]}); run the shards without it again with --store sqlite");
+                return SvcsimCommand.ExitRuntimeFailure;
+            }
             using var output = OutputFolder.Open(parse.GetValue(outDir)!.FullName);
             if (output is null)
             {
@@ -49,8 +78,13 @@ internal static class MergeCommand
             }
             string outPath = output.Path;
             new SweepStore(outPath).SaveManifest(manifest, scenarioText!);
+            if (anyDatabase)
+            {
+                // before sweep.csv and the report, so that checksums.json (written last) covers it
+                SweepDatabase.Merge(Path.Combine(outPath, SweepDatabase.FileName), manifest.Identity.Id, databases);
+            }
             SweepStore.WriteSweep(outPath, manifest, scenarioText!, points.Values.SelectMany(r => r));
-            Console.WriteLine($"merged {points.Count} points into {Path.Combine(outPath, OutputFiles.Sweep)}");
+            Console.WriteLine($"merged {points.Count} points into {Path.Combine(outPath, OutputFiles.Sweep)}{(anyDatabase ? $" and {Path.Combine(outPath, SweepDatabase.FileName)}" : "")}");
             return SvcsimCommand.ExitOk;
         });
         return cmd;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Svcsim.Experiments;
 using Svcsim.Measurement;
 using Svcsim.Reports;
-using Svcsim.Workload;
+using Svcsim.Network;
 
 namespace Svcsim.Cli;
 
@@ -13,7 +13,7 @@ internal static class ResultMapping
     private static readonly HashSet<string> MarkedKinds = new(StringComparer.Ordinal)
     {
         "node-crash", "node-start", "ip-change", "reboot", "partition", "partition-healed", "link-degraded", "pod-crash",
-        "node-not-ready", "metallb-l2-leader", "bgp-rehash", "lb-unhealthy", "lb-healthy", "pod-evicted", "nodeport-reconfigured",
+        "node-not-ready", "metallb-l2-leader", "bgp-rehash", "lb-unhealthy", "lb-healthy", "pod-evicted", "nodeport-reconfigured", "node-drain",
     };
 
     /// <summary>The rows of one scenario's run.</summary>
@@ -42,7 +42,7 @@ internal static class ResultMapping
             results.Runs.SelectMany(r => r.Nodes.Select(n => new NodeRow(name, r.Variant, r.Replication, n.StartS, n.Node, n.Role,
                 n.Requests, n.Utilization, n.QueueLength, n.Rejected, n.Overloaded, n.IsEntry, n.BytesIn, n.BytesOut, n.LinkUtilization))).ToList(),
             results.Runs.SelectMany(r => r.Pods.Select(p => new PodRow(name, r.Variant, r.Replication, p.StartS, p.Pod, p.Node,
-                p.Requests, p.Utilization, p.QueueLength, p.Rejected, p.Overloaded))).ToList(),
+                p.Requests, p.Utilization, p.QueueLength, p.Rejected, p.Overloaded, p.Connections, p.ConnectionsReset, p.ConnectionsHung))).ToList(),
             results.Runs.SelectMany(r => r.Outages.Select(o => new OutageRow(name, r.Variant, r.Replication, o.StartS, o.EndS,
                 o.DurationS, FailureCauses.SnakeName(o.Cause)))).ToList(),
             results.Runs.SelectMany(r => r.Events.Select(e => new EventRow(name, r.Variant, r.Replication, e.TimeS, e.Node, e.Kind, e.Detail))).ToList(),
@@ -152,6 +152,7 @@ internal static class ResultMapping
         return new SummaryRow(scenario, r.Variant, r.Replication, r.Seed, s.Requests, s.Succeeded, s.Failed, s.Availability,
             s.TimeAvailability, s.Outages, s.LongestOutageS, s.TotalOutageS, s.LatencyP50Ms, s.LatencyP90Ms, s.LatencyP99Ms,
             s.LatencyP999Ms, s.LatencyMaxMs, s.MaxNodeUtilization, s.OverloadS, s.Rejected, s.JainFairness, s.ImbalanceMaxOverMean,
+            s.Connections, s.ConnectFailures, s.ConnectionsReset, s.ConnectionsHung, s.PodImbalanceMaxOverMean,
             FailureCounts.FromArray(s.FailedByCause));
     }
 

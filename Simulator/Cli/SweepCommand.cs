@@ -29,9 +29,15 @@ internal static class SweepCommand
         var external = CommonOptions.AllowExternalManifests();
         var force = CommonOptions.Force();
         var shard = new Option<string?>("--shard") { Description = "Run only shard I of N (every N-th point): I/N. Join shards with svcsim merge." };
+        var storeKind = new Option<string>("--store")
+        {
+            Description = "csv: the CSV files only; sqlite: also sweep.db, every run's summary, time series, outages and events in SQLite.",
+            DefaultValueFactory = _ => "csv",
+        };
+        storeKind.AcceptOnlyFromAmong("csv", "sqlite");
         var cmd = new Command("sweep", "Run a scenario over a grid of parameter values; write sweep.csv, sweep_ci.csv, plots and report.html.")
         {
-            scenario, param, outDir, seed, replications, set, parallel, quiet, shard, external, force,
+            scenario, param, outDir, seed, replications, set, parallel, quiet, shard, storeKind, external, force,
         };
         var outputs = ScriptOutputs.AddTo(cmd);
         cmd.SetAction(parse =>
@@ -131,6 +137,22 @@ internal static class SweepCommand
             }
             var store = new SweepStore(dir);
             store.SaveManifest(manifest, baseFile.Text);
+            // --store sqlite: every run's rows go to sweep.db too, and a point is reused only when the database has it.
+            SweepDatabase? database = null;
+            if (parse.GetValue(storeKind) == "sqlite")
+            {
+                string file = Path.Combine(dir, SweepDatabase.FileName);
+                try
+                {
+                    database = SweepDatabase.Open(file, manifest, baseFile.Text, axes);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e)
+                {
+                    Console.Error.WriteLine($"{file}: not a sweep database svcsim can use ({e.Message}); move it away or give another --out");
+                    return SvcsimCommand.ExitRuntimeFailure;
+                }
+            }
+            using var closeDatabase = database;
 
             bool q = parse.GetValue(quiet);
             int runsPerPoint = baseFile.Spec.Replications * baseFile.Spec.Variants.Count;
@@ -147,11 +169,16 @@ internal static class SweepCommand
                     {
                         Console.Error.WriteLine($"warning: {problem}: computing point {point.Index} again");
                     }
+                    if (pointRows is not null && database is not null && !database.Has(point.Index))
+                    {
+                        pointRows = null;
+                    }
                     if (pointRows is null)
                     {
                         int before = k * runsPerPoint;
                         var results = ExperimentRunner.Run(files[k].Spec, CommonOptions.ParallelOrCores(parse, parallel), (done, _) => report(before + done));
                         pointRows = results.Runs.Select(r => SweepRow.FromSummary(point.Index, text, ResultMapping.Summary(files[k].Spec.Name, r))).ToList();
+                        database?.Save(point, text, results); // before the point's record, which marks it finished
                         store.Save(point.Index, text, identity, pointRows);
                     }
                     else

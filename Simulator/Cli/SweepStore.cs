@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Svcsim.Reports;
 
 namespace Svcsim.Cli;
@@ -18,6 +20,10 @@ internal sealed record SweepIdentity(string ScenarioHash, long Seed, int Replica
     /// <summary>The <see cref="Grid"/> text of <paramref name="axes"/>.</summary>
     public static string GridOf(IEnumerable<Experiments.SweepAxis> axes) =>
         string.Join(";", axes.Select(a => $"{a.Path}={string.Join(",", a.Values)}"));
+
+    /// <summary>The sweep's id: the first 16 hex digits of the SHA-256 of this identity's JSON (the sweep_id of sweep.db).</summary>
+    [JsonIgnore]
+    public string Id => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(this)))[..16];
 }
 
 /// <summary>What a sweep folder records about itself, so shards can be merged and reports re-rendered.</summary>

@@ -46,7 +46,7 @@ internal static class ValidateCommand
                 {
                     Console.Error.WriteLine($"warning: {path}: svcsim run needs --force for this scenario: {over}");
                 }
-                Console.WriteLine($"ok: {path}: {s.Nodes.Count} nodes, {s.Deployments.Count} deployments, {s.Services.Count} services, " +
+                Console.WriteLine($"ok: {path}: {s.Nodes.Count} nodes, {s.PodSources.Count} workloads, {s.Services.Count} services, " +
                     $"{s.Variants.Count} ways of access, {s.Faults.Count} faults, {s.Replications} replications");
             }
             return code;

@@ -64,6 +64,9 @@ public sealed class ServerPool<T>
     /// <summary>Customers turned away because the backlog was full.</summary>
     public long Rejected { get; private set; }
 
+    /// <summary>Customers whose service was completed.</summary>
+    public long Completed { get; private set; }
+
     /// <summary>Waiting times in the backlog (seconds) of customers that started service, queued or not.</summary>
     public Welford Wait { get; private set; } = new();
 
@@ -103,6 +106,7 @@ public sealed class ServerPool<T>
     public T? Complete(long now)
     {
         Debug.Assert(_busy > 0, "Complete with no busy server");
+        Completed++;
         if (_queued == 0)
         {
             _busy--;
@@ -146,6 +150,7 @@ public sealed class ServerPool<T>
         QueueLength.Reset(now);
         Accepted = 0;
         Rejected = 0;
+        Completed = 0;
         Wait = new Welford();
     }
 

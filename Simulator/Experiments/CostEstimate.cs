@@ -86,7 +86,9 @@ public sealed record CostEstimate
         var m = spec.Measurement;
         var cp = spec.ControlPlane;
         int nodes = spec.Nodes.Count;
-        long pods = spec.Deployments.Sum(d => (long)d.Replicas);
+        // A DaemonSet runs at most one pod per node.
+        long PodsOf(Svcsim.Kubernetes.PodSourceSpec d) => d.Kind == Svcsim.Kubernetes.PodSourceKind.DaemonSet ? nodes : d.Replicas;
+        long pods = spec.PodSources.Sum(PodsOf);
         long runs = (long)spec.Replications * spec.Variants.Count;
 
         void Period(string field, double seconds)
@@ -152,7 +154,7 @@ public sealed record CostEstimate
         {
             problems.Add($"about {Count(pending)} events would be pending at once ({Count(users)} users, {Count(inFlight)} requests in flight up to their timeout, timers of {nodes} nodes and {pods} pods): more than the {Count(EventQueue.MaxPending)} the engine holds");
         }
-        long workers = spec.Deployments.Sum(d => (long)d.Replicas * d.Capacity.Workers);
+        long workers = spec.PodSources.Sum(d => PodsOf(d) * d.Capacity.Workers);
         double clients = spec.Clients.Sum(c => (double)c.Clients);
         double world = nodes * 8192.0 + pods * 1024.0 + workers * 16.0 + users * 256 + clients * 64 + pending * 48 + (windows + buckets) * 128;
         double rows = runs * windows * (1.0 + nodes + pods);

@@ -1,4 +1,5 @@
 using Svcsim.Access;
+using Svcsim.Dataplane;
 using Svcsim.Engine;
 using Svcsim.Faults;
 using Svcsim.Kubernetes;
@@ -20,8 +21,8 @@ public sealed class VariantRunner
     private readonly int _replication;
     private bool _started;
 
-    /// <summary>Builds the world.</summary>
-    public VariantRunner(ScenarioSpec spec, AccessSpec variant, int replication)
+    /// <summary>Builds the world; <paramref name="outcomes"/>, when given, is told every outcome too (as the collector is).</summary>
+    public VariantRunner(ScenarioSpec spec, AccessSpec variant, int replication, IOutcomeSink? outcomes = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(variant);
@@ -31,21 +32,18 @@ public sealed class VariantRunner
         Trace = new Trace();
         Simulation = new Simulation(new RandomStreams(spec.Seed, replication));
         var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
-        Model = new KubernetesModel(Simulation, cluster, spec.Deployments, spec.Services, spec.KubeProxy, spec.ControlPlane, Trace);
-        var groupServices = spec.Clients
-            .Select(c => Model.Service(variant is NodePortAccess && c.NodePortService.Length > 0 ? c.NodePortService : c.Service))
-            .ToList();
-        FrontDoor = variant switch
-        {
-            NodePortAccess np => new NodePortFrontDoor(Simulation, np, Model, spec.Clients.Select(c => c.Clients).ToList(), Trace),
-            MetalLbL2Access l2 => new MetalLbL2FrontDoor(Simulation, l2, Model, groupServices, Trace),
-            MetalLbBgpAccess bgp => new MetalLbBgpFrontDoor(Simulation, bgp, Model, groupServices, Trace),
-            CloudLbAccess lb => new CloudLbFrontDoor(Simulation, lb, Model, groupServices, Trace),
-            _ => throw new ArgumentException($"unknown way of access {variant.GetType().Name}", nameof(variant)),
-        };
+        Model = new KubernetesModel(Simulation, cluster, spec.PodSources, spec.Services, spec.ControlPlane, Trace);
+        Proxies = new ServiceProxies(Simulation, Model, spec.KubeProxy, Trace);
         Collector = new Collector(Simulation, spec.Measurement, Model, spec.DurationS, MaxRequestS(spec));
+        Model.PodProbe = Collector;
+        var groupServices = spec.Clients
+            .Select(c => Model.Service(variant.Kind.UsesNodePortService && c.NodePortService.Length > 0 ? c.NodePortService : c.Service))
+            .ToList();
+        var context = new FrontDoorContext(Simulation, Model, Proxies, groupServices, spec.Clients.Select(c => c.Clients).ToList(), Trace, Collector);
+        FrontDoor = variant.Kind.Create(variant, context);
         long stopAt = Time.FromSeconds(spec.DurationS);
-        Groups = spec.Clients.Select((c, i) => new ClientGroup(Simulation, c, i, groupServices[i], FrontDoor, Model, Collector, stopAt)).ToList();
+        IOutcomeSink sink = outcomes is null ? Collector : new BothSinks(Collector, outcomes);
+        Groups = spec.Clients.Select((c, i) => new ClientGroup(Simulation, c, i, groupServices[i], FrontDoor, cluster, sink, Collector, stopAt)).ToList();
         _ = new FaultInjector(Simulation, Model, spec.Faults, Trace);
     }
 
@@ -67,6 +65,9 @@ public sealed class VariantRunner
 
     /// <summary>The Kubernetes model.</summary>
     public KubernetesModel Model { get; }
+
+    /// <summary>Each node's service proxy.</summary>
+    public ServiceProxies Proxies { get; }
 
     /// <summary>The way of access.</summary>
     public FrontDoor FrontDoor { get; }
@@ -120,5 +121,14 @@ public sealed class VariantRunner
             Simulation.Run(Simulation.Now + Time.Second);
         }
         return Collector.Requests;
+    }
+
+    private sealed class BothSinks(IOutcomeSink first, IOutcomeSink second) : IOutcomeSink
+    {
+        public void Record(int group, long start, long end, bool success, FailureCause cause)
+        {
+            first.Record(group, start, end, success, cause);
+            second.Record(group, start, end, success, cause);
+        }
     }
 }

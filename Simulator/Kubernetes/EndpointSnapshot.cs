@@ -3,10 +3,12 @@ using Svcsim.Network;
 namespace Svcsim.Kubernetes;
 
 /// <summary>
-/// One published version of a Service's ready endpoints, immutable and shared: every kube-proxy that has
-/// synced to this version holds a reference to it, not a copy, so a change costs O(endpoints) once rather
-/// than O(nodes x endpoints). The endpoints are grouped into EndpointSlices of at most
-/// <see cref="MaxPerSlice"/>, the EndpointSlice controller's default (--max-endpoints-per-slice 100).
+/// One published version of a Service's endpoints, immutable and shared: every kube-proxy that has synced to
+/// this version holds a reference to it, not a copy, so a change costs O(endpoints) once rather than
+/// O(nodes x endpoints). It keeps every endpoint with its conditions, and the two sets kube-proxy uses: the
+/// ready endpoints, and the serving terminating ones it falls back to when none is ready (KEP-1669), both
+/// whole and per node. The endpoints are grouped into EndpointSlices of at most <see cref="MaxPerSlice"/>,
+/// the EndpointSlice controller's default (--max-endpoints-per-slice 100).
 /// </summary>
 public sealed class EndpointSnapshot
 {
@@ -15,51 +17,96 @@ public sealed class EndpointSnapshot
 
     private static readonly Dictionary<int, Pod[]> NoLocal = [];
     private readonly Dictionary<int, Pod[]> _byNode;
+    private readonly Dictionary<int, Pod[]> _fallbackByNode;
 
-    /// <summary>A Service with no ready endpoint.</summary>
-    public static EndpointSnapshot Empty { get; } = new([], 0);
+    /// <summary>A Service with no endpoint.</summary>
+    public static EndpointSnapshot Empty { get; } = new(Array.Empty<Endpoint>(), 0);
 
-    /// <summary>Builds version <paramref name="version"/> from <paramref name="ready"/> (in slice order).</summary>
+    /// <summary>Builds version <paramref name="version"/> from endpoints that are all ready (in slice order).</summary>
     public EndpointSnapshot(Pod[] ready, int version)
+        : this(ready.Select(p => new Endpoint(p, true, true, false)).ToArray(), version)
     {
-        ArgumentNullException.ThrowIfNull(ready);
-        All = ready;
+    }
+
+    /// <summary>Builds version <paramref name="version"/> from <paramref name="endpoints"/> with their conditions (in slice order).</summary>
+    public EndpointSnapshot(IReadOnlyList<Endpoint> endpoints, int version)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        Conditions = endpoints;
         Version = version;
-        if (ready.Length == 0)
+        int ready = 0, fallback = 0;
+        foreach (var e in endpoints)
         {
-            _byNode = NoLocal;
-            return;
+            if (e.Ready)
+            {
+                ready++;
+            }
+            else if (e.Serving && e.Terminating)
+            {
+                fallback++;
+            }
+        }
+        All = new Pod[ready];
+        Fallback = new Pod[fallback];
+        int r = 0, f = 0;
+        foreach (var e in endpoints)
+        {
+            if (e.Ready)
+            {
+                All[r++] = e.Pod;
+            }
+            else if (e.Serving && e.Terminating)
+            {
+                Fallback[f++] = e.Pod;
+            }
+        }
+        _byNode = ByNode(All);
+        _fallbackByNode = ByNode(Fallback);
+    }
+
+    private static Dictionary<int, Pod[]> ByNode(Pod[] pods)
+    {
+        if (pods.Length == 0)
+        {
+            return NoLocal;
         }
         // Group by node in one pass, keeping slice order within each node.
         var counts = new Dictionary<int, int>();
-        foreach (var p in ready)
+        foreach (var p in pods)
         {
             counts[p.Node.Index] = counts.GetValueOrDefault(p.Node.Index) + 1;
         }
-        _byNode = new Dictionary<int, Pod[]>(counts.Count);
+        var byNode = new Dictionary<int, Pod[]>(counts.Count);
         var fill = new Dictionary<int, int>(counts.Count);
-        foreach (var p in ready)
+        foreach (var p in pods)
         {
             int n = p.Node.Index;
-            if (!_byNode.TryGetValue(n, out var arr))
+            if (!byNode.TryGetValue(n, out var arr))
             {
                 arr = new Pod[counts[n]];
-                _byNode.Add(n, arr);
+                byNode.Add(n, arr);
             }
             int k = fill.GetValueOrDefault(n);
             arr[k] = p;
             fill[n] = k + 1;
         }
+        return byNode;
     }
 
     /// <summary>The version this snapshot was published as (the Service's slice version).</summary>
     public int Version { get; }
 
+    /// <summary>Every endpoint with its conditions, terminating ones included, in slice order.</summary>
+    public IReadOnlyList<Endpoint> Conditions { get; }
+
     /// <summary>Every ready endpoint, in slice order.</summary>
     public Pod[] All { get; }
 
+    /// <summary>The serving terminating endpoints, in slice order.</summary>
+    public Pod[] Fallback { get; }
+
     /// <summary>Number of EndpointSlices that hold these endpoints.</summary>
-    public int Slices => (All.Length + MaxPerSlice - 1) / MaxPerSlice;
+    public int Slices => (Conditions.Count + MaxPerSlice - 1) / MaxPerSlice;
 
     /// <summary>Ready endpoints on <paramref name="node"/> (empty when none), in slice order.</summary>
     public Pod[] On(Node node)
@@ -73,5 +120,19 @@ public sealed class EndpointSnapshot
     {
         ArgumentNullException.ThrowIfNull(node);
         return _byNode.ContainsKey(node.Index);
+    }
+
+    /// <summary>What kube-proxy forwards new connections to: the ready endpoints, or the serving terminating ones when none is ready.</summary>
+    public Pod[] Usable => All.Length > 0 ? All : Fallback;
+
+    /// <summary>As <see cref="Usable"/>, on <paramref name="node"/> only (Local policy).</summary>
+    public Pod[] UsableOn(Node node)
+    {
+        var local = On(node);
+        if (local.Length > 0)
+        {
+            return local;
+        }
+        return _fallbackByNode.TryGetValue(node.Index, out var terminating) ? terminating : [];
     }
 }

@@ -5,9 +5,9 @@ namespace Svcsim.Kubernetes;
 
 /// <summary>
 /// The node lifecycle controller (kube-controller-manager) and the kubelets' leases: a node whose lease
-/// is older than the grace period is marked NotReady and its endpoints not ready; after
-/// tolerationSeconds its pods are evicted, rate-limited, and replaced on Ready nodes
-/// (kubernetes-behaviour.md, "Node failure").
+/// is older than the grace period is marked NotReady and its endpoints not ready; it is tainted unreachable
+/// (rate-limited), and each pod is evicted when its toleration of that taint runs out, then replaced by its
+/// controller as its kind says (kubernetes-behaviour.md, "Node failure"; taint-and-toleration page).
 /// </summary>
 public sealed partial class KubernetesModel
 {
@@ -96,6 +96,7 @@ public sealed partial class KubernetesModel
             _trace.Add(now, "control-plane", "controller-start", "node lifecycle controller running again");
         }
         long grace = Time.FromSeconds(_cp.NodeMonitorGracePeriodS);
+        bool becameReady = false;
         foreach (var node in Cluster.Nodes)
         {
             int i = node.Index;
@@ -105,41 +106,80 @@ public sealed partial class KubernetesModel
                 _ready[i] = false;
                 _notReadySince[i] = now;
                 _trace.Add(now, node.Name, "node-not-ready", $"{node.Name} marked NotReady (no lease for {Time.ToSeconds(now - _lastLease[i]):F0} s); its endpoints marked not ready");
-                foreach (var pod in PodsOn(node))
+                foreach (var pod in _scheduler.PodsOn(node))
                 {
-                    SetEndpointReady(pod, false);
+                    if (pod.Source.Info.IsPod)
+                    {
+                        SetEndpointReady(pod, false);
+                    }
                 }
-                ScheduleEviction(node);
+                ScheduleTaint(node);
             }
             else if (!_ready[i] && _lastLease[i] > _notReadySince[i])
             {
                 _ready[i] = true;
-                _evicted[i] = false;
+                becameReady = true;
                 _trace.Add(now, node.Name, "node-ready", $"{node.Name} Ready again");
-                foreach (var pod in PodsOn(node))
+                foreach (var pod in _scheduler.PodsOn(node))
                 {
-                    if (pod.Started)
+                    if (pod.Source.Info.IsPod)
                     {
-                        SetEndpointReady(pod, true);
+                        SetEndpointReady(pod, KubeletReady(pod));
                     }
                 }
             }
         }
+        if (becameReady)
+        {
+            RetryPending();
+        }
     }
 
-    private void ScheduleEviction(Node node)
+    private void ScheduleTaint(Node node)
     {
-        // Pods tolerate not-ready/unreachable for tolerationSeconds (300 s), then the taint manager
-        // evicts them, at most --node-eviction-rate nodes per second.
-        long at = _sim.Now + Time.FromSeconds(_cp.TolerationSeconds);
+        // The controller taints the node node.kubernetes.io/unreachable:NoExecute, at most --node-eviction-rate
+        // nodes per second; each pod is then evicted once its toleration of that taint runs out (DefaultTolerationSeconds:
+        // 300 s unless the pod says otherwise; DaemonSet pods tolerate it for ever).
         long spacing = _cp.EvictionRatePerS > 0 ? Time.FromSeconds(1 / _cp.EvictionRatePerS) : 0;
-        at = Math.Max(at, _nextEvictionSlot);
+        long at = Math.Max(_sim.Now, _nextEvictionSlot);
         _nextEvictionSlot = at + spacing;
         long since = _notReadySince[node.Index];
-        _sim.ScheduleAt(at, () => Evict(node, since));
+        _sim.ScheduleAt(at, () => TaintNode(node, since));
     }
 
-    private void Evict(Node node, long notReadySince)
+    private void TaintNode(Node node, long notReadySince)
+    {
+        int i = node.Index;
+        if (_ready[i] || _notReadySince[i] != notReadySince || !ControlPlaneUp())
+        {
+            return;
+        }
+        var taint = new Taint(Taint.UnreachableKey, "", TaintEffect.NoExecute);
+        var byTime = new SortedDictionary<double, List<Pod>>();
+        foreach (var pod in _scheduler.PodsOn(node))
+        {
+            if (!pod.Source.Info.IsPod)
+            {
+                continue;
+            }
+            double seconds = NodeMetadata.EffectivePlacement(pod.Source.Spec).TolerationSecondsFor(taint, _cp.TolerationSeconds);
+            if (double.IsPositiveInfinity(seconds))
+            {
+                continue;
+            }
+            if (!byTime.TryGetValue(seconds, out var list))
+            {
+                byTime[seconds] = list = [];
+            }
+            list.Add(pod);
+        }
+        foreach (var (seconds, pods) in byTime)
+        {
+            _sim.Schedule(Time.FromSeconds(seconds), () => Evict(node, notReadySince, pods));
+        }
+    }
+
+    private void Evict(Node node, long notReadySince, List<Pod> pods)
     {
         int i = node.Index;
         if (_ready[i] || _notReadySince[i] != notReadySince || !ControlPlaneUp())
@@ -151,22 +191,10 @@ public sealed partial class KubernetesModel
             _trace.Add(_sim.Now, node.Name, "eviction-held", "more than 55 % of nodes unhealthy: eviction stopped");
             return;
         }
-        _evicted[i] = true;
-        foreach (var pod in PodsOn(node).ToList())
+        foreach (var pod in pods)
         {
-            DeletePod(pod);
-            _trace.Add(_sim.Now, pod.Name, "pod-evicted", $"{pod.Name} evicted from {node.Name}");
-            var target = PlaceReplacement(pod.Deployment);
-            if (target is null)
-            {
-                _trace.Add(_sim.Now, pod.Deployment.Name, "unschedulable", $"no Ready node for a replacement of {pod.Name}");
-                continue;
-            }
-            var replacement = CreatePod(pod.Deployment, target);
-            _trace.Add(_sim.Now, replacement.Name, "pod-scheduled", $"{replacement.Name} scheduled on {target.Name}");
-            StartPod(replacement);
+            Delete(pod, "pod-evicted", $"evicted from {node.Name}");
         }
-        Publish();
     }
 
     private bool LargeShareUnhealthy()

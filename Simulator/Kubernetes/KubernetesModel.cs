@@ -4,12 +4,13 @@ using Svcsim.Network;
 namespace Svcsim.Kubernetes;
 
 /// <summary>
-/// The cluster's Kubernetes side: Deployments and their pods, Services and EndpointSlices, a kube-proxy
-/// per node, and the control plane's reaction to nodes that stop answering (node lifecycle controller,
-/// eviction, rescheduling) with the real timings of <see cref="ControlPlaneSpec"/>. Faults act through
-/// its public operations only.
+/// The cluster's Kubernetes side: pod sources (Deployments, ReplicaSets, StatefulSets, DaemonSets, bare
+/// Pods, hand-written EndpointSlices) and their pods, the scheduler, the kubelets' probes, Services and
+/// EndpointSlices, a kube-proxy per node, and the control plane's reaction to nodes that stop answering
+/// (node lifecycle controller, taint-based eviction, replacement) with the real timings of
+/// <see cref="ControlPlaneSpec"/>. Faults act through its public operations only.
 /// </summary>
-public sealed partial class KubernetesModel
+public sealed partial class KubernetesModel : IProbeListener
 {
     private readonly Simulation _sim;
     private readonly ControlPlaneSpec _cp;
@@ -18,22 +19,22 @@ public sealed partial class KubernetesModel
     private readonly bool[] _ready;
     private readonly long[] _notReadySince;
     private readonly bool[] _kubeletRunning;
-    private readonly bool[] _evicted;
-    private readonly List<Sampler> _startup = [];
-    private readonly Sampler _pleg;
+    private readonly bool[] _cordoned;
     private readonly Scheduler _scheduler;
-    private long _nextEvictionSlot;
+    private readonly Sampler _pleg;
+    private readonly Random _probePhase;
+    private readonly HashSet<PodSource> _pending = [];
     private bool _publishPending;
+    private long _nextEvictionSlot;
 
-    /// <summary>Builds the model and places the initial pods (ready at time 0).</summary>
-    public KubernetesModel(Simulation sim, Cluster cluster, IReadOnlyList<DeploymentSpec> deployments,
-        IReadOnlyList<ServiceSpec> services, KubeProxySpec kubeProxy, ControlPlaneSpec controlPlane, Trace trace)
+    /// <summary>Builds the model and places the initial pods (running and ready at time 0).</summary>
+    public KubernetesModel(Simulation sim, Cluster cluster, IReadOnlyList<PodSourceSpec> sources,
+        IReadOnlyList<ServiceSpec> services, ControlPlaneSpec controlPlane, Trace trace)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(cluster);
-        ArgumentNullException.ThrowIfNull(deployments);
+        ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(kubeProxy);
         ArgumentNullException.ThrowIfNull(controlPlane);
         _sim = sim;
         Cluster = cluster;
@@ -44,60 +45,56 @@ public sealed partial class KubernetesModel
         _ready = new bool[n];
         _notReadySince = new long[n];
         _kubeletRunning = new bool[n];
-        _evicted = new bool[n];
-        _pleg = Distribution.Uniform(0, 1).CreateSampler(sim.Streams.Get("kubelet-pleg"));
-        _scheduler = new Scheduler(cluster.Nodes, node => node.Up && _ready[node.Index]);
-
-        Deployments = deployments.Select((d, i) => new DeploymentState(i, d)).ToList();
-        foreach (var d in deployments)
-        {
-            _startup.Add(d.StartupTime.CreateSampler(sim.Streams.Get($"startup:{d.Name}")));
-        }
-        Services = services.Select((s, i) => new ServiceState(i, s,
-            Deployments.Where(d => ServiceState.Matches(s, d.Spec)).ToList())).ToList();
-        Proxies = cluster.Nodes.Select(node => new KubeProxy(sim, node, kubeProxy, Services, trace)).ToList();
-
+        _cordoned = new bool[n];
         for (int i = 0; i < n; i++)
         {
             _ready[i] = true;
             _kubeletRunning[i] = true;
         }
-        foreach (var d in Deployments)
+        _pleg = Distribution.Uniform(0, 1).CreateSampler(sim.Streams.Get("kubelet-pleg"));
+        _probePhase = sim.Streams.Get("kubelet-probe-phase");
+
+        Sources = sources.Select((s, i) => new PodSource(i, s, n, s.StartupTime.CreateSampler(sim.Streams.Get($"startup:{s.Key}")))).ToList();
+        Services = services.Select((s, i) => new ServiceState(i, s,
+            Sources.Where(d => ServiceState.Matches(s, d.Spec)).ToList())).ToList();
+        _scheduler = new Scheduler(cluster.Nodes, Sources, Usable);
+
+        foreach (var source in Sources)
         {
-            for (int r = 0; r < d.Spec.Replicas; r++)
-            {
-                var pod = CreatePod(d, PlaceInitial(d, r));
-                pod.Run(0, _ => { });
-                pod.EndpointReady = true;
-            }
+            CreateInitialPods(source);
         }
         PublishAll();
-        foreach (var p in Proxies)
-        {
-            p.SyncNow();
-        }
         StartNodeLifecycle();
     }
 
     /// <summary>Nodes and links.</summary>
     public Cluster Cluster { get; }
 
-    /// <summary>Deployments.</summary>
-    public IReadOnlyList<DeploymentState> Deployments { get; }
+    /// <summary>Pod sources, in declaration order.</summary>
+    public IReadOnlyList<PodSource> Sources { get; }
 
     /// <summary>Services.</summary>
     public IReadOnlyList<ServiceState> Services { get; }
 
-    /// <summary>kube-proxy of each node, by node index.</summary>
-    public IReadOnlyList<KubeProxy> Proxies { get; }
-
-    /// <summary>Every pod ever created (deleted ones included), in creation order.</summary>
+    /// <summary>Every pod ever created (gone ones included), in creation order (a pod's <see cref="Pod.Id"/> is its place here).</summary>
     public List<Pod> AllPods { get; } = [];
 
-    /// <summary>Raised after an EndpointSlice was published (front doors with Local policy listen).</summary>
+    /// <summary>Where pods report their traffic; the measurement layer attaches its probe here.</summary>
+    public IPodProbe PodProbe
+    {
+        get => _podProbes.Probe;
+        set => _podProbes.Probe = value;
+    }
+
+    private readonly PodProbeSlot _podProbes = new();
+
+    /// <summary>
+    /// Raised after EndpointSlices were published: each node's service proxy schedules its sync, and front
+    /// doors with Local policy re-evaluate their candidates.
+    /// </summary>
     public event Action? EndpointsPublished;
 
-    /// <summary>Raised when a node crashes, starts, or changes address.</summary>
+    /// <summary>Raised when a node crashes, starts, or changes address (after the change).</summary>
     public event Action<Node>? NodeChanged;
 
     /// <summary>Raised when a booted node's kubelet runs again: its DaemonSet pods (kube-proxy, MetalLB speaker) start now.</summary>
@@ -106,8 +103,18 @@ public sealed partial class KubernetesModel
     /// <summary>The control plane's view: is the node Ready?</summary>
     public bool IsReady(Node node) => _ready[node.Index];
 
-    /// <summary>The Service called <paramref name="name"/>.</summary>
-    public ServiceState Service(string name) => Services.First(s => s.Name == name);
+    /// <summary>The Service called <paramref name="key"/> (<c>name</c>, or <c>namespace/name</c>).</summary>
+    public ServiceState Service(string key) => Services.First(s => s.Key == key);
+
+    /// <summary>The pod source called <paramref name="key"/> (<c>name</c>, or <c>namespace/name</c>).</summary>
+    public PodSource Source(string key) => Sources.First(s => s.Key == key);
+
+    /// <summary>The pods that exist on <paramref name="node"/> now (terminating ones included).</summary>
+    public IReadOnlyList<Pod> PodsOn(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return _scheduler.PodsOn(node);
+    }
 
     // ---- faults act through these ----
 
@@ -121,10 +128,10 @@ public sealed partial class KubernetesModel
         }
         Cluster.Crash(node);
         _kubeletRunning[node.Index] = false;
-        Proxies[node.Index].Halt();
-        foreach (var pod in PodsOn(node))
+        foreach (var pod in _scheduler.PodsOn(node))
         {
             pod.Stop();
+            pod.Probes?.Stop();
         }
         _trace.Add(_sim.Now, node.Name, "node-crash", $"{node.Name} ({node.Ip}) went down");
         NodeChanged?.Invoke(node);
@@ -151,13 +158,19 @@ public sealed partial class KubernetesModel
             _kubeletRunning[node.Index] = true;
             RenewLease(node);
             _trace.Add(_sim.Now, node.Name, "kubelet-start", $"kubelet on {node.Name} renewed its lease and restarts its pods");
-            // kube-proxy is a DaemonSet pod: its rules come back only when kubelet has started it.
-            Proxies[node.Index].SyncNow();
+            // kube-proxy and the MetalLB speaker are DaemonSet pods: they run again only now.
             KubeletStarted?.Invoke(node);
-            foreach (var pod in PodsOn(node))
+            foreach (var pod in _scheduler.PodsOn(node).ToArray())
             {
+                if (pod.Terminating)
+                {
+                    // Deleted while the node was away: the kubelet confirms it is gone (a StatefulSet may now recreate it).
+                    Gone(pod, "its node's kubelet confirmed the deletion");
+                    continue;
+                }
                 // The restarted kubelet reports its pods not ready until they pass readiness again.
                 SetEndpointReady(pod, false);
+                pod.Probes?.Start(_probePhase.NextDouble());
                 StartPod(pod);
             }
         });
@@ -184,11 +197,137 @@ public sealed partial class KubernetesModel
         pod.Stop();
         _trace.Add(_sim.Now, pod.Name, "pod-crash", $"{pod.Name} on {pod.Node.Name} crashed");
         // PLEG relists every second: the container's exit is seen within that, and the pod goes NotReady.
-        _sim.Schedule(_pleg.NextNanoseconds(), () => SetEndpointReady(pod, false));
-        int incarnation = pod.Node.Incarnation;
-        _sim.Schedule(restartDelay, () =>
+        _sim.Schedule(_pleg.NextNanoseconds(), () => UpdateReady(pod));
+        RestartLater(pod, restartDelay);
+    }
+
+    /// <summary>
+    /// kubectl drain: the node is cordoned and every pod on it but DaemonSet pods is evicted (graceful deletion,
+    /// replacements scheduled elsewhere); after <paramref name="durationS"/> (infinity: never) it is uncordoned.
+    /// </summary>
+    public void DrainNode(Node node, double durationS)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        _cordoned[node.Index] = true;
+        _trace.Add(_sim.Now, node.Name, "node-drain", $"{node.Name} cordoned and drained");
+        foreach (var pod in _scheduler.PodsOn(node).ToArray())
         {
-            if (pod.Node.Up && pod.Node.Incarnation == incarnation && !pod.Deleted)
+            if (!pod.Terminating && pod.Source.Info.IsPod && !pod.Source.Info.OnePerNode)
+            {
+                Delete(pod, "pod-evicted", $"evicted from {node.Name} by the drain");
+            }
+        }
+        Publish();
+        if (!double.IsPositiveInfinity(durationS))
+        {
+            _sim.Schedule(Time.FromSeconds(durationS), () =>
+            {
+                _cordoned[node.Index] = false;
+                _trace.Add(_sim.Now, node.Name, "node-uncordon", $"{node.Name} uncordoned");
+                RetryPending();
+            });
+        }
+    }
+
+    // ---- pods: creation, start, readiness ----
+
+    private void CreateInitialPods(PodSource source)
+    {
+        var spec = source.Spec;
+        if (source.Info.OnePerNode)
+        {
+            foreach (var node in Cluster.Nodes)
+            {
+                if (_scheduler.Fits(source, node))
+                {
+                    InitialPod(source, node, node.Index);
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < spec.Replicas; r++)
+        {
+            Node? node;
+            if (spec.PinnedNodes.Count > 0)
+            {
+                node = Cluster.ByName(spec.PinnedNodes[r % spec.PinnedNodes.Count]);
+            }
+            else
+            {
+                node = _scheduler.Place(source, out string why);
+                if (node is null)
+                {
+                    _trace.Add(0, source.Key, "unschedulable", $"no node for a pod of {source}: {why}");
+                    _pending.Add(source);
+                    continue;
+                }
+            }
+            InitialPod(source, node, source.Info.StableNames ? r : source.NextOrdinal);
+        }
+    }
+
+    private void InitialPod(PodSource source, Node node, int ordinal)
+    {
+        var pod = CreatePod(source, node, ordinal);
+        // The run starts in steady state: containers started long ago, every probe passing.
+        pod.Run(0, _ => { });
+        pod.Probes?.Readiness?.AssumePassed();
+        pod.Probes?.Startup?.AssumePassed();
+        pod.EndpointReady = pod.Source.Info.IsPod || source.Spec.StaticReady.ElementAtOrDefault(ordinal);
+    }
+
+    private bool Usable(Node n) => n.Up && _ready[n.Index] && !_cordoned[n.Index];
+
+    private Pod CreatePod(PodSource source, Node node, int ordinal)
+    {
+        if (!source.Info.StableNames && !source.Info.OnePerNode)
+        {
+            source.NextOrdinal = Math.Max(source.NextOrdinal, ordinal + 1);
+        }
+        string name = source.Info.OnePerNode || source.Spec.Kind == PodSourceKind.EndpointSlice ? $"{source.Key}-{node.Name}"
+            : source.Spec.Kind == PodSourceKind.Pod ? source.Key
+            : $"{source.Key}-{ordinal}";
+        var sampler = source.Spec.Capacity.ServiceTime.CreateSampler(_sim.Streams.Get(source.ServiceStream(ordinal)));
+        var pod = new Pod(_sim, _podProbes, AllPods.Count, source, name, ordinal, node, sampler);
+        var h = source.Spec.Health;
+        if (source.Info.IsPod && (h.Readiness is not null || h.Liveness is not null || h.Startup is not null))
+        {
+            pod.Probes = new PodProbes(
+                h.Readiness is { } r ? new ProbeWorker(_sim, pod, ProbeKind.Readiness, r, this) : null,
+                h.Liveness is { } l ? new ProbeWorker(_sim, pod, ProbeKind.Liveness, l, this) : null,
+                h.Startup is { } s ? new ProbeWorker(_sim, pod, ProbeKind.Startup, s, this) : null);
+        }
+        pod.Drained = p => Exited(p);
+        // The kubelet starts the pod's probe workers when the pod reaches it, each ticker at a phase of its own.
+        pod.Probes?.Start(_probePhase.NextDouble());
+        source.Add(pod);
+        _scheduler.Added(pod);
+        AllPods.Add(pod);
+        return pod;
+    }
+
+    /// <summary>Starts (or restarts) the pod's containers; the application answers after the source's startup time.</summary>
+    private void StartPod(Pod pod)
+    {
+        long startup = pod.Source.Startup.NextNanoseconds();
+        pod.Probes?.NewContainer();
+        pod.Run(startup, started =>
+        {
+            _trace.Add(_sim.Now, started.Name, "pod-started", $"{started.Name} on {started.Node.Name} started");
+            if (started.Probes is { } probes)
+            {
+                probes.ContainerStarted();
+            }
+            UpdateReady(started);
+        });
+    }
+
+    private void RestartLater(Pod pod, long delay)
+    {
+        int incarnation = pod.Node.Incarnation;
+        _sim.Schedule(delay, () =>
+        {
+            if (pod.Node.Up && pod.Node.Incarnation == incarnation && _kubeletRunning[pod.Node.Index] && !pod.Deleted && !pod.Terminating && !pod.Running)
             {
                 _trace.Add(_sim.Now, pod.Name, "pod-restart", $"kubelet restarted {pod.Name}");
                 StartPod(pod);
@@ -196,17 +335,47 @@ public sealed partial class KubernetesModel
         });
     }
 
-    private void StartPod(Pod pod)
+    /// <summary>What the kubelet reports as the pod's Ready condition: running, started, and passing its readiness probe.</summary>
+    private static bool KubeletReady(Pod pod) =>
+        pod.Running && pod.Started && (pod.Probes is not { } p || (p.StartupDone && p.ReadinessPasses));
+
+    /// <summary>The kubelet's view of the pod changed: it reports it, if the API server hears from the node.</summary>
+    private void UpdateReady(Pod pod)
     {
-        long startup = _startup[pod.Deployment.Index].NextNanoseconds();
-        pod.Run(startup, started =>
+        if (pod.Deleted || !pod.Source.Info.IsPod)
         {
-            _trace.Add(_sim.Now, started.Name, "pod-ready", $"{started.Name} on {started.Node.Name} passed readiness");
-            if (_ready[started.Node.Index])
-            {
-                SetEndpointReady(started, true);
-            }
-        });
+            return;
+        }
+        bool ready = KubeletReady(pod);
+        if (!_ready[pod.Node.Index] || !_kubeletRunning[pod.Node.Index] || ready == pod.EndpointReady)
+        {
+            return;
+        }
+        if (ready)
+        {
+            _trace.Add(_sim.Now, pod.Name, "pod-ready", $"{pod.Name} on {pod.Node.Name} passed readiness");
+        }
+        else if (pod.Running && pod.Started)
+        {
+            _trace.Add(_sim.Now, pod.Name, "pod-not-ready", $"{pod.Name} on {pod.Node.Name} failed its readiness probe");
+        }
+        SetEndpointReady(pod, ready);
+    }
+
+    void IProbeListener.ReadinessChanged(Pod pod) => UpdateReady(pod);
+
+    void IProbeListener.ProbeKill(Pod pod, ProbeKind kind)
+    {
+        if (!pod.Running)
+        {
+            return;
+        }
+        pod.Stop();
+        var backoff = pod.NextRestartBackoff(_sim.Now);
+        _trace.Add(_sim.Now, pod.Name, "pod-unhealthy",
+            $"{pod.Name} failed its {(kind == ProbeKind.Liveness ? "liveness" : "startup")} probe: kubelet kills it, restart in {Time.ToSeconds(backoff):0.#} s");
+        UpdateReady(pod);
+        RestartLater(pod, backoff);
     }
 
     private void SetEndpointReady(Pod pod, bool ready)
@@ -218,6 +387,169 @@ public sealed partial class KubernetesModel
         pod.EndpointReady = ready;
         Publish();
     }
+
+    // ---- pods: deletion and replacement ----
+
+    /// <summary>
+    /// Graceful deletion: the pod is marked terminating at once (its endpoint stays serving while it is ready),
+    /// its controller may replace it now, and its kubelet (if it runs) runs preStop, sends SIGTERM and kills the
+    /// containers at terminationGracePeriodSeconds. On a node that is down the pod stays terminating until the
+    /// node's kubelet returns.
+    /// </summary>
+    private void Delete(Pod pod, string kind, string reason)
+    {
+        if (pod.Terminating || pod.Deleted)
+        {
+            return;
+        }
+        pod.Terminating = true;
+        _scheduler.MarkedTerminating(pod);
+        _trace.Add(_sim.Now, pod.Name, kind, $"{pod.Name} {reason}");
+        Publish();
+        if (pod.Source.Info.Replaces == Replacement.WhenDeleted)
+        {
+            EnsurePods(pod.Source);
+        }
+        if (pod.Node.Up && _kubeletRunning[pod.Node.Index])
+        {
+            KubeletTerminate(pod);
+        }
+    }
+
+    private void KubeletTerminate(Pod pod)
+    {
+        var h = pod.Source.Spec.Health;
+        long grace = Time.FromSeconds(h.TerminationGracePeriodS);
+        long preStop = Math.Min(Time.FromSeconds(h.PreStopS), grace);
+        int incarnation = pod.Incarnation;
+        if (!pod.Running)
+        {
+            Gone(pod, "its containers were not running");
+            return;
+        }
+        // preStop runs first; the application serves on meanwhile. Then SIGTERM: it stops accepting and drains.
+        _sim.Schedule(preStop, () =>
+        {
+            if (!pod.Deleted && pod.Incarnation == incarnation)
+            {
+                pod.Drain();
+            }
+        });
+        _sim.Schedule(grace, () =>
+        {
+            if (!pod.Deleted && pod.Incarnation == incarnation && pod.Running)
+            {
+                _trace.Add(_sim.Now, pod.Name, "pod-killed", $"{pod.Name} still busy after terminationGracePeriodSeconds: killed");
+                pod.Stop();
+                Gone(pod, "killed at the end of its grace period");
+            }
+        });
+    }
+
+    /// <summary>A draining pod's containers exited.</summary>
+    private void Exited(Pod pod)
+    {
+        if (pod.Deleted)
+        {
+            return;
+        }
+        pod.Stop();
+        Gone(pod, "exited after finishing its requests");
+    }
+
+    /// <summary>The pod object is removed; a StatefulSet or DaemonSet may now recreate it.</summary>
+    private void Gone(Pod pod, string reason)
+    {
+        if (pod.Deleted)
+        {
+            return;
+        }
+        bool wasTerminating = pod.Terminating;
+        pod.Deleted = true;
+        pod.Stop();
+        pod.Probes?.Stop();
+        pod.EndpointReady = false;
+        pod.Source.Remove(pod);
+        _scheduler.Removed(pod, wasTerminating);
+        _trace.Add(_sim.Now, pod.Name, "pod-deleted", $"{pod.Name} is gone: {reason}");
+        Publish();
+        if (pod.Source.Info.Replaces == Replacement.WhenGone)
+        {
+            if (pod.Source.Info.OnePerNode)
+            {
+                if (pod.Node.Up && _scheduler.Fits(pod.Source, pod.Node))
+                {
+                    StartPod(CreatePod(pod.Source, pod.Node, pod.Node.Index));
+                }
+            }
+            else
+            {
+                EnsurePods(pod.Source);
+            }
+        }
+        RetryPending(); // a pod gone may free a node that anti-affinity or spread kept closed
+    }
+
+    /// <summary>The controller's reconcile: create pods until the source has as many active ones as it wants.</summary>
+    private void EnsurePods(PodSource source)
+    {
+        var info = source.Info;
+        if (info.Replaces == Replacement.Never || info.OnePerNode)
+        {
+            return;
+        }
+        _pending.Remove(source);
+        if (info.StableNames)
+        {
+            for (int ordinal = 0; ordinal < source.Spec.Replicas; ordinal++)
+            {
+                if (!source.OrdinalInUse(ordinal) && !PlaceNew(source, ordinal))
+                {
+                    return;
+                }
+            }
+            return;
+        }
+        while (source.Active < source.Spec.Replicas)
+        {
+            if (!PlaceNew(source, source.NextOrdinal))
+            {
+                return;
+            }
+        }
+    }
+
+    private bool PlaceNew(PodSource source, int ordinal)
+    {
+        var target = _scheduler.Place(source, out string why);
+        if (target is null)
+        {
+            if (_pending.Add(source))
+            {
+                _trace.Add(_sim.Now, source.Key, "unschedulable", $"no node for a pod of {source}: {why}; it stays Pending");
+            }
+            return false;
+        }
+        var pod = CreatePod(source, target, ordinal);
+        _trace.Add(_sim.Now, pod.Name, "pod-scheduled", $"{pod.Name} scheduled on {target.Name}");
+        StartPod(pod);
+        return true;
+    }
+
+    /// <summary>Pending pods are tried again when the cluster changes (a node Ready or uncordoned, a pod gone).</summary>
+    private void RetryPending()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+        foreach (var source in _pending.OrderBy(s => s.Index).ToArray())
+        {
+            EnsurePods(source);
+        }
+    }
+
+    // ---- EndpointSlices ----
 
     private void Publish()
     {
@@ -231,10 +563,6 @@ public sealed partial class KubernetesModel
         {
             _publishPending = false;
             PublishAll();
-            foreach (var p in Proxies)
-            {
-                p.OnSliceChanged();
-            }
             EndpointsPublished?.Invoke();
         });
     }
@@ -242,54 +570,19 @@ public sealed partial class KubernetesModel
     private void PublishAll()
     {
         // One immutable snapshot per Service and version, shared by every kube-proxy that syncs to it.
-        var ready = new List<Pod>();
         foreach (var s in Services)
         {
-            ready.Clear();
+            var endpoints = new List<Endpoint>();
             foreach (var d in s.Selected)
             {
                 foreach (var p in d.Pods)
                 {
-                    if (p.EndpointReady)
-                    {
-                        ready.Add(p);
-                    }
+                    // Conditions per KEP-1672: serving is the pod's Ready condition, ready excludes terminating pods.
+                    endpoints.Add(new Endpoint(p, p.EndpointReady && !p.Terminating, p.EndpointReady, p.Terminating));
                 }
             }
             s.SliceVersion++;
-            s.Endpoints = new EndpointSnapshot(ready.ToArray(), s.SliceVersion);
+            s.Endpoints = new EndpointSnapshot(endpoints, s.SliceVersion);
         }
     }
-
-    private IReadOnlyList<Pod> PodsOn(Node node) => _scheduler.PodsOn(node);
-
-    private Pod CreatePod(DeploymentState d, Node node)
-    {
-        var sampler = d.Spec.Capacity.ServiceTime.CreateSampler(_sim.Streams.Get($"service:{d.Name}:{d.NextOrdinal}"));
-        var pod = new Pod(_sim, d, $"{d.Name}-{d.NextOrdinal++}", node, sampler, Cluster.Nodes.Count);
-        d.Pods.Add(pod);
-        AllPods.Add(pod);
-        _scheduler.Added(pod);
-        return pod;
-    }
-
-    private void DeletePod(Pod pod)
-    {
-        pod.Deleted = true;
-        pod.Stop();
-        pod.EndpointReady = false;
-        pod.Deployment.Pods.Remove(pod);
-        _scheduler.Removed(pod);
-    }
-
-    private Node PlaceInitial(DeploymentState d, int replica)
-    {
-        if (d.Spec.PinnedNodes.Count > 0)
-        {
-            return Cluster.ByName(d.Spec.PinnedNodes[replica % d.Spec.PinnedNodes.Count]);
-        }
-        return PlaceReplacement(d) ?? throw new InvalidOperationException("no schedulable node");
-    }
-
-    private Node? PlaceReplacement(DeploymentState d) => _scheduler.Choose(d);
 }

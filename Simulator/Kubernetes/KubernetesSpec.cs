@@ -2,32 +2,117 @@ using Svcsim.Engine;
 
 namespace Svcsim.Kubernetes;
 
-/// <summary>What a pod of a Deployment can serve: what manifests do not say, the scenario does.</summary>
+/// <summary>What a pod can serve: what manifests do not say, the scenario does.</summary>
 /// <param name="Workers">Requests served in parallel (nginx worker connections actually busy).</param>
 /// <param name="Backlog">Requests that may wait for a worker; beyond it the pod answers 503 at once.</param>
 /// <param name="ServiceTime">Time to serve one request, seconds.</param>
-public sealed record PodCapacity(int Workers, int Backlog, Distribution ServiceTime)
+/// <param name="KeepaliveTimeoutS">The server closes a connection idle this long (nginx keepalive_timeout, 75 s); infinity: never.</param>
+public sealed record PodCapacity(int Workers, int Backlog, Distribution ServiceTime, double KeepaliveTimeoutS = PodCapacity.NginxKeepaliveTimeoutS)
 {
-    /// <summary>4 workers, 128 waiting, exponential 5 ms.</summary>
+    /// <summary>nginx's keepalive_timeout default (kubernetes-behaviour.md, "Connections").</summary>
+    public const double NginxKeepaliveTimeoutS = 75;
+
+    /// <summary>4 workers, 128 waiting, exponential 5 ms, idle connections closed after 75 s.</summary>
     public static PodCapacity Default { get; } = new(4, 128, Distribution.Exponential(0.005));
 }
 
-/// <summary>A Deployment: replicas of one pod template.</summary>
+/// <summary>What makes pods: the workload kinds svcsim reads, plus hand-written EndpointSlices of selector-less Services.</summary>
+public enum PodSourceKind
+{
+    /// <summary>apps/v1 Deployment: replicas replaced as soon as one is deleted.</summary>
+    Deployment,
+    /// <summary>apps/v1 ReplicaSet: as a Deployment.</summary>
+    ReplicaSet,
+    /// <summary>apps/v1 StatefulSet: pods named by ordinal, recreated with the same name only once the old pod is gone.</summary>
+    StatefulSet,
+    /// <summary>apps/v1 DaemonSet: one pod on every node it fits; it lives and dies with that node.</summary>
+    DaemonSet,
+    /// <summary>v1 Pod: one pod, never replaced.</summary>
+    Pod,
+    /// <summary>
+    /// discovery.k8s.io/v1 EndpointSlice written by hand for a Service without selector: a server on the node
+    /// whose IP the endpoint names; no controller watches it, so its condition never changes.
+    /// </summary>
+    EndpointSlice,
+}
+
+/// <summary>When a pod source makes a new pod for one that is deleted.</summary>
+public enum Replacement
+{
+    /// <summary>As soon as the old pod is marked for deletion (the ReplicaSet controller counts only active pods).</summary>
+    WhenDeleted,
+    /// <summary>Only once the old pod object is gone (the StatefulSet controller keeps at most one pod per identity).</summary>
+    WhenGone,
+    /// <summary>Never (a bare Pod; a DaemonSet pod comes back only with its node).</summary>
+    Never,
+}
+
+/// <summary>
+/// How a kind of pod source behaves; one row per kind, the model reads these instead of asking the kind.
+/// Sources: kubernetes.io workload pages (ReplicaSet, StatefulSet "Pod identity", DaemonSet), the
+/// force-delete-stateful-set-pod task page and kubernetes#54368 (StatefulSet pods on an unreachable node stay
+/// until it returns or they are force-deleted).
+/// </summary>
+/// <param name="Kind">The kind.</param>
+/// <param name="Replaces">When a deleted pod is replaced.</param>
+/// <param name="OnePerNode">One pod on every node that fits, placed by the controller rather than spread.</param>
+/// <param name="StableNames">Pods are named by ordinal 0..replicas-1, and a replacement takes the old name.</param>
+/// <param name="IsPod">A real pod: probed by kubelet, marked not ready by the node lifecycle controller, evictable.</param>
+public sealed record PodSourceKindInfo(PodSourceKind Kind, Replacement Replaces, bool OnePerNode, bool StableNames, bool IsPod)
+{
+    /// <summary>The behaviour of <paramref name="kind"/>.</summary>
+    public static PodSourceKindInfo Of(PodSourceKind kind) => kind switch
+    {
+        PodSourceKind.Deployment => new(kind, Replacement.WhenDeleted, false, false, true),
+        PodSourceKind.ReplicaSet => new(kind, Replacement.WhenDeleted, false, false, true),
+        PodSourceKind.StatefulSet => new(kind, Replacement.WhenGone, false, true, true),
+        PodSourceKind.DaemonSet => new(kind, Replacement.Never, true, false, true),
+        PodSourceKind.Pod => new(kind, Replacement.Never, false, true, true),
+        _ => new(kind, Replacement.Never, false, true, false),
+    };
+}
+
+/// <summary>A pod source: a workload (or hand-written endpoints) and its pod template, as the scenario runs it.</summary>
 /// <param name="Name">metadata.name.</param>
-/// <param name="PodLabels">spec.template.metadata.labels.</param>
-/// <param name="Replicas">spec.replicas.</param>
-/// <param name="ContainerPorts">containerPort values the pod's containers expose (empty: not declared, any port allowed).</param>
+/// <param name="PodLabels">The pod template's labels (what Service selectors match).</param>
+/// <param name="Replicas">spec.replicas (0 allowed); for a DaemonSet the nodes it fits decide, this is ignored.</param>
+/// <param name="ContainerPorts">containerPort values the pod's containers expose (informational, as in the API).</param>
 /// <param name="Capacity">Serving capacity of each pod.</param>
-/// <param name="PinnedNodes">Node names to place pods on in turn; empty: spread evenly over schedulable nodes.</param>
-/// <param name="StartupTime">From scheduling to ready (image pull, start, readiness), seconds.</param>
-public sealed record DeploymentSpec(
+/// <param name="PinnedNodes">Node names to place pods on in turn; empty: the scheduler decides.</param>
+/// <param name="StartupTime">From a container's start to its application answering, seconds (readiness comes from the probe).</param>
+public sealed record PodSourceSpec(
     string Name,
     IReadOnlyDictionary<string, string> PodLabels,
     int Replicas,
     IReadOnlyList<int> ContainerPorts,
     PodCapacity Capacity,
     IReadOnlyList<string> PinnedNodes,
-    Distribution StartupTime);
+    Distribution StartupTime)
+{
+    /// <summary>The kind of source.</summary>
+    public PodSourceKind Kind { get; init; } = PodSourceKind.Deployment;
+
+    /// <summary>metadata.namespace.</summary>
+    public string Namespace { get; init; } = "default";
+
+    /// <summary>Named container ports (what a Service's named targetPort resolves against).</summary>
+    public IReadOnlyDictionary<string, int> NamedPorts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Probes, grace period and preStop of the pod template.</summary>
+    public HealthSpec Health { get; init; } = HealthSpec.Default;
+
+    /// <summary>nodeSelector, affinity, tolerations and spread of the pod template.</summary>
+    public PlacementSpec Placement { get; init; } = PlacementSpec.Anywhere;
+
+    /// <summary>For <see cref="PodSourceKind.EndpointSlice"/>: the endpoints' written ready condition, one per pinned node.</summary>
+    public IReadOnlyList<bool> StaticReady { get; init; } = [];
+
+    /// <summary>How this kind behaves.</summary>
+    public PodSourceKindInfo KindInfo => PodSourceKindInfo.Of(Kind);
+
+    /// <summary><c>name</c> in the default namespace, <c>namespace/name</c> elsewhere: how scenarios and outputs name it.</summary>
+    public string Key => Namespace == "default" ? Name : $"{Namespace}/{Name}";
+}
 
 /// <summary>spec.type of a Service.</summary>
 public enum ServiceType
@@ -59,7 +144,13 @@ public enum SessionAffinity
 }
 
 /// <summary>One entry of spec.ports.</summary>
-public sealed record ServicePortSpec(string Name, int Port, int TargetPort, int NodePort);
+/// <param name="Name">name.</param>
+/// <param name="Port">port.</param>
+/// <param name="TargetPort">targetPort as a number (a named one resolved against the first selected container that has it).</param>
+/// <param name="NodePort">nodePort; 0 when none.</param>
+/// <param name="Protocol">protocol: TCP, UDP or SCTP (svcsim's traffic is TCP).</param>
+/// <param name="TargetPortName">targetPort as written when it is a name: pods without a container port of that name are not endpoints.</param>
+public sealed record ServicePortSpec(string Name, int Port, int TargetPort, int NodePort, string Protocol = "TCP", string TargetPortName = "");
 
 /// <summary>A Service as the manifests declare it (node ports already allocated).</summary>
 /// <param name="Name">metadata.name.</param>
@@ -71,6 +162,7 @@ public sealed record ServicePortSpec(string Name, int Port, int TargetPort, int 
 /// <param name="AffinityTimeoutS">spec.sessionAffinityConfig.clientIP.timeoutSeconds.</param>
 /// <param name="HealthCheckNodePort">spec.healthCheckNodePort (Local policy); 0 when none.</param>
 /// <param name="LoadBalancerIp">The external address announced for a LoadBalancer (MetalLB allocation, annotation or status); empty when none.</param>
+/// <param name="Namespace">metadata.namespace: the Service selects pods of this namespace only.</param>
 public sealed record ServiceSpec(
     string Name,
     ServiceType Type,
@@ -80,37 +172,27 @@ public sealed record ServiceSpec(
     SessionAffinity SessionAffinity = SessionAffinity.None,
     double AffinityTimeoutS = 10800,
     int HealthCheckNodePort = 0,
-    string LoadBalancerIp = "");
-
-/// <summary>kube-proxy's mode.</summary>
-public enum ProxyMode
+    string LoadBalancerIp = "",
+    string Namespace = "default")
 {
-    /// <summary>iptables: uniform random per new connection (the Linux default).</summary>
-    Iptables,
-    /// <summary>nftables: uniform random (numgen random mod N).</summary>
-    Nftables,
-    /// <summary>IPVS with a scheduler.</summary>
-    Ipvs,
-}
+    /// <summary><c>name</c> in the default namespace, <c>namespace/name</c> elsewhere: how scenarios and outputs name it.</summary>
+    public string Key => Namespace == "default" ? Name : $"{Namespace}/{Name}";
 
-/// <summary>IPVS scheduler.</summary>
-public enum IpvsScheduler
-{
-    /// <summary>Round robin, the default when unset.</summary>
-    RoundRobin,
-    /// <summary>Least connections.</summary>
-    LeastConnection,
-}
-
-/// <summary>kube-proxy settings (kubernetes-behaviour.md, "Load distribution").</summary>
-/// <param name="Mode">Proxy mode; iptables by default on Linux.</param>
-/// <param name="Scheduler">IPVS scheduler; rr by default.</param>
-/// <param name="MinSyncPeriodS">minSyncPeriod, 1 s: an EndpointSlice change is applied no sooner than this after the previous sync.</param>
-/// <param name="SyncDelay">Extra time one sync takes on a node (watch delivery plus rule programming), seconds.</param>
-public sealed record KubeProxySpec(ProxyMode Mode, IpvsScheduler Scheduler, double MinSyncPeriodS, Distribution SyncDelay)
-{
-    /// <summary>iptables, minSyncPeriod 1 s, syncs taking 50–500 ms.</summary>
-    public static KubeProxySpec Default { get; } = new(ProxyMode.Iptables, IpvsScheduler.RoundRobin, 1.0, Distribution.Uniform(0.05, 0.5));
+    /// <summary>The port that carries the simulated (TCP) traffic: the first TCP port, else the first.</summary>
+    public ServicePortSpec? TrafficPort
+    {
+        get
+        {
+            foreach (var p in Ports)
+            {
+                if (p.Protocol == "TCP")
+                {
+                    return p;
+                }
+            }
+            return Ports.Count > 0 ? Ports[0] : null;
+        }
+    }
 }
 
 /// <summary>Control-plane timings (kubernetes-behaviour.md, "Node failure").</summary>

@@ -1,4 +1,3 @@
-using Svcsim.Access;
 using Svcsim.Engine;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
@@ -8,10 +7,12 @@ namespace Svcsim.Measurement;
 
 /// <summary>
 /// Counts every logical request once (by the time it started, after warm-up), keeps latency histograms,
-/// and samples nodes and pods at every window boundary. Turns all of it into a
+/// and samples nodes and pods at every window boundary. It observes the world only through the probes it
+/// is attached as (outcomes from the clients, connections, requests entering nodes, pods' traffic) and the
+/// statistics stations and links keep; it never resets a model's counters. Turns all of it into a
 /// <see cref="VariantRunResult"/> at the end.
 /// </summary>
-public sealed class Collector : IOutcomeSink, IEventTarget
+public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IEntryProbe, IPodProbe
 {
     private readonly Simulation _sim;
     private readonly MeasurementSpec _spec;
@@ -45,7 +46,19 @@ public sealed class Collector : IOutcomeSink, IEventTarget
 
     private readonly List<double> _podBusy = []; // last busy integral per pod (AllPods order)
     private readonly List<double> _podQueue = [];
-    private readonly List<long> _podServed = [];
+    // Per pod, this window: requests that arrived, 503s, connections accepted, reset and given up.
+    private readonly List<long> _podArrived = [];
+    private readonly List<long> _podRejected = [];
+    private readonly List<long> _podConnections = [];
+    private readonly List<long> _podReset = [];
+    private readonly List<long> _podHung = [];
+    private readonly List<long> _podTotal = []; // requests per pod after warm-up
+    private readonly FlowTable<ConnectionPod> _connectionPod = new(); // the pod that accepted each connection
+    private readonly long[] _entered; // requests that entered through each node, this window
+    private long _connections;
+    private long _connectFailures;
+    private long _connectionsReset;
+    private long _connectionsHung;
     private readonly List<NodeWindowStats> _nodeRows = [];
     private readonly List<PodWindowStats> _podRows = [];
     private readonly double[] _servedPerNode;
@@ -91,6 +104,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget
         _rSucceeded = new long[buckets];
         _rFailed = new long[buckets * _causes];
         _servedPerNode = new double[model.Cluster.Nodes.Count];
+        _entered = new long[model.Cluster.Nodes.Count];
         var cluster = model.Cluster;
         _linksIn = cluster.Nodes.Select(n => new[] { new LinkMeter(n.FromClient), new LinkMeter(n.FromFrontDoor) }).ToArray();
         _linksOut = cluster.Nodes.Select(n => new[] { new LinkMeter(n.ToClient), new LinkMeter(n.ToFrontDoor) }).ToArray();
@@ -102,6 +116,91 @@ public sealed class Collector : IOutcomeSink, IEventTarget
 
     /// <summary>Logical requests counted so far.</summary>
     public long Requests => _requests;
+
+    private bool Measuring => _sim.Now >= _warmup && _sim.Now < _end;
+
+    // ---- probes ----
+
+    /// <inheritdoc />
+    public void Opened(Connection connection)
+    {
+        if (Measuring)
+        {
+            _connections++;
+        }
+    }
+
+    /// <inheritdoc />
+    public void ConnectFailed(Connection connection)
+    {
+        if (Measuring)
+        {
+            _connectFailures++;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Reset(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (Measuring)
+        {
+            _connectionsReset++;
+            if (PodOf(connection) is int pod)
+            {
+                _podReset[pod]++;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Hung(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (Measuring)
+        {
+            _connectionsHung++;
+            if (PodOf(connection) is int pod)
+            {
+                _podHung[pod]++;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Entered(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        _entered[node.Index]++;
+    }
+
+    /// <inheritdoc />
+    public void Arrived(Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        Track(pod.Id);
+        _podArrived[pod.Id]++;
+    }
+
+    /// <inheritdoc />
+    public void Rejected(Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        Track(pod.Id);
+        _podRejected[pod.Id]++;
+    }
+
+    /// <inheritdoc />
+    public void Accepted(Pod pod, Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(connection);
+        Track(pod.Id);
+        _podConnections[pod.Id]++;
+        _connectionPod[connection.Id] = new ConnectionPod(pod.Id + 1);
+    }
+
+    private int? PodOf(Connection connection) => _connectionPod[connection.Id].PodPlusOne is int p and > 0 ? p - 1 : null;
 
     /// <inheritdoc />
     public void Record(int group, long start, long end, bool success, FailureCause cause)
@@ -195,12 +294,15 @@ public sealed class Collector : IOutcomeSink, IEventTarget
             Track(i);
             _podBusy[i] = pods[i].Pool.BusyServers.Integral(_sim.Now);
             _podQueue[i] = pods[i].Pool.QueueLength.Integral(_sim.Now);
-            pods[i].Requests = 0;
-            pods[i].Rejected = 0;
+            _podArrived[i] = 0;
+            _podRejected[i] = 0;
+            _podConnections[i] = 0;
+            _podReset[i] = 0;
+            _podHung[i] = 0;
         }
+        Array.Clear(_entered);
         foreach (var n in _model.Cluster.Nodes)
         {
-            n.EntryRequests = 0;
             foreach (var m in _linksIn[n.Index].Concat(_linksOut[n.Index]))
             {
                 m.Take(0);
@@ -229,7 +331,12 @@ public sealed class Collector : IOutcomeSink, IEventTarget
         {
             _podBusy.Add(0);
             _podQueue.Add(0);
-            _podServed.Add(0);
+            _podArrived.Add(0);
+            _podRejected.Add(0);
+            _podConnections.Add(0);
+            _podReset.Add(0);
+            _podHung.Add(0);
+            _podTotal.Add(0);
         }
     }
 
@@ -251,16 +358,20 @@ public sealed class Collector : IOutcomeSink, IEventTarget
             double db = b - _podBusy[i], dq = q - _podQueue[i];
             _podBusy[i] = b;
             _podQueue[i] = q;
-            long req = p.Requests, rej = p.Rejected;
-            p.Requests = 0;
-            p.Rejected = 0;
-            if (p.Deleted && db <= 0 && req == 0)
+            long req = _podArrived[i], rej = _podRejected[i], conns = _podConnections[i], reset = _podReset[i], hung = _podHung[i];
+            _podArrived[i] = 0;
+            _podRejected[i] = 0;
+            _podConnections[i] = 0;
+            _podReset[i] = 0;
+            _podHung[i] = 0;
+            _podTotal[i] += req;
+            if (p.Deleted && db <= 0 && req == 0 && reset == 0 && hung == 0)
             {
                 continue;
             }
             double util = db / (p.Pool.Servers * span);
             bool over = util >= _spec.OverloadThreshold;
-            _podRows.Add(new PodWindowStats(start, p.Name, p.Node.Name, req, util, dq / span, rej, over));
+            _podRows.Add(new PodWindowStats(start, p.Name, p.Node.Name, req, util, dq / span, rej, over, conns, reset, hung));
             int n = p.Node.Index;
             busy[n] += db;
             workers[n] += p.Pool.Servers;
@@ -305,9 +416,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget
                 bytesOut += m.Take(span, out double u);
                 linkUtil = Math.Max(linkUtil, u);
             }
+            long entered = _entered[n];
+            _entered[n] = 0;
             _nodeRows.Add(new NodeWindowStats(start, node.Name, node.Spec.Role == NodeRole.ControlPlane ? "control-plane" : "worker",
-                node.EntryRequests, util, queue[n] / span, rejected[n], over, node.EntryRequests > 0, bytesIn, bytesOut, linkUtil));
-            node.EntryRequests = 0;
+                entered, util, queue[n] / span, rejected[n], over, entered > 0, bytesIn, bytesOut, linkUtil));
         }
     }
 
@@ -337,6 +449,18 @@ public sealed class Collector : IOutcomeSink, IEventTarget
         var outages = FindOutages();
         var served = _model.Cluster.Nodes.Where(n => n.Spec.Schedulable || _servedPerNode[n.Index] > 0).Select(n => _servedPerNode[n.Index]).ToArray();
         double sum = served.Sum(), sumSq = served.Sum(x => x * x);
+        // Pods that existed at some point of the measured run: those still there at the end, and any that served.
+        var perPod = new List<double>();
+        var all = _model.AllPods;
+        for (int i = 0; i < all.Count; i++)
+        {
+            long total = i < _podTotal.Count ? _podTotal[i] : 0;
+            if (!all[i].Deleted || total > 0)
+            {
+                perPod.Add(total);
+            }
+        }
+        double podSum = perPod.Sum();
         var summary = new VariantSummary
         {
             Requests = _requests,
@@ -358,6 +482,11 @@ public sealed class Collector : IOutcomeSink, IEventTarget
             Rejected = _rejected,
             JainFairness = sumSq == 0 ? double.NaN : sum * sum / (served.Length * sumSq),
             ImbalanceMaxOverMean = sum == 0 ? double.NaN : served.Max() / (sum / served.Length),
+            Connections = _connections,
+            ConnectFailures = _connectFailures,
+            ConnectionsReset = _connectionsReset,
+            ConnectionsHung = _connectionsHung,
+            PodImbalanceMaxOverMean = podSum == 0 ? double.NaN : perPod.Max() / (podSum / perPod.Count),
         };
         return new VariantRunResult
         {
@@ -428,4 +557,6 @@ public sealed class Collector : IOutcomeSink, IEventTarget
         /// <summary>Starts counting from now.</summary>
         public void Take(double spanS) => Take(spanS, out _);
     }
+
+    private record struct ConnectionPod(int PodPlusOne);
 }

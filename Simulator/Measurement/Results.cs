@@ -1,4 +1,4 @@
-using Svcsim.Workload;
+using Svcsim.Network;
 
 namespace Svcsim.Measurement;
 
@@ -43,6 +43,21 @@ public sealed record VariantSummary
     public double JainFairness { get; init; }
     /// <summary>Max over mean of requests served per node.</summary>
     public double ImbalanceMaxOverMean { get; init; }
+
+    /// <summary>Connections established (SYN-ACK received) after warm-up.</summary>
+    public long Connections { get; init; }
+
+    /// <summary>Connection attempts that gave up without ever being established.</summary>
+    public long ConnectFailures { get; init; }
+
+    /// <summary>Established connections reset (an RST reached the client).</summary>
+    public long ConnectionsReset { get; init; }
+
+    /// <summary>Established connections the client gave up after a request on them got no answer.</summary>
+    public long ConnectionsHung { get; init; }
+
+    /// <summary>Requests per pod: the busiest pod's over the mean of the pods that existed (1 = perfectly even).</summary>
+    public double PodImbalanceMaxOverMean { get; init; }
 }
 
 /// <summary>One time-series window of one variant.</summary>
@@ -53,7 +68,8 @@ public sealed record NodeWindowStats(double StartS, string Node, string Role, lo
     long BytesIn, long BytesOut, double LinkUtilization);
 
 /// <summary>One pod in one window.</summary>
-public sealed record PodWindowStats(double StartS, string Pod, string Node, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded);
+public sealed record PodWindowStats(double StartS, string Pod, string Node, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded,
+    long Connections = 0, long ConnectionsReset = 0, long ConnectionsHung = 0);
 
 /// <summary>One outage: a run of outage-resolution intervals below the SLO.</summary>
 public sealed record Outage(double StartS, double EndS, FailureCause Cause)

@@ -47,9 +47,18 @@ public sealed class Cluster
             _linksOf[i] = [node.FromClient, node.ToClient, node.FromFrontDoor, node.ToFrontDoor];
         }
         Nodes = list;
+        RetransmitTimeout = Time.FromSeconds(rto);
         ClientToFrontDoor = new Link("client>lb", network.ClientToFrontDoor, rto, streams.Get("link:client>lb"));
         FrontDoorToClient = new Link("lb>client", network.ClientToFrontDoor, rto, streams.Get("link:lb>client"));
     }
+
+    private int _connections;
+
+    /// <summary>A new connection id, unique in this world; ids are dense, so hops index their state by them.</summary>
+    public int NewConnectionId() => _connections++;
+
+    /// <summary>First retransmission timeout of data on an established connection (doubling at each resend), nanoseconds.</summary>
+    public long RetransmitTimeout { get; }
 
     /// <summary>All nodes in declaration order.</summary>
     public IReadOnlyList<Node> Nodes { get; }
@@ -60,6 +69,8 @@ public sealed class Cluster
     /// <summary>Link from the load balancer back to the clients.</summary>
     public Link FrontDoorToClient { get; }
 
+    /// <summary>Bumped whenever an address changes owner, so that a lookup cached before can tell it is stale.</summary>
+    public int AddressVersion { get; private set; }
     /// <summary>Node-to-node links made so far, in the order they were first used.</summary>
     public IReadOnlyList<NodeLink> NodeLinks => _nodeLinks;
 
@@ -125,6 +136,7 @@ public sealed class Cluster
         _byIp.Remove(node.Ip);
         node.Ip = newIp;
         _byIp[newIp] = node;
+        AddressVersion++;
     }
 
     /// <summary>Cuts (or heals) the links between two groups of nodes.</summary>

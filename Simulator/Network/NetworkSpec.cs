@@ -16,15 +16,34 @@ public enum NodeRole
 /// <param name="Role">Control plane or worker.</param>
 /// <param name="Ip">InternalIP at the start of the run (it can change later through a fault).</param>
 /// <param name="Zone">Failure domain for correlated faults; empty when none.</param>
-/// <param name="Schedulable">False for a node that takes no workload pods (a tainted control plane).</param>
+/// <param name="Schedulable">False for a node that takes no workload pods: a control plane keeps kubeadm's
+/// NoSchedule taint, a worker is cordoned.</param>
 /// <param name="ExcludeFromExternalLoadBalancers">The kubeadm label that MetalLB and cloud LBs honour.</param>
+/// <param name="ConntrackMax">Entries its conntrack table holds (kube-proxy's max(32768 x cores, 131072)); a full table drops new connections.</param>
 public sealed record NodeSpec(
     string Name,
     NodeRole Role,
     string Ip,
     string Zone = "",
     bool Schedulable = true,
-    bool ExcludeFromExternalLoadBalancers = false);
+    bool ExcludeFromExternalLoadBalancers = false,
+    int ConntrackMax = NodeSpec.DefaultConntrackMax)
+{
+    private static readonly Dictionary<string, string> NoLabels = [];
+
+    /// <summary>kube-proxy's conntrack.min, which is the size for nodes of up to 4 cores (kubernetes-behaviour.md, "Connections").</summary>
+    public const int DefaultConntrackMax = 131072;
+
+    /// <summary>Labels written for the node, beyond the ones every node has (hostname, os, arch, zone, role).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = NoLabels;
+
+    /// <summary>
+    /// The node's taints in kubectl notation (<c>key[=value]:Effect</c>); null: the role's default (a control
+    /// plane that is not schedulable has <c>node-role.kubernetes.io/control-plane:NoSchedule</c>, a worker that
+    /// is not schedulable <c>node.kubernetes.io/unschedulable:NoSchedule</c>).
+    /// </summary>
+    public IReadOnlyList<string>? Taints { get; init; }
+}
 
 /// <summary>A directed network link's behaviour.</summary>
 /// <param name="Latency">One-way propagation delay in seconds.</param>

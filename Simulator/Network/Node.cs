@@ -44,9 +44,6 @@ public sealed class Node
     /// <summary>Link from this node to a load balancer.</summary>
     public Link ToFrontDoor { get; }
 
-    /// <summary>Requests that entered the cluster through this node since the last window.</summary>
-    public long EntryRequests { get; set; }
-
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Ip})";
 }

@@ -1,8 +1,8 @@
 namespace Svcsim.Network;
 
 /// <summary>
-/// The client side of a request, as the server side sees it: the pod calls these, and knows nothing
-/// else about clients.
+/// The sender's side of a request, as the server sees it: the pod calls these and knows nothing else
+/// about clients.
 /// </summary>
 public interface IRequestOwner
 {
@@ -12,61 +12,44 @@ public interface IRequestOwner
     /// <summary>The request waits in the pod's backlog.</summary>
     void OnQueued(Request request);
 
-    /// <summary>The pod finished serving (or rejected with 503) <paramref name="request"/> now.</summary>
+    /// <summary>The pod finished serving (or rejected with 503) <paramref name="request"/> now; the answer goes back on its connection.</summary>
     void OnServed(Request request, bool rejected);
 
-    /// <summary>The pod or node holding <paramref name="request"/> died: nothing will answer.</summary>
-    void OnLost(Request request);
+    /// <summary>
+    /// The pod holding <paramref name="request"/> stopped. <paramref name="reset"/>: its node is still up, so
+    /// the pod's network namespace answers the connection with an RST now; otherwise nothing will answer.
+    /// </summary>
+    void OnLost(Request request, bool reset);
 }
 
 /// <summary>
-/// One attempt of a client request: a TCP connection carrying one HTTP exchange. Instances are pooled
-/// and reused, so memory stays bounded by requests in flight; <see cref="Generation"/> changes whenever
-/// the attempt ends, which is how events for a finished attempt are recognised and ignored (lazy
-/// cancellation).
+/// One request (an HTTP exchange) on a <see cref="Connection"/>, as it travels to a pod and waits there.
+/// Senders derive their own kind and keep their own fields in it; the fields here are the ones the server
+/// side uses. Instances are pooled by their owner, so memory stays bounded by requests in flight.
 /// </summary>
-public sealed class Request
+public class Request
 {
-    /// <summary>Bumped when the attempt ends; events carry the value they were scheduled with.</summary>
-    public long Generation;
-    /// <summary>The client side that owns it.</summary>
-    public IRequestOwner Owner = null!;
-    /// <summary>Client machine index within its group.</summary>
-    public int Client;
-    /// <summary>Closed loop: the user that sent it (users share the group's client machines); -1 in open loop.</summary>
-    public int User = -1;
-    /// <summary>Attempt number, 0 for the first.</summary>
-    public int Attempt;
-    /// <summary>When the logical request started (its first attempt).</summary>
-    public long FirstStart;
-    /// <summary>When this attempt started.</summary>
-    public long AttemptStart;
-    /// <summary>When the client gives up on this attempt.</summary>
-    public long Deadline;
+    /// <summary>The sender that owns it.</summary>
+    public IRequestOwner Owner { get; init; } = null!;
+
+    /// <summary>The connection it is sent on.</summary>
+    public Connection Connection { get; set; } = null!;
+
+    /// <summary>Bumped when the sender is done with it; events carry the value they were scheduled with.</summary>
+    public long Generation { get; set; }
+
+    /// <summary>When the sender sent it (its latest transmission).</summary>
+    public long SentAt { get; set; }
+
     /// <summary>Request size, bytes.</summary>
-    public long RequestBytes;
+    public long RequestBytes { get; set; }
+
     /// <summary>Response size, bytes.</summary>
-    public long ResponseBytes;
-    /// <summary>Node the request entered the cluster through.</summary>
-    public Node? Entry;
-    /// <summary>Node of the serving pod.</summary>
-    public Node? Target;
-    /// <summary>How the front door routed this connection: the ECMP flow hash (BGP), the index of the address the client used (NodePort).</summary>
-    public ulong RouteKey;
-    /// <summary>Routing epoch of the front door when the connection was made.</summary>
-    public int RouteEpoch;
-    /// <summary>Came through a load balancer rather than straight from the client.</summary>
-    public bool ViaFrontDoor;
-    /// <summary>The attempt has ended at the client (success or failure).</summary>
-    public bool ClientDone;
-    /// <summary>A pod holds it (queued or in service): it cannot be reused yet.</summary>
-    public bool InPod;
+    public long ResponseBytes { get; set; }
+
+    /// <summary>A pod holds it (on its way, queued or in service): it cannot be reused yet.</summary>
+    public bool InPod { get; set; }
+
     /// <summary>Slot in the serving pod's in-service table, -1 when not in service.</summary>
-    public int ServiceSlot = -1;
-    /// <summary>Index of the pod connection counter to release (entry node index), -1 when none.</summary>
-    public int CountedConnection = -1;
-    /// <summary>A failure already known for this attempt (a cause code of the client side), -1 when none.</summary>
-    public int PendingCause = -1;
-    /// <summary>The pod serving it, when any (typed loosely: the network layer knows no pods).</summary>
-    public object? Pod;
+    public int ServiceSlot { get; set; } = -1;
 }

@@ -48,6 +48,39 @@ internal static class ClientsSection
         return groups;
     }
 
+    private static readonly Dictionary<string, ConnectionReuse> Reuses = new(StringComparer.Ordinal)
+    {
+        ["perRequest"] = ConnectionReuse.PerRequest, ["keepAlive"] = ConnectionReuse.KeepAlive, ["multiplex"] = ConnectionReuse.Multiplex,
+    };
+
+    private static ConnectionSpec ReadConnection(Node? section)
+    {
+        var d = ConnectionSpec.PerRequest;
+        if (section?.AsMap("connection settings (reuse, maxRequests, idleTimeout, maxAge, streams, pool)")?.Check(ScenarioKeys.Connection) is not { } m)
+        {
+            return d;
+        }
+        var reuse = m.Enum("reuse", d.Reuse, Reuses);
+        if (m.Get("streams") is { } streams && reuse != ConnectionReuse.Multiplex)
+        {
+            streams.Error("streams is for reuse: multiplex (concurrent requests on one HTTP/2 connection)");
+        }
+        if (reuse == ConnectionReuse.PerRequest)
+        {
+            foreach (string key in new[] { "maxRequests", "idleTimeout", "maxAge", "pool" })
+            {
+                m.Get(key)?.Warn($"{key} has no effect with reuse: perRequest (every request has its own connection)");
+            }
+        }
+        return new ConnectionSpec(
+            reuse,
+            m.Int("maxRequests", d.MaxRequests, min: 1),
+            m.Duration("idleTimeout", d.IdleTimeoutS, positive: true, allowNever: true),
+            m.Duration("maxAge", d.MaxAgeS, positive: true, allowNever: true),
+            m.Int("streams", d.Streams, min: 1),
+            m.Int("pool", d.Pool, min: 1));
+    }
+
     private static ClientGroupRef? ReadGroup(Node item, ScenarioContext ctx)
     {
         var m = item.AsMap("a client group (service, rate or users, ...)")?.Check(ScenarioKeys.Clients);
@@ -55,14 +88,15 @@ internal static class ClientsSection
         {
             return null;
         }
-        string? serviceName = m.RequiredString("service", "the name of the Service the clients reach");
-        var service = serviceName is null ? null : ctx.RequireService(m.Get("service")!.Value, serviceName);
+        string? serviceName = m.RequiredString("service", "the name of the Service the clients reach (name, or namespace/name)");
+        var service = serviceName is null ? null : Use(ctx, m.Get("service")!.Value, serviceName);
         ResolvedService? nodePortService = null;
         string nodePortName = "";
         if (m.Get("nodePortService") is { } np && np.Text("a Service name") is { } npName)
         {
             nodePortName = npName.Trim();
-            nodePortService = ctx.RequireService(np, nodePortName);
+            nodePortService = Use(ctx, np, nodePortName);
+            nodePortName = nodePortService?.Spec.Key ?? nodePortName;
             if (nodePortService is { Spec.Type: ServiceType.ClusterIP })
             {
                 np.Error($"Service {nodePortName} is type ClusterIP: it has no node port (expected a NodePort or LoadBalancer Service)");
@@ -85,7 +119,7 @@ internal static class ClientsSection
         double timeout = m.Duration("timeout", 10, positive: true);
         var spec = new ClientGroupSpec(
             m.String("name", serviceName ?? ""),
-            serviceName ?? "",
+            service?.Spec.Key ?? serviceName ?? "",
             nodePortName,
             m.Int("clients", 1, min: 1),
             rate,
@@ -98,7 +132,31 @@ internal static class ClientsSection
             m.Int("retries", 0, min: 0),
             m.Distribution("retryBackoff", Distribution.Constant(0), Quantity.Duration),
             m.Bool("sameSegment", false),
-            m.Duration("unreachableAfter", 3, positive: true));
+            m.Duration("unreachableAfter", 3, positive: true),
+            ReadConnection(m.Get("connection")));
         return new ClientGroupRef(spec, item, service, nodePortService);
+    }
+
+    /// <summary>
+    /// The Service a client group names; one that cannot be simulated (ExternalName, headless) or that has no
+    /// endpoint (a selector matching no pod, a named targetPort no container has) is an error now, where it is said.
+    /// </summary>
+    private static ResolvedService? Use(ScenarioContext ctx, Node at, string name)
+    {
+        var svc = ctx.RequireService(at, name);
+        if (svc is null)
+        {
+            return null;
+        }
+        if (svc.NotSimulated is { } why)
+        {
+            at.Error($"Service {svc.Spec.Key} {why}");
+            return null;
+        }
+        if (ctx.UsedServices.Add(svc) && svc.Problem is { } p)
+        {
+            p.At.Error(p.Message);
+        }
+        return svc;
     }
 }

@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using System.Text.RegularExpressions;
 using Svcsim.Engine;
 using Svcsim.Kubernetes;
@@ -24,10 +25,10 @@ internal static partial class ClusterSection
     };
 
     /// <summary>
-    /// Pod start to ready when the scenario does not say: about 2 s to start the container, then the
-    /// first readiness probe within one period (core/v1 Probe periodSeconds 10).
+    /// A container's start when the scenario does not say: the image already on the node, the container created
+    /// and started, the application listening, in 1 to 3 s. Readiness comes after it, from the readiness probe.
     /// </summary>
-    public static readonly Distribution DefaultStartupTime = Distribution.Uniform(2, 12);
+    public static readonly Distribution DefaultStartupTime = Distribution.Uniform(1, 3);
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
     private static partial Regex NodeName();
@@ -35,7 +36,7 @@ internal static partial class ClusterSection
     /// <summary>Most workers of one pod: each has a slot in memory.</summary>
     public const int MaxWorkers = 100_000;
 
-    [GeneratedRegex(@"^v?(\d+)\.(\d+)(\.\d+)?$")]
+    [GeneratedRegex(@"^v?([0-9]+)\.([0-9]+)(\.[0-9]+)?$")]
     private static partial Regex Version();
 
     /// <summary>
@@ -124,7 +125,67 @@ internal static partial class ClusterSection
         bool schedulable = m.Bool("schedulable", !controlPlane);
         bool exclude = m.Bool("excludeFromExternalLoadBalancers", controlPlane);
         string zone = m.String("zone", "");
-        return name is null || ip is null ? null : new NodeSpec(name, role, ip, zone, schedulable, exclude);
+        var labels = m.Get("labels") is { } ln ? ManifestReader.Labels(ln) : null;
+        List<string>? taints = null;
+        if (m.Get("taints") is { } tn)
+        {
+            taints = [];
+            foreach (var t in tn.AsList("a list of taints like key=value:NoSchedule", allowSingle: true))
+            {
+                if (ReadTaint(t) is { } taint)
+                {
+                    taints.Add(taint.ToString());
+                }
+            }
+            if (m.Has("schedulable") && !schedulable)
+            {
+                taints.Add(new Taint(Taint.UnschedulableKey, "", TaintEffect.NoSchedule).ToString()); // cordoned
+            }
+        }
+        int conntrackMax = m.Int("conntrackMax", NodeSpec.DefaultConntrackMax, min: 1);
+        if (name is null || ip is null)
+        {
+            return null;
+        }
+        var node = new NodeSpec(name, role, ip, zone, schedulable, exclude, conntrackMax);
+        if (labels is not null)
+        {
+            node = node with { Labels = labels };
+        }
+        return taints is null ? node : node with { Taints = taints };
+    }
+
+    /// <summary>A taint written <c>key[=value]:Effect</c> (kubectl taint) or as <c>{ key, value, effect }</c>.</summary>
+    private static Taint? ReadTaint(Node t)
+    {
+        if (t.Yaml is YamlDotNet.RepresentationModel.YamlMappingNode)
+        {
+            var m = t.AsMap()!.Check(["key", "value", "effect"]);
+            string? key = m.RequiredString("key", "the taint's key");
+            string value = m.String("value", "");
+            string? effect = m.RequiredString("effect", "NoSchedule, PreferNoSchedule or NoExecute");
+            if (key is null || effect is null)
+            {
+                return null;
+            }
+            var parsed = Taint.Parse($"{key}{(value.Length > 0 ? "=" + value : "")}:{effect}");
+            if (parsed is null)
+            {
+                m.Get("effect")!.Value.Error($"'{effect}' is not a taint effect; expected NoSchedule, PreferNoSchedule or NoExecute");
+            }
+            return parsed;
+        }
+        string? text = t.Text("a taint like key=value:NoSchedule")?.Trim();
+        if (text is null)
+        {
+            return null;
+        }
+        var taint = Taint.Parse(text);
+        if (taint is null || taint.Key.Length == 0)
+        {
+            t.Error($"'{text}' is not a taint; expected key[=value]:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute (as kubectl taint writes it)");
+        }
+        return taint;
     }
 
     public static NetworkSpec ReadNetwork(Node? section)
@@ -156,43 +217,129 @@ internal static partial class ClusterSection
             m.Fraction("loss", d.Loss, oneAllowed: false));
     }
 
-    /// <summary>The pod settings of one Deployment, or of <c>default</c>.</summary>
-    private sealed record PodSettings(int Workers, int Backlog, Distribution ServiceTime, Distribution StartupTime, IReadOnlyList<string> PinnedNodes);
+    /// <summary>The pod settings of one workload, or of <c>default</c>.</summary>
+    private sealed record PodSettings(int Workers, int Backlog, Distribution ServiceTime, Distribution StartupTime, IReadOnlyList<string> PinnedNodes,
+        double KeepaliveTimeoutS);
+
+    /// <summary>A workload or hand-written EndpointSlice before the <c>pods</c> section gives its pods capacity.</summary>
+    private sealed record Source(Node At, string Name, string Namespace, Func<PodSettings, PodSourceSpec> Build)
+    {
+        public string Key => Namespace == "default" ? Name : $"{Namespace}/{Name}";
+    }
 
     /// <summary>
-    /// Builds the Deployments from their manifests and the <c>pods</c> section: per-Deployment entries
-    /// override <c>default</c> field by field, which overrides <see cref="PodCapacity.Default"/>.
+    /// Builds the pod sources from their manifests and the <c>pods</c> section: an entry named after a workload
+    /// (<c>name</c>, or <c>namespace/name</c>) overrides <c>default</c> field by field, which overrides
+    /// <see cref="PodCapacity.Default"/>.
     /// </summary>
     public static void ReadPods(Node? section, ScenarioContext ctx)
     {
         var capacity = PodCapacity.Default;
-        var settings = new PodSettings(capacity.Workers, capacity.Backlog, capacity.ServiceTime, DefaultStartupTime, []);
-        var own = new Dictionary<string, Map>(StringComparer.Ordinal);
-        if (section?.AsMap("a mapping from Deployment name (or default) to pod settings") is { } pods)
+        var settings = new PodSettings(capacity.Workers, capacity.Backlog, capacity.ServiceTime, DefaultStartupTime, [], capacity.KeepaliveTimeoutS);
+        var sources = ctx.WorkloadManifests.Select(w => new Source(w.At, w.Name, w.Namespace, s => FromWorkload(w, s)))
+            .Concat(ctx.SliceSources.Select(e => new Source(e.Slice.At, e.Slice.Name, e.Slice.Namespace, s => FromSlice(e, s))))
+            .ToList();
+        var own = new Dictionary<Source, Map>(ReferenceEqualityComparer.Instance);
+        if (section?.AsMap("a mapping from workload name (or default) to pod settings") is { } pods)
         {
-            var names = ctx.DeploymentManifests.Select(d => d.Name).ToArray();
+            var names = sources.Select(d => d.Key).ToArray();
             foreach (var (key, keyNode, value) in pods.Entries)
             {
-                if (key != "default" && !names.Contains(key) && ctx.ManifestsKnown)
+                var m = value.AsMap("pod settings (workers, backlog, serviceTime, startupTime, pinnedNodes, keepaliveTimeout)")?.Check(ScenarioKeys.Pods);
+                if (key == "default")
                 {
-                    keyNode.Error($"no Deployment named '{key}'{Suggest.Hint(key, names)} (Deployments: {ManifestResolver.List(names)}; or 'default')");
+                    if (m is not null)
+                    {
+                        settings = Pods(m, settings, ctx);
+                    }
                     continue;
                 }
-                if (value.AsMap("pod settings (workers, backlog, serviceTime, startupTime, pinnedNodes)")?.Check(ScenarioKeys.Pods) is { } m)
+                var matched = sources.Where(d => d.Key == key || (d.Name == key && !key.Contains('/', StringComparison.Ordinal))).ToList();
+                if (matched.Count == 0 && ctx.ManifestsKnown)
                 {
-                    own[key] = m;
+                    keyNode.Error($"no workload named '{key}'{Suggest.Hint(key, names)} (workloads: {ManifestResolver.List(names)}; or 'default')");
+                    continue;
+                }
+                if (matched.Count > 1 && matched.Select(d => d.Namespace).Distinct().Count() > 1)
+                {
+                    keyNode.Error($"'{key}' names workloads in several namespaces: write one of {ManifestResolver.List(matched.Select(d => d.Key))}");
+                    continue;
+                }
+                if (m is not null)
+                {
+                    foreach (var d in matched)
+                    {
+                        own[d] = m;
+                    }
                 }
             }
-            if (own.TryGetValue("default", out var dm))
-            {
-                settings = Pods(dm, settings, ctx);
-            }
         }
-        foreach (var d in ctx.DeploymentManifests)
+        foreach (var d in sources)
         {
-            var s = own.TryGetValue(d.Name, out var m) ? Pods(m, settings, ctx) : settings;
-            ctx.Deployments.Add(new DeploymentSpec(d.Name, d.PodLabels, d.Replicas, d.Ports.Select(p => p.Port).Distinct().ToArray(),
-                new PodCapacity(s.Workers, s.Backlog, s.ServiceTime), s.PinnedNodes, s.StartupTime));
+            var s = own.TryGetValue(d, out var m) ? Pods(m, settings, ctx) : settings;
+            var spec = d.Build(s);
+            CheckFits(spec, d.At, own.TryGetValue(d, out var mine) ? mine : null, ctx);
+            ctx.PodSources.Add(spec);
+        }
+    }
+
+    private static PodSourceSpec FromWorkload(PodSourceManifest w, PodSettings s) =>
+        new(w.Name, w.PodLabels, w.Replicas, w.Ports.Select(p => p.Port).Distinct().ToArray(),
+            new PodCapacity(s.Workers, s.Backlog, s.ServiceTime, s.KeepaliveTimeoutS), s.PinnedNodes, s.StartupTime)
+        {
+            Kind = w.Kind,
+            Namespace = w.Namespace,
+            NamedPorts = w.Ports.Where(p => p.Name.Length > 0).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().Port, StringComparer.Ordinal),
+            Health = w.Health,
+            Placement = w.Placement,
+        };
+
+    private static PodSourceSpec FromSlice(SliceSource e, PodSettings s) =>
+        new(e.Slice.Name, new Dictionary<string, string>(StringComparer.Ordinal) { [ServiceState.ServiceNameLabel] = e.ServiceName },
+            e.Endpoints.Count, [], new PodCapacity(s.Workers, s.Backlog, s.ServiceTime, s.KeepaliveTimeoutS), e.Endpoints.Select(x => x.Node).ToArray(), s.StartupTime)
+        {
+            Kind = PodSourceKind.EndpointSlice,
+            Namespace = e.Slice.Namespace,
+            StaticReady = e.Endpoints.Select(x => x.Ready).ToArray(),
+        };
+
+    /// <summary>
+    /// A workload whose pods fit no node (labels the nodeSelector or affinity wants, taints not tolerated) would
+    /// stay Pending for the whole run: an error, naming why each node is out (a DaemonSet on no node: a warning).
+    /// </summary>
+    private static void CheckFits(PodSourceSpec spec, Node at, Map? settings, ScenarioContext ctx)
+    {
+        if (spec.Kind == PodSourceKind.EndpointSlice || ctx.Nodes.Count == 0)
+        {
+            return;
+        }
+        if (spec.PinnedNodes.Count > 0)
+        {
+            foreach (var (name, pinAt) in settings?.Get("pinnedNodes")?.Strings("a list of node names") ?? [])
+            {
+                if (ctx.FindNode(name) is { } node && NodeMetadata.WhyNot(spec, node) is { } why)
+                {
+                    pinAt.Error($"pods of {spec.Kind} {spec.Key} cannot run there: {why}");
+                }
+            }
+            return;
+        }
+        if (spec.Kind != PodSourceKind.DaemonSet && spec.Replicas == 0)
+        {
+            return;
+        }
+        var reasons = ctx.Nodes.Select(n => NodeMetadata.WhyNot(spec, n)).ToArray();
+        if (reasons.All(r => r is not null))
+        {
+            string message = $"no node can run its pods: {string.Join("; ", reasons)}";
+            if (spec.Kind == PodSourceKind.DaemonSet)
+            {
+                at.Warn(message + " (the DaemonSet runs no pod)");
+            }
+            else
+            {
+                at.Error(message + " (add labels or taints to the nodes in cluster.nodes, or change the pod template)");
+            }
         }
     }
 
@@ -204,23 +351,20 @@ internal static partial class ClusterSection
             var list = new List<string>();
             foreach (var (name, at) in pn.Strings("a list of node names"))
             {
-                if (ctx.RequireNode(at, name) is { } node)
+                if (ctx.RequireNode(at, name) is not null)
                 {
-                    if (!node.Schedulable)
-                    {
-                        at.Error($"node {name} is not schedulable (set schedulable: true on it to place pods there)");
-                    }
                     list.Add(name);
                 }
             }
             pinned = list;
         }
         return new PodSettings(
-            m.Int("workers", d.Workers, min: 1, max: MaxWorkers),
-            m.Int("backlog", d.Backlog, min: 0),
+            m.Value("workers", d.Workers, Units.Count, "a whole number like 4", v => Map.Range(v, 1, MaxWorkers)),
+            m.Value("backlog", d.Backlog, Units.Count, "a whole number like 128", v => Map.Range(v, 0, int.MaxValue)),
             m.Distribution("serviceTime", d.ServiceTime, Quantity.Duration, positiveMean: true),
             m.Distribution("startupTime", d.StartupTime, Quantity.Duration),
-            pinned);
+            pinned,
+            m.Duration("keepaliveTimeout", d.KeepaliveTimeoutS, positive: true, allowNever: true));
     }
 
     public static KubeProxySpec ReadKubeProxy(Node? section)
@@ -236,8 +380,15 @@ internal static partial class ClusterSection
         {
             m.Get("scheduler")!.Value.Warn("the scheduler only applies to mode: ipvs");
         }
+        var conntrack = d.Conntrack;
+        if (m.Get("conntrack")?.AsMap("conntrack timeouts (tcpEstablishedTimeout, tcpTimeWaitTimeout)")?.Check(ScenarioKeys.Conntrack) is { } ct)
+        {
+            conntrack = new ConntrackSpec(
+                ct.Duration("tcpEstablishedTimeout", conntrack.EstablishedTimeoutS, positive: true),
+                ct.Duration("tcpTimeWaitTimeout", conntrack.TimeWaitTimeoutS, positive: true));
+        }
         return new KubeProxySpec(mode, m.Enum("scheduler", d.Scheduler, Schedulers),
-            m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration));
+            m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration), conntrack);
     }
 
     public static ControlPlaneSpec ReadControlPlane(Node? section, double graceDefault)

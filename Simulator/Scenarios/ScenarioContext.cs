@@ -6,7 +6,7 @@ namespace Svcsim.Scenarios;
 
 /// <summary>
 /// What the sections read so far know, for the sections after them: the run's duration, the nodes, the
-/// Deployments and the Services. Sections are read in dependency order (duration, cluster, manifests,
+/// pod sources and the Services. Sections are read in dependency order (duration, cluster, manifests,
 /// pods, clients, variants, faults, measurement), so a reference is checked where it is written.
 /// </summary>
 internal sealed class ScenarioContext
@@ -16,11 +16,19 @@ internal sealed class ScenarioContext
 
     public List<NodeSpec> Nodes { get; } = [];
 
-    public List<DeploymentManifest> DeploymentManifests { get; } = [];
+    /// <summary>Workloads as the manifests give them, in creation order.</summary>
+    public List<PodSourceManifest> WorkloadManifests { get; } = [];
 
-    public List<DeploymentSpec> Deployments { get; } = [];
+    /// <summary>Hand-written EndpointSlices that svcsim simulates.</summary>
+    public List<SliceSource> SliceSources { get; } = [];
+
+    /// <summary>Pod sources with their pod settings (after <c>pods</c>).</summary>
+    public List<PodSourceSpec> PodSources { get; } = [];
 
     public List<ResolvedService> Services { get; } = [];
+
+    /// <summary>Services some client group uses (their problems are errors; the others' are warnings).</summary>
+    public HashSet<ResolvedService> UsedServices { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>BGPPeer objects in the manifests.</summary>
     public int BgpPeers { get; set; }
@@ -49,35 +57,67 @@ internal sealed class ScenarioContext
         return null;
     }
 
-    public ResolvedService? FindService(string name) => Services.FirstOrDefault(s => s.Spec.Name == name);
+    /// <summary>
+    /// The Service <paramref name="name"/> names: <c>namespace/name</c>, or <c>name</c> in the default namespace,
+    /// or <c>name</c> alone when exactly one namespace has a Service of that name.
+    /// </summary>
+    public ResolvedService? FindService(string name) => Find(Services, name, s => s.Spec.Namespace, s => s.Spec.Name, out _);
 
-    /// <summary>The Service named <paramref name="name"/>, or an error naming the Services there are.</summary>
+    /// <summary>The Service <paramref name="name"/> names, or an error naming the Services there are.</summary>
     public ResolvedService? RequireService(Node at, string name)
     {
-        if (FindService(name) is { } svc)
+        if (Find(Services, name, s => s.Spec.Namespace, s => s.Spec.Name, out var ambiguous) is { } svc)
         {
             return svc;
         }
-        if (ManifestsKnown)
+        if (ambiguous.Count > 1)
         {
-            var names = Services.Select(s => s.Spec.Name).ToArray();
+            at.Error($"'{name}' names Services in several namespaces: write one of {ManifestResolver.List(ambiguous.Select(s => s.Spec.Key))}");
+        }
+        else if (ManifestsKnown)
+        {
+            var names = Services.Select(s => s.Spec.Key).ToArray();
             at.Error($"no Service named '{name}'{Suggest.Hint(name, names)} in the manifests (Services: {ManifestResolver.List(names)})");
         }
         return null;
     }
 
-    public DeploymentSpec? RequireDeployment(Node at, string name)
+    /// <summary>The pod source <paramref name="name"/> names (as for Services), or an error naming those there are.</summary>
+    public PodSourceSpec? RequirePodSource(Node at, string name)
     {
-        if (Deployments.FirstOrDefault(d => d.Name == name) is { } d)
+        if (Find(PodSources, name, s => s.Namespace, s => s.Name, out var ambiguous) is { } d)
         {
             return d;
         }
-        if (ManifestsKnown)
+        if (ambiguous.Count > 1)
         {
-            var names = Deployments.Select(x => x.Name).ToArray();
-            at.Error($"no Deployment named '{name}'{Suggest.Hint(name, names)} (Deployments: {ManifestResolver.List(names)})");
+            at.Error($"'{name}' names workloads in several namespaces: write one of {ManifestResolver.List(ambiguous.Select(s => s.Key))}");
+        }
+        else if (ManifestsKnown)
+        {
+            var names = PodSources.Select(x => x.Key).ToArray();
+            at.Error($"no workload named '{name}'{Suggest.Hint(name, names)} (workloads: {ManifestResolver.List(names)})");
         }
         return null;
+    }
+
+    /// <summary>How many pods <paramref name="source"/> starts with: its replicas, or for a DaemonSet the nodes it fits.</summary>
+    public int InitialPods(PodSourceSpec source) =>
+        source.Kind == PodSourceKind.DaemonSet
+            ? Nodes.Count(n => NodeMetadata.WhyNot(source, n) is null)
+            : source.Replicas;
+
+    private static T? Find<T>(IEnumerable<T> items, string name, Func<T, string> ns, Func<T, string> shortName, out List<T> candidates)
+        where T : class
+    {
+        int slash = name.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            candidates = [];
+            return items.FirstOrDefault(i => ns(i) == name[..slash] && shortName(i) == name[(slash + 1)..]);
+        }
+        candidates = items.Where(i => shortName(i) == name).ToList();
+        return candidates.FirstOrDefault(i => ns(i) == "default") ?? (candidates.Count == 1 ? candidates[0] : null);
     }
 
     /// <summary>Checks that a fault time falls inside the run.</summary>

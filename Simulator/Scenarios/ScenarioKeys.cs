@@ -14,15 +14,20 @@ internal static class ScenarioKeys
 
     public static readonly string[] Cluster = ["kubernetesVersion", "nodes"];
 
-    public static readonly string[] Node = ["name", "role", "ip", "zone", "schedulable", "excludeFromExternalLoadBalancers"];
+    public static readonly string[] Node = ["name", "role", "ip", "zone", "schedulable", "excludeFromExternalLoadBalancers", "labels", "taints", "conntrackMax"];
+
+    /// <summary>An entry of <c>manifests</c> written as a mapping.</summary>
+    public static readonly string[] Manifest = ["path", "namespace"];
 
     public static readonly string[] Network = ["clientToNode", "nodeToNode", "frontDoorToNode", "clientToFrontDoor", "retransmitTimeout"];
 
     public static readonly string[] Link = ["latency", "bandwidth", "loss"];
 
-    public static readonly string[] Pods = ["workers", "backlog", "serviceTime", "startupTime", "pinnedNodes"];
+    public static readonly string[] Pods = ["workers", "backlog", "serviceTime", "startupTime", "pinnedNodes", "keepaliveTimeout"];
 
-    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay"];
+    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack"];
+
+    public static readonly string[] Conntrack = ["tcpEstablishedTimeout", "tcpTimeWaitTimeout"];
 
     public static readonly string[] ControlPlane =
     [
@@ -33,37 +38,26 @@ internal static class ScenarioKeys
     public static readonly string[] Clients =
     [
         "name", "service", "nodePortService", "clients", "rate", "users", "thinkTime", "requestSize", "responseSize",
-        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter",
+        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection",
     ];
+
+    public static readonly string[] Connection = ["reuse", "maxRequests", "idleTimeout", "maxAge", "streams", "pool"];
 
     public static readonly string[] Measurement = ["warmup", "window", "slo", "outageResolution", "overloadThreshold"];
 
     /// <summary>Keys every variant may have, then the keys of each kind.</summary>
     public static readonly string[] VariantCommon = ["kind", "name"];
 
-    public static readonly Dictionary<string, string[]> VariantKinds = new(StringComparer.Ordinal)
-    {
-        ["nodeport"] = ["addresses", "assignment", "failover", "reconfigureAfter"],
-        ["metallb-l2"] = ["probeInterval", "probeTimeout", "suspicion", "arpCache"],
-        ["metallb-bgp"] = ["holdTime", "bfd", "bfdDetect", "resetOnRehash"],
-        ["cloud-lb"] = ["preset", "healthCheck", "algorithm", "failOpen", "probeThroughPods"],
-    };
+    public static readonly Dictionary<string, string[]> VariantKinds =
+        Access.FrontDoorKinds.All.ToDictionary(k => k.Name, k => k.Keys.Select(key => key.Name).ToArray(), StringComparer.Ordinal);
 
-    public static readonly string[] HealthCheck = ["interval", "timeout", "unhealthyThreshold", "healthyThreshold"];
+    public static readonly string[] HealthCheck = Access.CloudLbKind.HealthCheckKeys;
 
     /// <summary>Keys every fault may have, then the keys of each kind.</summary>
     public static readonly string[] FaultCommon = ["kind"];
 
-    public static readonly Dictionary<string, string[]> FaultKinds = new(StringComparer.Ordinal)
-    {
-        ["nodeCrash"] = ["node", "at", "duration"],
-        ["nodeReboot"] = ["node", "at", "downtime", "newIp"],
-        ["ipChange"] = ["node", "at", "newIp"],
-        ["linkDegradation"] = ["node", "at", "duration", "extraLatency", "loss"],
-        ["partition"] = ["groupA", "groupB", "at", "duration"],
-        ["podCrash"] = ["deployment", "replica", "at", "restart"],
-        ["randomNodeFailures"] = ["nodes", "timeToFailure", "timeToRepair", "byZone"],
-    };
+    public static readonly Dictionary<string, string[]> FaultKinds =
+        Faults.FaultKinds.All.ToDictionary(k => k.Name, k => k.Keys.Select(key => key.Name).ToArray(), StringComparer.Ordinal);
 
     /// <summary>The keys of <paramref name="kind"/> plus the common ones.</summary>
     public static string[] Of(string[] common, Dictionary<string, string[]> kinds, string kind) =>

@@ -38,6 +38,14 @@ internal static class ScenarioReader
         var kubeProxy = ClusterSection.ReadKubeProxy(root.Get("kubeProxy"));
         var controlPlane = ClusterSection.ReadControlPlane(root.Get("controlPlane"), grace);
         var groups = ClientsSection.Read(root.Get("clients"), root, ctx);
+        foreach (var svc in ctx.Services)
+        {
+            // Kubernetes accepts a Service without endpoints; only a Service clients use must have some.
+            if (svc.Problem is { } p && !ctx.UsedServices.Contains(svc))
+            {
+                p.At.Warn(p.Message);
+            }
+        }
         var variants = VariantsSection.Read(root.Get("variants"), root, ctx, groups);
         var faults = FaultsSection.Read(root.Get("faults"), ctx);
         var measurement = ReadMeasurement(root, ctx);
@@ -52,8 +60,8 @@ internal static class ScenarioReader
             Description = description,
             Nodes = ctx.Nodes.ToArray(),
             Network = network,
-            Deployments = ctx.Deployments.ToArray(),
-            Services = ctx.Services.Select(s => s.Spec).ToArray(),
+            PodSources = ctx.PodSources.ToArray(),
+            Services = ctx.Services.Where(s => s.NotSimulated is null).Select(s => s.Spec).ToArray(),
             KubeProxy = kubeProxy,
             ControlPlane = controlPlane,
             Clients = groups.Select(g => g.Spec).ToArray(),
@@ -67,15 +75,40 @@ internal static class ScenarioReader
         return new ReadResult(spec, manifests, sweep);
     }
 
-    /// <summary>Reads the manifest files and inline <c>workloads</c>, then resolves them as the cluster would.</summary>
+    /// <summary>
+    /// Reads the manifest files and inline <c>workloads</c> in order, as <c>kubectl apply -f</c> would apply them
+    /// (a manifest entry may give the <c>namespace</c> for objects without one, as <c>-n</c> does), then resolves
+    /// them as the cluster would.
+    /// </summary>
     private static List<SourceFile> ReadManifests(Map root, ScenarioContext ctx)
     {
         var set = new ManifestSet();
         var read = new List<SourceFile>();
         var (file, diag) = (root.Self.File, root.Self.Diag);
         string dir = Path.GetDirectoryName(file.Path) ?? "";
-        foreach (var (relative, at) in root.Get("manifests")?.Strings("a manifest file path, or a list of them") ?? [])
+        foreach (var entry in root.Get("manifests")?.AsList("a manifest file path, or a list of them", allowSingle: true) ?? [])
         {
+            string? relative;
+            Node at = entry;
+            string ns = "default";
+            if (entry.Yaml is YamlMappingNode)
+            {
+                var m = entry.AsMap()!.Check(ScenarioKeys.Manifest);
+                relative = m.RequiredString("path", "the manifest file, relative to the scenario file");
+                at = m.Get("path") ?? entry;
+                if (m.Get("namespace") is { } nsNode && nsNode.Text("a namespace") is { } nsText)
+                {
+                    ns = nsText.Trim();
+                }
+            }
+            else
+            {
+                relative = entry.Text("a manifest file path")?.Trim();
+            }
+            if (relative is null)
+            {
+                continue;
+            }
             string shown = dir.Length == 0 ? relative : Path.Combine(dir, relative);
             if (ReadManifestFile(at, shown, dir, ctx.AllowExternalManifests) is not { } text)
             {
@@ -92,7 +125,7 @@ internal static class ScenarioReader
             }
             for (int i = 0; i < docs.Count; i++)
             {
-                ManifestReader.Read(new Node(docs[i], $"(document {i + 1})", source, diag), i, null, set);
+                ManifestReader.Read(new Node(docs[i], $"(document {i + 1})", source, diag), i, null, set, ns);
             }
         }
         var inline = root.Get("workloads")?.AsList("a list of Kubernetes objects (Deployment, Service, IPAddressPool...)") ?? [];
@@ -102,24 +135,26 @@ internal static class ScenarioReader
         }
         if (!root.Has("manifests") && !root.Has("workloads"))
         {
-            root.Self.Error("needs manifests (a path to Kubernetes YAML) or workloads (the objects inline): the Deployments and Services to simulate");
+            root.Self.Error("needs manifests (a path to Kubernetes YAML) or workloads (the objects inline): the workloads and Services to simulate");
             ctx.ManifestsKnown = false;
         }
         else if (ctx.ManifestsKnown)
         {
             var at = root.Get("manifests") ?? root.Get("workloads")!.Value;
-            if (set.Deployments.Count == 0)
+            if (set.Workloads.Count == 0 && set.EndpointSlices.Count == 0)
             {
-                at.Error("the manifests define no Deployment (apps/v1): there are no pods to simulate");
+                at.Error("the manifests define no workload (apps/v1 Deployment, StatefulSet, DaemonSet, ReplicaSet, or v1 Pod): there are no pods to simulate");
             }
             if (set.Services.Count == 0)
             {
                 at.Error("the manifests define no Service (v1): clients have nothing to reach");
             }
         }
-        ctx.BgpPeers = set.BgpPeers;
-        ctx.DeploymentManifests.AddRange(set.Deployments);
-        ctx.Services.AddRange(ManifestResolver.Resolve(set, ctx.Nodes));
+        var resolved = ManifestResolver.Resolve(set, ctx.Nodes);
+        ctx.BgpPeers = resolved.BgpPeers;
+        ctx.WorkloadManifests.AddRange(resolved.Workloads);
+        ctx.SliceSources.AddRange(resolved.Slices);
+        ctx.Services.AddRange(resolved.Services);
         return read;
     }
 

@@ -1,3 +1,4 @@
+using Svcsim.Dataplane;
 using Svcsim.Access;
 using Svcsim.Faults;
 using Svcsim.Kubernetes;
@@ -22,8 +23,8 @@ public sealed record ScenarioSpec
     public required IReadOnlyList<NodeSpec> Nodes { get; init; }
     /// <summary>Links.</summary>
     public NetworkSpec Network { get; init; } = NetworkSpec.Default;
-    /// <summary>Deployments.</summary>
-    public required IReadOnlyList<DeploymentSpec> Deployments { get; init; }
+    /// <summary>Pod sources: Deployments, ReplicaSets, StatefulSets, DaemonSets, bare Pods, hand-written EndpointSlices.</summary>
+    public required IReadOnlyList<PodSourceSpec> PodSources { get; init; }
     /// <summary>Services.</summary>
     public required IReadOnlyList<ServiceSpec> Services { get; init; }
     /// <summary>kube-proxy on every node.</summary>

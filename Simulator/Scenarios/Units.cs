@@ -55,14 +55,72 @@ public static partial class Units
         ["KiB/s"] = 8.0 * 1024, ["MiB/s"] = 8.0 * 1024 * 1024, ["GiB/s"] = 8.0 * 1024 * 1024 * 1024,
     };
 
-    private const string DurationExpected = "a duration like 90s, 5m, 1h, 250ms or 2.5s";
-    private const string NumberPattern = @"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?";
+    /// <summary>Kubernetes quantity suffixes (k8s.io/apimachinery resource.Quantity): binary SI, then decimal SI.</summary>
+    private static readonly Dictionary<string, double> QuantitySuffixes = new(StringComparer.Ordinal)
+    {
+        ["Ki"] = 1024, ["Mi"] = 1024.0 * 1024, ["Gi"] = 1024.0 * 1024 * 1024, ["Ti"] = 1024.0 * 1024 * 1024 * 1024,
+        ["Pi"] = 1024.0 * 1024 * 1024 * 1024 * 1024, ["Ei"] = 1024.0 * 1024 * 1024 * 1024 * 1024 * 1024,
+        ["n"] = 1e-9, ["u"] = 1e-6, ["m"] = 1e-3, ["k"] = 1e3, ["M"] = 1e6, ["G"] = 1e9, ["T"] = 1e12, ["P"] = 1e15, ["E"] = 1e18,
+    };
 
-    [GeneratedRegex(@"^\s*(" + NumberPattern + @")\s*([^\s\d.+-][^\s\d]*)?\s*", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:([eE][+-]?[0-9]+)|([a-zA-Z]+))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex QuantityPattern();
+
+    /// <summary>
+    /// Parses a Kubernetes quantity as the API server does: a number with an optional binary suffix (<c>Ki</c>,
+    /// <c>Mi</c>, <c>Gi</c>, <c>Ti</c>, <c>Pi</c>, <c>Ei</c>), decimal suffix (<c>n</c>, <c>u</c>, <c>m</c>, <c>k</c>,
+    /// <c>M</c>, <c>G</c>, <c>T</c>, <c>P</c>, <c>E</c>) or exponent (<c>1e3</c>): <c>500m</c> is 0.5, <c>512Mi</c> is 536870912.
+    /// </summary>
+    public static Parsed<double> Quantity(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        const string expected = "a quantity like 500m, 2, 512Mi or 1Gi";
+        string t = text.Trim();
+        var m = QuantityPattern().Match(t);
+        if (!m.Success)
+        {
+            return Parsed<double>.Fail($"'{t}' is not a Kubernetes quantity; expected {expected}");
+        }
+        double v = double.Parse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (m.Groups[2].Success)
+        {
+            return Parsed<double>.Of(v * Math.Pow(10, int.Parse(m.Groups[2].Value[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)));
+        }
+        if (!m.Groups[3].Success)
+        {
+            return Parsed<double>.Of(v);
+        }
+        return QuantitySuffixes.TryGetValue(m.Groups[3].Value, out double scale)
+            ? Parsed<double>.Of(v * scale)
+            : Parsed<double>.Fail($"unknown quantity suffix '{m.Groups[3].Value}' in '{t}'; expected {expected} (suffixes: Ki, Mi, Gi, Ti, m, k, M, G, T)");
+    }
+
+    /// <summary>
+    /// Parses a count: a whole number, or a Kubernetes quantity that is one (<c>10k</c>, <c>2M</c>, <c>1e3</c>).
+    /// </summary>
+    public static Parsed<int> Count(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var q = Quantity(text);
+        if (!q.Ok)
+        {
+            return Parsed<int>.Fail($"'{text.Trim()}' is not a whole number; expected one like 200 or 10k");
+        }
+        if (q.Value != Math.Floor(q.Value) || q.Value > int.MaxValue || q.Value < int.MinValue)
+        {
+            return Parsed<int>.Fail($"'{text.Trim()}' is not a whole number{(text.Trim().EndsWith('m') ? " (m is milli in a Kubernetes quantity: 500m is 0.5)" : "")}");
+        }
+        return Parsed<int>.Of((int)q.Value);
+    }
+
+    private const string DurationExpected = "a duration like 90s, 5m, 1h, 250ms or 2.5s";
+    private const string NumberPattern = @"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?";
+
+    [GeneratedRegex(@"^\s*(" + NumberPattern + @")\s*([^\s0-9.+-][^\s0-9]*)?\s*", RegexOptions.CultureInvariant)]
     private static partial Regex NumberThenUnit();
 
     // The same, anchored where the previous match ended (\G), so a compound duration is read in one pass.
-    [GeneratedRegex(@"\G\s*(" + NumberPattern + @")\s*([^\s\d.+-][^\s\d]*)?\s*", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\G\s*(" + NumberPattern + @")\s*([^\s0-9.+-][^\s0-9]*)?\s*", RegexOptions.CultureInvariant)]
     private static partial Regex NextNumberThenUnit();
 
     [GeneratedRegex(@"^\s*(" + NumberPattern + @")\s*$", RegexOptions.CultureInvariant)]
@@ -172,8 +230,9 @@ public static partial class Units
     }
 
     /// <summary>
-    /// Parses a size into bytes: <c>512B</c>, <c>1KiB</c>, <c>2MB</c>, or a bare number of bytes.
-    /// kB/MB/GB are powers of 1000, KiB/MiB/GiB powers of 1024; Mb, Gb (bits) are refused.
+    /// Parses a size into bytes: <c>512B</c>, <c>1KiB</c>, <c>2MB</c>, a Kubernetes quantity (<c>512Mi</c>, <c>1Gi</c>,
+    /// <c>100k</c>), or a bare number of bytes. kB/MB/GB are powers of 1000, KiB/MiB/GiB powers of 1024; Mb, Gb
+    /// (bits) are refused, and so is the milli suffix (<c>500m</c> bytes).
     /// </summary>
     public static Parsed<double> Size(string text)
     {
@@ -188,7 +247,15 @@ public static partial class Units
         string unit = m.Groups[2].Value;
         double v = double.Parse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
         double scale = 1;
-        if (unit.Length > 0)
+        if (unit == "m")
+        {
+            return Parsed<double>.Fail($"'{t}': m is milli in a Kubernetes quantity (500m is 0.5), not a size; expected {expected}, 512Mi or 1Gi");
+        }
+        if (unit.Length > 0 && unit != "m" && QuantitySuffixes.TryGetValue(unit, out double q) && q >= 1)
+        {
+            scale = q;
+        }
+        else if (unit.Length > 0)
         {
             if (unit.Length == 2 && unit[1] == 'b' && char.IsLetter(unit[0]))
             {
@@ -196,7 +263,7 @@ public static partial class Units
             }
             if (!SizeUnits.TryGetValue(unit, out scale))
             {
-                return Parsed<double>.Fail($"unknown size unit '{unit}' in '{t}'; expected {expected} (units: B, kB, MB, GB, KiB, MiB, GiB)");
+                return Parsed<double>.Fail($"unknown size unit '{unit}' in '{t}'; expected {expected} (units: B, kB, MB, GB, KiB, MiB, GiB, or a quantity suffix Ki, Mi, Gi, k, M, G)");
             }
         }
         if (v < 0)

@@ -19,12 +19,13 @@ internal static partial class YamlText
         {
             // Walked first as a stream of events (no recursion, nothing built), so that a file too deep for the
             // recursive loader or an alias bomb is refused before it costs anything.
-            if (OverBudget(file.Text) is { } problem)
+            string text = WithoutSpaceOnlyLines(file.Text);
+            if (OverBudget(text) is { } problem)
             {
                 diag.Errors.Add(new ScenarioError(file.Path, (int)problem.At.Line, (int)problem.At.Column, "", problem.Message));
                 return null;
             }
-            stream.Load(new StringReader(file.Text));
+            stream.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
@@ -51,6 +52,25 @@ internal static partial class YamlText
         }
         return roots;
     }
+
+    /// <summary>
+    /// Empties lines that hold only spaces. YamlDotNet refuses a literal block scalar whose first line is such
+    /// a line ("found extra spaces in first line", aaubry/YamlDotNet#523), which Helm-rendered ConfigMaps
+    /// (<c>config.yaml: |</c> then a line of spaces) often have and kubectl accepts. In every other place a
+    /// line of spaces and an empty line mean the same; inside a block scalar only that line's trailing spaces
+    /// change, in values svcsim never reads. Lines keep their numbers, so every position reported stays right.
+    /// </summary>
+    internal static string WithoutSpaceOnlyLines(string text)
+    {
+        if (!SpaceOnlyLine().IsMatch(text))
+        {
+            return text;
+        }
+        return SpaceOnlyLine().Replace(text, "");
+    }
+
+    [GeneratedRegex(@"(?<=^|\n) +(?=\r?\n|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex SpaceOnlyLine();
 
     /// <summary>Parses a value given on the command line: flow YAML when it starts with '[' or '{', else the text itself.</summary>
     public static YamlNode ParseValue(string text)

@@ -18,6 +18,7 @@ namespace Svcsim.Workload;
 /// <param name="RetryBackoff">Wait before each retry, seconds.</param>
 /// <param name="SameSegment">Clients on the nodes' L2 segment: a dead address gives EHOSTUNREACH after <paramref name="UnreachableAfterS"/> instead of a timeout.</param>
 /// <param name="UnreachableAfterS">ARP resolution failure time, about 3 s.</param>
+/// <param name="Connection">How the clients use TCP connections (one per request by default).</param>
 public sealed record ClientGroupSpec(
     string Name,
     string Service,
@@ -33,4 +34,39 @@ public sealed record ClientGroupSpec(
     int Retries,
     Distribution RetryBackoff,
     bool SameSegment = false,
-    double UnreachableAfterS = 3);
+    double UnreachableAfterS = 3,
+    ConnectionSpec Connection = null!)
+{
+    /// <summary>How the clients use connections.</summary>
+    public ConnectionSpec Connection { get; init; } = Connection ?? ConnectionSpec.PerRequest;
+}
+
+/// <summary>How a client uses TCP connections to the Service.</summary>
+public enum ConnectionReuse
+{
+    /// <summary>A new connection for every request, closed after its answer (curl, a client without keep-alive).</summary>
+    PerRequest,
+    /// <summary>HTTP/1.1 keep-alive: one request at a time per connection; idle connections are kept and reused.</summary>
+    KeepAlive,
+    /// <summary>HTTP/2 or gRPC: many concurrent requests (streams) on few long-lived connections.</summary>
+    Multiplex,
+}
+
+/// <summary>The connection behaviour of a client group (kubernetes-behaviour.md, "Connections").</summary>
+/// <param name="Reuse">How connections are used.</param>
+/// <param name="MaxRequests">Requests after which the client closes a connection and opens a new one (nginx keepalive_requests, 1000).</param>
+/// <param name="IdleTimeoutS">A connection unused this long is closed (Go net/http's IdleConnTimeout, 90 s).</param>
+/// <param name="MaxAgeS">A connection older than this is closed after its current requests (gRPC MAX_CONNECTION_AGE); infinity: never.</param>
+/// <param name="Streams">Multiplex: concurrent requests on one connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS, 100).</param>
+/// <param name="Pool">Connections each client machine keeps to the Service: idle ones kept (keepAlive), or connections used (multiplex).</param>
+public sealed record ConnectionSpec(
+    ConnectionReuse Reuse = ConnectionReuse.PerRequest,
+    int MaxRequests = 1000,
+    double IdleTimeoutS = 90,
+    double MaxAgeS = double.PositiveInfinity,
+    int Streams = 100,
+    int Pool = 1)
+{
+    /// <summary>One connection per request.</summary>
+    public static ConnectionSpec PerRequest { get; } = new();
+}

@@ -1,0 +1,362 @@
+using Svcsim.Engine;
+using Svcsim.Kubernetes;
+using Svcsim.Network;
+
+namespace Svcsim.Dataplane;
+
+/// <summary>What kube-proxy's rules do with a new connection.</summary>
+public enum ProxyVerdict
+{
+    /// <summary>DNAT to the chosen endpoint.</summary>
+    Forward,
+    /// <summary>No endpoint at all: REJECT, the client sees connection refused at once.</summary>
+    Reject,
+    /// <summary>Local policy and no local endpoint: DROP, the client sees a timeout.</summary>
+    Drop,
+}
+
+/// <summary>
+/// kube-proxy on one node, as the hop that a connection's packets meet when they reach the node's node
+/// port (or the LoadBalancer address announced on it): conntrack first; a new connection gets an
+/// endpoint from this kube-proxy's own view of the Service (which lags the EndpointSlice), by the mode's
+/// choice (kubernetes-behaviour.md, "Load distribution"), and keeps it for its whole life, even after that
+/// endpoint is removed (conntrack entries are not flushed: kubernetes#104098). With Cluster policy the
+/// packets are SNATed to this node, so answers come back through it; an endpoint on another node costs
+/// one more link each way. It also serves kube-proxy's health ports.
+/// </summary>
+public sealed class KubeProxy : IEventTarget, IHop
+{
+    private readonly Simulation _sim;
+    private readonly KubeProxySpec _spec;
+    private readonly IReadOnlyList<ServiceState> _services;
+    private readonly Cluster _cluster;
+    private readonly FlowTable<ProxyFlow> _flows; // shared by the proxies of a world: a flow has state on one node at a time
+    private readonly Random _random;
+    private readonly Sampler _syncDelay;
+    private readonly Trace _trace;
+    private readonly long _establishedTimeout;
+    private readonly Pod[][] _all;
+    private readonly Pod[][] _local;
+    private readonly int[] _roundRobin;
+    private readonly Dictionary<long, (Pod Pod, long Expires)>[] _affinity;
+    private readonly Dictionary<Pod, int> _active = []; // IPVS: open connections per endpoint in this node's table
+    private long _lastSync = long.MinValue / 2;
+    private bool _syncPending;
+    private int _incarnation;
+
+    internal KubeProxy(Simulation sim, Node node, KubeProxySpec spec, IReadOnlyList<ServiceState> services, Cluster cluster,
+        FlowTable<ProxyFlow> flows, Trace trace)
+    {
+        _sim = sim;
+        Node = node;
+        _spec = spec;
+        _services = services;
+        _cluster = cluster;
+        _flows = flows;
+        _trace = trace;
+        _random = sim.Streams.Get($"kube-proxy:{node.Name}");
+        _syncDelay = spec.SyncDelay.CreateSampler(sim.Streams.Get($"kube-proxy-sync:{node.Name}"));
+        _establishedTimeout = Time.FromSeconds(spec.Conntrack.EstablishedTimeoutS);
+        Conntrack = new ConntrackTable(node.Spec.ConntrackMax, spec.Conntrack);
+        _all = new Pod[services.Count][];
+        _local = new Pod[services.Count][];
+        _roundRobin = new int[services.Count];
+        _affinity = new Dictionary<long, (Pod, long)>[services.Count];
+        for (int i = 0; i < services.Count; i++)
+        {
+            _all[i] = [];
+            _local[i] = [];
+            _affinity[i] = [];
+        }
+    }
+
+    /// <summary>The node it runs on.</summary>
+    public Node Node { get; }
+
+    /// <summary>The node's conntrack table.</summary>
+    public ConntrackTable Conntrack { get; }
+
+    /// <summary>kube-proxy runs (its rules are in place): false from the node's crash until kubelet starts it again.</summary>
+    public bool Running { get; private set; }
+
+    /// <summary>Endpoints this kube-proxy currently forwards service <paramref name="service"/> to.</summary>
+    public IReadOnlyList<Pod> View(int service) => _all[service];
+
+    // ---- the hop ----
+
+    /// <inheritdoc />
+    public Delivery Receive(Connection connection, Request? request, int depth, long at)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Record(depth, this);
+        if (!Node.Up)
+        {
+            return Delivery.Lose(FailureCause.NodeDown);
+        }
+        if (!Running)
+        {
+            // Nothing listens and no rule matches: the node's kernel answers the SYN with an RST.
+            return Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset);
+        }
+        if (connection.Port != Port.Service)
+        {
+            return HealthPort(connection, request, at);
+        }
+        long now = _sim.Now;
+        ref var flow = ref _flows[connection.Id];
+        bool known = flow.Proxy == this && flow.Table == Conntrack.Generation;
+        if (known && flow.LastSeen + _establishedTimeout < now)
+        {
+            Conntrack.Forget(); // idle past tcpEstablishedTimeout: the entry is gone
+            Release(ref flow, closed: false);
+            known = false;
+        }
+        if (!known)
+        {
+            // A new connection, or a packet of one this node has no entry for (it came here after an ECMP
+            // rehash or a leader move): conntrack picks it up as new (nf_conntrack_tcp_loose), the rules NAT it,
+            // and whichever pod it reaches decides whether it has a socket for it.
+            var service = _services[connection.Service];
+            var verdict = Choose(service, connection.SourceKey, out var chosen);
+            if (verdict == ProxyVerdict.Reject)
+            {
+                return Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset);
+            }
+            if (verdict == ProxyVerdict.Drop)
+            {
+                return Delivery.Lose(FailureCause.DroppedLocal);
+            }
+            if (!Conntrack.TryAdd(now))
+            {
+                return Delivery.Lose(FailureCause.ConntrackFull);
+            }
+            if (flow.Proxy is { } previous)
+            {
+                previous.Release(ref flow, closed: true); // it left the node that had it before
+            }
+            // Cluster policy masquerades to the node's address; Local keeps the client's.
+            int source = service.Spec.ExternalTrafficPolicy == TrafficPolicy.Cluster ? Node.Index : -1;
+            flow = new ProxyFlow(this, Conntrack.Generation, chosen!, source, now);
+            if (_spec.Mode == ProxyMode.Ipvs)
+            {
+                _active[chosen!] = _active.GetValueOrDefault(chosen!) + 1;
+            }
+        }
+        flow.LastSeen = now;
+        var pod = flow.Backend;
+        connection.Source = flow.Source;
+        long bytes = request?.RequestBytes ?? Segments.Control;
+        long arrive = at;
+        if (pod.Node != Node)
+        {
+            if (!_cluster.CanReach(Node, pod.Node))
+            {
+                return Delivery.Lose(FailureCause.DeadEndpoint);
+            }
+            arrive = _cluster.Between(Node, pod.Node).Send(at, bytes);
+        }
+        var d = pod.Receive(connection, request, depth + 1, arrive);
+        return d.Travels ? d.Back(FromPod(pod, d.At, Segments.Control)) : d;
+    }
+
+    /// <inheritdoc />
+    public long Back(Connection connection, long at, long bytes)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ref var flow = ref _flows[connection.Id];
+        if (!Node.Up || flow.Proxy != this || flow.Table != Conntrack.Generation)
+        {
+            return -1; // the node (and with it the SNAT state the answer needs) is gone
+        }
+        return FromPod(flow.Backend, at, bytes);
+    }
+
+    /// <inheritdoc />
+    public void Closed(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ref var flow = ref _flows[connection.Id];
+        if (flow.Proxy == this)
+        {
+            Release(ref flow, closed: true);
+        }
+    }
+
+    private long FromPod(Pod pod, long at, long bytes)
+    {
+        if (pod.Node == Node)
+        {
+            return at;
+        }
+        return _cluster.CanReach(pod.Node, Node) ? _cluster.Between(pod.Node, Node).Send(at, bytes) : -1;
+    }
+
+    private void Release(ref ProxyFlow flow, bool closed)
+    {
+        if (flow.Table == Conntrack.Generation)
+        {
+            if (closed)
+            {
+                Conntrack.Close(_sim.Now);
+            }
+            if (_spec.Mode == ProxyMode.Ipvs && _active.TryGetValue(flow.Backend, out int n))
+            {
+                if (n <= 1)
+                {
+                    _active.Remove(flow.Backend);
+                }
+                else
+                {
+                    _active[flow.Backend] = n - 1;
+                }
+            }
+        }
+        flow = default;
+    }
+
+    private Delivery HealthPort(Connection connection, Request? request, long at)
+    {
+        if (request is null)
+        {
+            return Delivery.Answer(at); // kube-proxy's health server accepts the connection
+        }
+        // /healthz on 10256 answers 200 while kube-proxy runs; the healthCheckNodePort answers 200 only
+        // when this node has a ready local endpoint in kube-proxy's view (virtual-ips, "Traffic policies").
+        bool healthy = connection.Port == Port.ProxyHealthz || _local[connection.Service].Length > 0;
+        return healthy ? Delivery.Answer(at) : Delivery.Refuse(at, FailureCause.Refused);
+    }
+
+    /// <summary>
+    /// Chooses an endpoint for a new connection of client <paramref name="client"/> to <paramref name="service"/>
+    /// entering at this node, from this kube-proxy's own (possibly stale) view.
+    /// </summary>
+    public ProxyVerdict Choose(ServiceState service, long client, out Pod? chosen)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        int s = service.Index;
+        var spec = service.Spec;
+        var candidates = spec.ExternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : _all[s];
+        if (candidates.Length == 0)
+        {
+            chosen = null;
+            return _all[s].Length == 0 ? ProxyVerdict.Reject : ProxyVerdict.Drop;
+        }
+        if (spec.SessionAffinity == SessionAffinity.ClientIP)
+        {
+            long now = _sim.Now;
+            var table = _affinity[s];
+            chosen = table.TryGetValue(client, out var entry) && entry.Expires > now && Array.IndexOf(candidates, entry.Pod) >= 0
+                ? entry.Pod
+                : Pick(candidates, s);
+            table[client] = (chosen, now + Time.FromSeconds(spec.AffinityTimeoutS));
+            return ProxyVerdict.Forward;
+        }
+        chosen = Pick(candidates, s);
+        return ProxyVerdict.Forward;
+    }
+
+    private Pod Pick(Pod[] candidates, int service)
+    {
+        int n = candidates.Length;
+        if (_spec.Mode != ProxyMode.Ipvs)
+        {
+            // iptables: rule i matches with probability 1/(n-i), the last always: uniform overall, one
+            // draw suffices. nftables: numgen random mod N, also uniform.
+            return candidates[n == 1 ? 0 : _random.Next(n)];
+        }
+        if (_spec.Scheduler == IpvsScheduler.RoundRobin)
+        {
+            int i = _roundRobin[service] % n;
+            _roundRobin[service] = i + 1;
+            return candidates[i];
+        }
+        // Least connection: fewest open connections in this node's IPVS table; ties to the first.
+        var best = candidates[0];
+        int bestCount = _active.GetValueOrDefault(best);
+        for (int i = 1; i < n; i++)
+        {
+            int count = _active.GetValueOrDefault(candidates[i]);
+            if (count < bestCount)
+            {
+                best = candidates[i];
+                bestCount = count;
+            }
+        }
+        return best;
+    }
+
+    // ---- following the EndpointSlices ----
+
+    /// <summary>An EndpointSlice changed: schedule a sync, no sooner than minSyncPeriod after the last.</summary>
+    internal void OnSliceChanged()
+    {
+        if (!Running || _syncPending)
+        {
+            return;
+        }
+        _syncPending = true;
+        long earliest = _lastSync + Time.FromSeconds(_spec.MinSyncPeriodS);
+        long at = Math.Max(_sim.Now + _syncDelay.NextNanoseconds(), earliest);
+        _sim.ScheduleAt(at, this, 0, null, _incarnation);
+    }
+
+    /// <summary>kube-proxy starts (at the start of the run, or when kubelet starts it on a node that booted): a full sync at once.</summary>
+    internal void Start()
+    {
+        _incarnation++;
+        _syncPending = false;
+        Running = true;
+        Sync();
+    }
+
+    /// <summary>
+    /// The node went down: pending syncs are void, its conntrack table and its rules are gone (iptables
+    /// rules do not survive a reboot): until kube-proxy runs again, connections to the node port are refused.
+    /// </summary>
+    internal void Halt()
+    {
+        _incarnation++;
+        _syncPending = false;
+        Running = false;
+        Conntrack.Clear();
+        _active.Clear();
+        for (int s = 0; s < _all.Length; s++)
+        {
+            _all[s] = [];
+            _local[s] = [];
+            _affinity[s].Clear();
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnEvent(int kind, object? payload, long data)
+    {
+        if (data != _incarnation || !Running)
+        {
+            return;
+        }
+        _syncPending = false;
+        Sync();
+        _trace.Add(_sim.Now, Node.Name, "kube-proxy-sync", $"kube-proxy on {Node.Name} applied the EndpointSlice changes");
+    }
+
+    private void Sync()
+    {
+        // The view is a reference to the published version, not a copy: O(services) per sync.
+        _lastSync = _sim.Now;
+        for (int s = 0; s < _services.Count; s++)
+        {
+            // The ready endpoints, or the serving terminating ones when none is ready (ProxyTerminatingEndpoints, KEP-1669, GA 1.28).
+            var snapshot = _services[s].Endpoints;
+            _all[s] = snapshot.Usable;
+            _local[s] = snapshot.UsableOn(Node);
+        }
+    }
+}
+
+/// <summary>
+/// A connection's conntrack entry, as the node's service proxy keeps it: which node's table holds it (and
+/// in which generation of that table), the endpoint it was DNATed to, the source address the endpoint sees,
+/// and when its last packet passed.
+/// </summary>
+public record struct ProxyFlow(KubeProxy? Proxy, int Table, Pod Backend, int Source, long LastSeen);

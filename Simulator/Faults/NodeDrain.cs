@@ -1,0 +1,55 @@
+using Svcsim.Kinds;
+
+namespace Svcsim.Faults;
+
+/// <summary>
+/// kubectl drain: the node is cordoned and its pods (DaemonSet pods excepted) are evicted gracefully; it is
+/// uncordoned after the duration unless that is infinite.
+/// </summary>
+public sealed record NodeDrain(string Node, double AtS, double DurationS = double.PositiveInfinity) : FaultSpec
+{
+    /// <inheritdoc />
+    public override FaultKind Kind => NodeDrainKind.Instance;
+
+    /// <inheritdoc />
+    public override void Schedule(FaultContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.At(AtS, () => context.Model.DrainNode(context.Cluster.ByName(Node), DurationS));
+    }
+}
+
+/// <summary><c>kind: nodeDrain</c>.</summary>
+public sealed class NodeDrainKind : FaultKind
+{
+    private NodeDrainKind()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static NodeDrainKind Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "nodeDrain";
+
+    /// <inheritdoc />
+    public override string Summary => "`kubectl drain`: the node is cordoned and its pods (DaemonSet pods excepted) are evicted gracefully (see *Termination*) and replaced elsewhere; uncordoned after `duration`.";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<KindKey> Keys { get; } =
+    [
+        new("node", "node name", "required", ""),
+        new("at", "duration", "required", ""),
+        new("duration", "duration or `never`", "`never`", ""),
+    ];
+
+    /// <inheritdoc />
+    public override FaultSpec? Read(IKindSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        string? node = settings.Node("node");
+        double at = settings.TimeInRun("at");
+        double duration = settings.Duration("duration", double.PositiveInfinity, positive: true, allowNever: true);
+        return node is null ? null : new NodeDrain(node, at, duration);
+    }
+}

@@ -1,0 +1,130 @@
+namespace Svcsim.Network;
+
+/// <summary>Which port of the destination a connection is opened to.</summary>
+public enum Port : byte
+{
+    /// <summary>The Service's traffic port (its node port, load-balancer port or ClusterIP port).</summary>
+    Service,
+    /// <summary>The Service's healthCheckNodePort (externalTrafficPolicy: Local): 200 only with a local ready endpoint.</summary>
+    HealthCheckNodePort,
+    /// <summary>kube-proxy's own health server (10256, /healthz): 200 while kube-proxy runs.</summary>
+    ProxyHealthz,
+}
+
+/// <summary>
+/// A TCP connection as the network sees it: who opened it (the 5-tuple's client side, hashed into
+/// <see cref="FlowHash"/>), where it goes, and the hops its packets passed, recorded so that answers can
+/// come back the same way. The owner (a client, a health checker) opens it by sending a SYN to its first
+/// hop and sends requests on it; every hop keeps its own state for it under <see cref="Id"/>.
+/// Objects are pooled by their owner: <see cref="Generation"/> changes at every close.
+/// </summary>
+public sealed class Connection
+{
+    /// <summary>The most hops a path may have (client side to pod, proxies and front doors included).</summary>
+    public const int MaxHops = 8;
+
+    // Hops in a struct array: storing an interface into an IHop[] would cost an array covariance check per store.
+    private readonly HopSlot[] _path = new HopSlot[MaxHops];
+    private int _recorded; // hops recorded at any depth since the last close
+
+    /// <summary>A connection object with a world-wide unique, dense id (see <see cref="Cluster.NewConnectionId"/>).</summary>
+    public Connection(int id)
+    {
+        Id = id;
+    }
+
+    /// <summary>Dense id under which hops keep their state for this connection.</summary>
+    public int Id { get; }
+
+    /// <summary>Bumped at every close, so that events for an earlier use of the object are recognised.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>The client group of the sender (the sender's address, with <see cref="Client"/>); -1 for a health checker.</summary>
+    public int Group { get; set; }
+
+    /// <summary>The client machine within its group (its address: what session affinity and NodePort addresses see).</summary>
+    public int Client { get; set; }
+
+    /// <summary>The sender's address as one number: what ClientIP affinity keys on.</summary>
+    public long SourceKey => ((long)Group << 32) | (uint)Client;
+
+    /// <summary>Hash of the 5-tuple (the client's address and ephemeral port): what ECMP and Maglev hash on.</summary>
+    public ulong FlowHash { get; set; }
+
+    /// <summary>Index of the Service the connection goes to (the Service whose address or port it was opened to).</summary>
+    public int Service { get; set; }
+
+    /// <summary>Which port of it.</summary>
+    public Port Port { get; set; }
+
+    /// <summary>
+    /// The source address of the segment being forwarded, as the next hop sees it: -1 for the sender's own
+    /// address, else the index of the node that rewrote it (SNAT). Set to -1 when a segment enters its first
+    /// hop; a hop that translates the source sets it before forwarding.
+    /// </summary>
+    public int Source { get; set; } = -1;
+
+    /// <summary>Hops on the path, from the sender: the last hop reached by the latest segment is at <see cref="Depth"/> - 1.</summary>
+    public int Depth { get; private set; }
+
+    /// <summary>The hop at <paramref name="depth"/> on the recorded path, or null.</summary>
+    public IHop? HopAt(int depth) => depth < Depth ? _path[depth].Hop : null;
+
+    /// <summary>
+    /// <paramref name="hop"/> handled the connection's latest segment at <paramref name="depth"/>. When another hop
+    /// held that place (the path moved: a rehash, a new leader), the old hop and those below it are told the
+    /// connection left them.
+    /// </summary>
+    public void Record(int depth, IHop hop)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        if (depth == 0)
+        {
+            Source = -1;
+        }
+        if (_path[depth].Hop != hop)
+        {
+            for (int i = depth; i < _recorded; i++)
+            {
+                var old = _path[i].Hop;
+                _path[i].Hop = null;
+                old?.Closed(this);
+            }
+            _path[depth].Hop = hop;
+            _recorded = depth + 1;
+        }
+        Depth = depth + 1;
+    }
+
+    /// <summary>
+    /// Sends an answer of <paramref name="bytes"/> bytes from the last hop at <paramref name="at"/> back along the
+    /// recorded path: when it reaches the sender, or -1 when a hop on the way has lost it.
+    /// </summary>
+    public long Return(long at, long bytes)
+    {
+        for (int i = Depth - 1; i >= 0 && at >= 0; i--)
+        {
+            at = _path[i].Hop!.Back(this, at, bytes);
+        }
+        return at;
+    }
+
+    /// <summary>The sender closed the connection: every hop that holds state for it releases it.</summary>
+    public void Close()
+    {
+        for (int i = 0; i < _recorded; i++)
+        {
+            var hop = _path[i].Hop;
+            _path[i].Hop = null;
+            hop?.Closed(this);
+        }
+        _recorded = 0;
+        Depth = 0;
+        Generation++;
+    }
+
+    private struct HopSlot
+    {
+        public IHop? Hop;
+    }
+}
