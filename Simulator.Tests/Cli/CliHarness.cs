@@ -113,7 +113,7 @@ internal static class CliPaths
     public static string InRepo(string relative) => Path.Combine(Repo, relative.Replace('/', Path.DirectorySeparatorChar));
 
     /// <summary>
-    /// The example scenarios, by path relative to Scenarios/: its .yaml files, then each example folder's scenario,
+    /// The example scenarios, by path relative to Scenarios/: its .yaml files (study files, *-study.yaml, list scenarios and are not one), then each example folder's scenario,
     /// named after the folder (<c>from-manifests/from-manifests.yaml</c>).
     /// </summary>
     public static IReadOnlyList<string> ExampleScenarios() => Svcsim.Tests.Scenarios.ScenarioFiles.Examples();

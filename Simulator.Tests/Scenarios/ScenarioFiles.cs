@@ -37,7 +37,8 @@ internal sealed class ScenarioFiles : IDisposable
     /// </summary>
     public static IReadOnlyList<string> Examples()
     {
-        var top = System.IO.Directory.GetFiles(ScenariosDir, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        var top = System.IO.Directory.GetFiles(ScenariosDir, "*.yaml").Select(Path.GetFileName)
+            .Where(f => !f!.EndsWith("-study.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
         var folders = System.IO.Directory.GetDirectories(ScenariosDir)
             .Select(d => Path.GetFileName(d)!)
             .Where(d => File.Exists(Path.Combine(ScenariosDir, d, d + ".yaml")))
