@@ -32,7 +32,7 @@ public sealed class VariantRunner
         Trace = new Trace();
         Simulation = new Simulation(new RandomStreams(spec.Seed, replication));
         var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
-        Model = new KubernetesModel(Simulation, cluster, spec.PodSources, spec.Services, spec.ControlPlane, Trace);
+        Model = new KubernetesModel(Simulation, cluster, spec.PodSources, spec.Services, spec.ControlPlane, Trace, spec.DisruptionBudgets);
         Proxies = new ServiceProxies(Simulation, Model, spec.KubeProxy, Trace);
         Collector = new Collector(Simulation, spec.Measurement, Model, spec.DurationS, MaxRequestS(spec));
         Model.PodProbe = Collector;

@@ -35,6 +35,7 @@ public static class FaultKinds
         NetworkPartitionKind.Instance,
         PodCrashKind.Instance,
         NodeDrainKind.Instance,
+        WorkloadRolloutKind.Instance,
         RandomNodeFailuresKind.Instance,
     ];
 

@@ -33,7 +33,7 @@ public sealed class NodeDrainKind : FaultKind
     public override string Name => "nodeDrain";
 
     /// <inheritdoc />
-    public override string Summary => "`kubectl drain`: the node is cordoned and its pods (DaemonSet pods excepted) are evicted gracefully (see *Termination*) and replaced elsewhere; uncordoned after `duration`.";
+    public override string Summary => "`kubectl drain`: the node is cordoned and its pods (DaemonSet pods excepted) are evicted gracefully (see *Termination*) as their PodDisruptionBudgets allow (see *Disruption budgets*) and replaced elsewhere; uncordoned after `duration`.";
 
     /// <inheritdoc />
     public override IReadOnlyList<KindKey> Keys { get; } =

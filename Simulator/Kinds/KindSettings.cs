@@ -90,6 +90,12 @@ public interface IKindSettings
     /// </summary>
     (string Key, int Pods)? Workload(string key);
 
+    /// <summary>
+    /// A workload of the manifests (required), whatever its pods: its key and its kind as the manifests write it
+    /// (<c>Deployment</c>, <c>StatefulSet</c>, <c>DaemonSet</c>, <c>ReplicaSet</c>, <c>Pod</c>...).
+    /// </summary>
+    (string Key, string Kind)? WorkloadKind(string key);
+
     /// <summary>The settings under <paramref name="key"/>, a mapping of <paramref name="keys"/>; null when not given.</summary>
     IKindSettings? Section(string key, IReadOnlyList<string> keys, string expected);
 

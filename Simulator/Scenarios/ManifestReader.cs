@@ -28,6 +28,7 @@ internal sealed class ManifestSet
     public List<PoolManifest> Pools { get; } = [];
     public List<AdvertisementManifest> Advertisements { get; } = [];
     public List<PeerManifest> Peers { get; } = [];
+    public List<BudgetManifest> DisruptionBudgets { get; } = [];
 
     /// <summary>Applies <paramref name="item"/>: appended when new, replacing the object with the same key otherwise.</summary>
     public void Apply<T>(List<T> list, ObjectKey key, Node at, T item)
@@ -47,7 +48,7 @@ internal sealed class ManifestSet
 /// <summary>
 /// Reads Kubernetes and MetalLB objects from manifest documents, as <c>kubectl apply</c> takes them: apps/v1
 /// Deployment, ReplicaSet, StatefulSet, DaemonSet; v1 Pod, Service, Endpoints, List; discovery.k8s.io/v1
-/// EndpointSlice; metallb.io IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer. Other kinds (Jobs,
+/// EndpointSlice; policy/v1 PodDisruptionBudget; metallb.io IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer. Other kinds (Jobs,
 /// ConfigMaps, RBAC, Ingresses...) and the same kind names from other API groups are applied without svcsim
 /// needing them. Unknown fields where svcsim reads are warnings, as the API server warns.
 /// </summary>
@@ -64,6 +65,7 @@ internal static partial class ManifestReader
         ["Endpoints"] = ("", "v1"),
         ["EndpointSlice"] = ("discovery.k8s.io", "v1"),
         ["List"] = ("", "v1"),
+        ["PodDisruptionBudget"] = ("policy", "v1"),
         ["IPAddressPool"] = ("metallb.io", "v1beta1"),
         ["L2Advertisement"] = ("metallb.io", "v1beta1"),
         ["BGPAdvertisement"] = ("metallb.io", "v1beta1"),
@@ -197,6 +199,12 @@ internal static partial class ManifestReader
             case "L2Advertisement":
             case "BGPAdvertisement":
                 into.Apply(into.Advertisements, key, at, ReadAdvertisement(doc, name, ns, kind == "BGPAdvertisement"));
+                break;
+            case "PodDisruptionBudget":
+                if (ReadDisruptionBudget(doc, name, ns) is { } pdb)
+                {
+                    into.Apply(into.DisruptionBudgets, key, at, pdb);
+                }
                 break;
             case "BGPPeer":
                 into.Apply(into.Peers, key, at, new PeerManifest(at, name, ns));
