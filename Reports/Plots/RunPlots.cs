@@ -168,16 +168,18 @@ internal static class RunPlots
         rows = [.. rows.Where(n => n.Replication == replication).OrderBy(n => n.WindowStartS)];
         string title = $"Node utilisation, {variants[v]} (replication {replication})";
         var plot = Figure.Create(title, "time (s)", "utilisation (%)");
-        var names = Order.FirstAppearance(rows, n => n.Node);
+        var groups = SeriesCap.Group(rows, n => n.Node);
+        string band = SeriesCap.AddBand(plot, rows, groups.Count, n => n.WindowStartS, n => n.Utilization * 100, "nodes");
         var entries = new List<Coordinates>();
         var overloads = new List<Coordinates>();
-        for (int i = 0; i < names.Count; i++)
+        var lines = SeriesCap.Lines(groups, n => n.Utilization, g => g.Exists(n => n.IsEntry));
+        for (int i = 0; i < lines.Count; i++)
         {
-            var node = rows.Where(n => n.Node == names[i]).ToList();
+            var (name, node) = groups[lines[i]];
             bool everEntry = node.Any(n => n.IsEntry);
             var line = plot.Add.ScatterLine(node.Select(n => n.WindowStartS).ToArray(), node.Select(n => n.Utilization * 100).ToArray(), Figure.SeriesColor(i));
             line.LineWidth = 1.5f;
-            line.LegendText = $"{names[i]} ({node[0].Role}){(everEntry ? ", entry" : "")}";
+            line.LegendText = $"{name} ({node[0].Role}){(everEntry ? ", entry" : "")}";
 
             // The windows in which the node took outside traffic are drawn thick over the thin line, run by run, so
             // that a leader moving from one node to another shows as the thick line jumping.
@@ -212,12 +214,21 @@ internal static class RunPlots
             overloads.AddRange(node.Where(n => n.Overloaded).Select(n => new Coordinates(n.WindowStartS, n.Utilization * 100)));
         }
 
+        for (int g = 0; g < groups.Count; g++)
+        {
+            // Overloads of nodes drawn only in the band still show.
+            if (!lines.Contains(g))
+            {
+                overloads.AddRange(groups[g].Rows.Where(n => n.Overloaded).Select(n => new Coordinates(n.WindowStartS, n.Utilization * 100)));
+            }
+        }
+
         AddStateMarkers(plot, entries, "became an entry node", overloads);
         plot.Axes.SetLimitsY(0, Math.Max(100, rows.Max(n => n.Utilization) * 100) * 1.12);
         string markers = Figure.AddFaultMarkers(plot, results.FaultMarkers, rows.Min(n => n.WindowStartS), rows.Max(n => n.WindowStartS));
         plot.ShowLegend(Edge.Right);
         return Figure.Save(plot, directory, "nodes_" + slug, title,
-            $"Utilisation of each node per time window in replication {replication}. A line is thick while its node takes outside traffic (MetalLB L2 leader, load-balancer target or NodePort address); open circles mark where a node became an entry (for example the L2 leader moving), red crosses windows with overload." + markers);
+            $"Utilisation of each node per time window in replication {replication}. A line is thick while its node takes outside traffic (MetalLB L2 leader, load-balancer target or NodePort address); open circles mark where a node became an entry (for example the L2 leader moving), red crosses windows with overload." + band + markers);
     }
 
     private static PlotImage Pods(string directory, RunResults results, IReadOnlyList<string> variants, int v, string slug)
@@ -227,14 +238,20 @@ internal static class RunPlots
         rows = [.. rows.Where(p => p.Replication == replication).OrderBy(p => p.WindowStartS)];
         string title = $"Pod utilisation, {variants[v]} (replication {replication})";
         var plot = Figure.Create(title, "time (s)", "utilisation (%)");
-        var names = Order.FirstAppearance(rows, p => p.Pod);
+        var groups = SeriesCap.Group(rows, p => p.Pod);
+        string band = SeriesCap.AddBand(plot, rows, groups.Count, p => p.WindowStartS, p => p.Utilization * 100, "pods");
+        var lines = SeriesCap.Lines(groups, p => p.Utilization);
         var overloads = new List<Coordinates>();
-        for (int i = 0; i < names.Count; i++)
+        for (int i = 0; i < lines.Count; i++)
         {
-            var pod = rows.Where(p => p.Pod == names[i]).ToList();
+            var (name, pod) = groups[lines[i]];
             var line = plot.Add.ScatterLine(pod.Select(p => p.WindowStartS).ToArray(), pod.Select(p => p.Utilization * 100).ToArray(), Figure.SeriesColor(i));
             line.LineWidth = 2;
-            line.LegendText = $"{names[i]} on {pod[0].Node}";
+            line.LegendText = $"{name} on {pod[0].Node}";
+        }
+
+        foreach (var (_, pod) in groups)
+        {
             overloads.AddRange(pod.Where(p => p.Overloaded).Select(p => new Coordinates(p.WindowStartS, p.Utilization * 100)));
         }
 
@@ -243,7 +260,7 @@ internal static class RunPlots
         string markers = Figure.AddFaultMarkers(plot, results.FaultMarkers, rows.Min(p => p.WindowStartS), rows.Max(p => p.WindowStartS));
         plot.ShowLegend(Edge.Right);
         return Figure.Save(plot, directory, "pods_" + slug, title,
-            $"Utilisation of each pod per time window in replication {replication} (the legend names the node each pod started on); red crosses mark windows with overload." + markers);
+            $"Utilisation of each pod per time window in replication {replication} (the legend names the node each pod started on); red crosses mark windows with overload." + band + markers);
     }
 
     private static void AddStateMarkers(Plot plot, List<Coordinates> entries, string entryLabel, List<Coordinates> overloads)

@@ -337,8 +337,19 @@ public sealed class KubeProxy : IEventTarget, IHop
         }
         _syncPending = false;
         Sync();
-        _trace.Add(_sim.Now, Node.Name, "kube-proxy-sync", $"kube-proxy on {Node.Name} applied the EndpointSlice changes");
+        // Every node's kube-proxy applies the same change: one summary row per published state unless
+        // per-node rows are asked for.
+        long published = 0;
+        foreach (var svc in _services)
+        {
+            published += svc.SliceVersion;
+        }
+        _trace.AddToBurst(_sim.Now, Node.Name, "kube-proxy-sync", $"kube-proxy on {Node.Name} applied the EndpointSlice changes",
+            published, "kube-proxy", SyncSummary);
     }
+
+    private static string SyncSummary(int nodes, long first, long last) => FormattableString.Invariant(
+        $"kube-proxy applied the EndpointSlice changes on {nodes:N0} nodes between {Time.ToSeconds(first):F3} s and {Time.ToSeconds(last):F3} s");
 
     private void Sync()
     {
