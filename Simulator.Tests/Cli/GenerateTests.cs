@@ -25,9 +25,9 @@ public sealed class GenerateTests
         Assert.Equal(300, spec.Nodes.Count);
         Assert.Equal(1, spec.Nodes.Count(n => n.Role == Svcsim.Network.NodeRole.ControlPlane));
         Assert.Equal(["zone-a", "zone-b", "zone-c"], spec.Nodes.Select(n => n.Zone).Distinct().Order(StringComparer.Ordinal));
-        Assert.Equal(7, spec.Deployments.Count);
-        Assert.Equal(299 * 10, spec.Deployments.Sum(d => d.Replicas));
-        Assert.InRange(spec.Deployments.Max(d => d.Replicas) - spec.Deployments.Min(d => d.Replicas), 0, 1);
+        Assert.Equal(7, spec.PodSources.Count);
+        Assert.Equal(299 * 10, spec.PodSources.Sum(d => d.Replicas));
+        Assert.InRange(spec.PodSources.Max(d => d.Replicas) - spec.PodSources.Min(d => d.Replicas), 0, 1);
         Assert.Equal(7, spec.Services.Count(s => s.Type == ServiceType.LoadBalancer));
         Assert.Equal(7, spec.Services.Select(s => s.LoadBalancerIp).Distinct().Count());
         Assert.Equal(["nodeport", "metallb-l2", "metallb-bgp", "cloud-lb-gce"], spec.Variants.Select(v => v.Name));

@@ -25,7 +25,7 @@ internal static class ScenarioKeys
 
     public static readonly string[] Pods = ["workers", "backlog", "serviceTime", "startupTime", "pinnedNodes", "keepaliveTimeout"];
 
-    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack"];
+    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack", "ruleWriteTime"];
 
     public static readonly string[] Conntrack = ["tcpEstablishedTimeout", "tcpTimeWaitTimeout"];
 
