@@ -72,7 +72,11 @@ public static class ExperimentRunner
                 onScenarioDone(k, new ScenarioResults(specs[k], results[k]));
             }
         }
-        Parallel.For(0, total, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, i =>
+        // Worlds are handed out one at a time in order, so scenarios finish (and are saved) roughly in order
+        // while every thread stays busy: a killed sweep keeps its first points, not a part of each.
+        var inOrder = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, total),
+            System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+        Parallel.ForEach(inOrder, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, i =>
         {
             int k = owner[i];
             var spec = specs[k];
