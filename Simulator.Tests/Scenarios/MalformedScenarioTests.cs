@@ -157,6 +157,9 @@ public sealed class MalformedScenarioTests : IDisposable
         ["zero connection pool"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: multiplex, pool: 0 }", 13, 43, "clients[0].connection.pool", "must be at least 1"),
         ["unknown connection key"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: keepAlive, maxAgee: 1h }", 13, 37, "clients[0].connection.maxAgee", "did you mean 'maxAge'?"),
         ["zero conntrackMax"] = S("{ name: w2, ip: 10.0.0.12 }", "{ name: w2, ip: 10.0.0.12, conntrackMax: 0 }", 7, 48, "cluster.nodes[2].conntrackMax", "must be at least 1"),
+        ["Ingress controller exposed by an unknown kind"] = S("  - kind: metallb-l2", "  - kind: ingress-nginx\n    controller: { exposedBy: metallb-l3 }", 17, 30, "variants[1].controller.exposedBy", "(did you mean 'metallb-l2'?)"),
+        ["Ingress controller with a key of another exposure"] = S("  - kind: metallb-l2", "  - kind: ingress-nginx\n    controller: { exposedBy: metallb-l2, holdTime: 3s }", 17, 52, "variants[1].controller.holdTime", "'holdTime' is not a key of metallb-l2, which exposes the controller"),
+        ["Ingress retrying on a condition not modelled"] = S("  - kind: metallb-l2", "  - kind: ingress-nginx\n    proxyNextUpstream: [error, http_502]", 17, 24, "variants[1].proxyNextUpstream", "'http_502' is not modelled in proxyNextUpstream"),
     };
 
     public static TheoryData<string> CaseNames()

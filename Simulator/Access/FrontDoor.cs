@@ -80,7 +80,7 @@ public abstract class FrontDoor : IHop
     protected abstract long ToClient(Node entry, long at, long bytes);
 
     /// <inheritdoc />
-    public long Back(Connection connection, long at, long bytes)
+    public virtual long Back(Connection connection, long at, long bytes)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return _entries[connection.Id].Node is { } entry ? ToClient(entry, at, bytes) : -1;

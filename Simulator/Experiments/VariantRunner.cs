@@ -32,7 +32,8 @@ public sealed class VariantRunner
         Trace = new Trace();
         Simulation = new Simulation(new RandomStreams(spec.Seed, replication));
         var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
-        Model = new KubernetesModel(Simulation, cluster, spec.PodSources, spec.Services, spec.ControlPlane, Trace);
+        var (sources, services) = variant.Kind.World(variant, spec.PodSources, spec.Services);
+        Model = new KubernetesModel(Simulation, cluster, sources, services, spec.ControlPlane, Trace);
         Proxies = new ServiceProxies(Simulation, Model, spec.KubeProxy, Trace);
         Collector = new Collector(Simulation, spec.Measurement, Model, spec.DurationS, MaxRequestS(spec));
         Model.PodProbe = Collector;

@@ -90,6 +90,9 @@ public interface IKindSettings
     /// </summary>
     (string Key, int Pods)? Workload(string key);
 
+    /// <summary>A list of words (a single word counts as a list of one); empty when not given.</summary>
+    IReadOnlyList<string> Words(string key, string expected);
+
     /// <summary>The settings under <paramref name="key"/>, a mapping of <paramref name="keys"/>; null when not given.</summary>
     IKindSettings? Section(string key, IReadOnlyList<string> keys, string expected);
 

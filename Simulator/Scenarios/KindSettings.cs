@@ -127,6 +127,9 @@ internal sealed class KindSettings(Map map, ScenarioContext ctx) : IKindSettings
         return (d.Key, pods);
     }
 
+    public IReadOnlyList<string> Words(string key, string expected) =>
+        map.Get(key)?.Strings(expected).Select(w => w.Value.Trim()).ToList() ?? [];
+
     public IKindSettings? Section(string key, IReadOnlyList<string> keys, string expected) =>
         map.Get(key)?.AsMap(expected)?.Check(keys.ToArray()) is { } m ? new KindSettings(m, ctx) : null;
 
