@@ -189,3 +189,65 @@ public sealed class IngressTests(ITestOutputHelper output)
         Assert.All(Of(outcomes).Where(o => o.StartS < C - 0.5), o => Assert.True(o.Success));
     }
 }
+
+/// <summary>Ingress rules as the networking.k8s.io/v1 API orders them.</summary>
+public sealed class IngressRouteTests
+{
+    private static readonly IngressRoute[] Routes =
+    [
+        new("", "/", IngressPathType.Prefix, "root"),
+        new("", "/ip", IngressPathType.Prefix, "ip"),
+        new("", "/ip/exact", IngressPathType.Exact, "exact"),
+        new("shop.example", "/", IngressPathType.Prefix, "shop"),
+    ];
+
+    [Theory]
+    [InlineData("", "/", "root")]
+    [InlineData("", "/ip", "ip")]
+    [InlineData("", "/ip/", "ip")]
+    [InlineData("", "/ip/x", "ip")]
+    [InlineData("", "/ipx", "root")] // a Prefix matches whole path elements
+    [InlineData("", "/ip/exact", "exact")] // Exact before Prefix
+    [InlineData("", "/ip/exact/more", "ip")]
+    [InlineData("shop.example", "/ip", "shop")] // the request's host before host-less rules
+    [InlineData("other.example", "/ip", "ip")]
+    public void A_Request_Takes_The_Most_Specific_Rule(string host, string path, string service)
+    {
+        Assert.Equal(service, IngressRoute.Match(Routes, host, path));
+    }
+
+    [Fact]
+    public void Without_A_Matching_Rule_The_Default_Backend_Or_Nothing()
+    {
+        IngressRoute[] rules = [new("", "/api", IngressPathType.Prefix, "api")];
+        Assert.Null(IngressRoute.Match(rules, "", "/"));
+        Assert.Equal("fallback", IngressRoute.Match([.. rules, new("", "", IngressPathType.Prefix, "fallback")], "", "/"));
+    }
+}
+
+/// <summary>Requests through ingress-nginx follow their group's Ingress rule; none matching is a 404.</summary>
+public sealed class IngressRoutingTests
+{
+    [Fact]
+    public void A_Group_No_Rule_Matches_Gets_404_While_A_Routed_Group_Is_Served()
+    {
+        // Given one group the Ingress rules route to lb-nginx and one they route nowhere
+        var ingress = new IngressNginxAccess("ingress-nginx", new IngressController(1, 2, 4096, 0.0002, 5, TrafficPolicy.Cluster, TestScenarios.NodePortTo("192.168.1.10")));
+        var routed = TestScenarios.Clients(20) with { IngressService = "lb-nginx" };
+        var lost = TestScenarios.Clients(20) with { Name = "lost", IngressService = "" };
+        var spec = TestScenarios.Seed(durationS: 20, variants: [ingress]) with { Clients = [routed, lost] };
+        var ledger = new OutcomeLedger();
+
+        // When they send
+        new VariantRunner(spec, ingress, 0, ledger).Run();
+
+        // Then the routed group's requests are all served, the other's all answered 404 (no_route) at once
+        var byGroup = ledger.Outcomes.Count;
+        Assert.True(byGroup > 500, $"{byGroup}");
+        Assert.Contains(ledger.Outcomes, o => o.Success);
+        var failed = ledger.Outcomes.Where(o => !o.Success).ToList();
+        Assert.InRange(failed.Count, byGroup * 0.4, byGroup * 0.6);
+        Assert.All(failed, o => Assert.Equal(FailureCause.NoRoute, o.Cause));
+        Assert.All(failed, o => Assert.True(o.End - o.Start < Time.FromSeconds(0.1)));
+    }
+}

@@ -27,6 +27,9 @@ internal sealed class ScenarioContext
 
     public List<ResolvedService> Services { get; } = [];
 
+    /// <summary>The routes of the manifests' Ingresses; null when they have none.</summary>
+    public List<Access.Ingress.IngressRoute>? IngressRoutes { get; set; }
+
     /// <summary>Services some client group uses (their problems are errors; the others' are warnings).</summary>
     public HashSet<ResolvedService> UsedServices { get; } = new(ReferenceEqualityComparer.Instance);
 

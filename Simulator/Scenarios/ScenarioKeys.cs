@@ -38,7 +38,7 @@ internal static class ScenarioKeys
     public static readonly string[] Clients =
     [
         "name", "service", "nodePortService", "clients", "rate", "users", "thinkTime", "requestSize", "responseSize",
-        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection",
+        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection", "host", "path",
     ];
 
     public static readonly string[] Connection = ["reuse", "maxRequests", "idleTimeout", "maxAge", "streams", "pool"];

@@ -155,6 +155,7 @@ internal static class ScenarioReader
         ctx.WorkloadManifests.AddRange(resolved.Workloads);
         ctx.SliceSources.AddRange(resolved.Slices);
         ctx.Services.AddRange(resolved.Services);
+        ctx.IngressRoutes = set.Ingresses.Count == 0 ? null : IngressResolver.Resolve(set.Ingresses, resolved.Services);
         return read;
     }
 

@@ -10,7 +10,8 @@ namespace Svcsim.Access.Ingress;
 /// controller pod, which ends it: the pod's workers spend the request's CPU (and a new connection's TLS
 /// handshake), then the controller sends the request on a connection of its own, straight to a pod of the
 /// group's Service chosen per request from its own lagging copy of the EndpointSlice (round robin or
-/// EWMA), kube-proxy bypassed. Upstream connections are kept alive per controller pod. A refused or reset
+/// EWMA), kube-proxy bypassed; the Service is the one the manifests' Ingress rules give the group's host
+/// and path (none: 404, <c>no_route</c>), or the group's own without Ingress rules. Upstream connections are kept alive per controller pod. A refused or reset
 /// upstream (<c>error</c>), or one that does not answer the SYN within proxy_connect_timeout or the request
 /// within proxy_read_timeout (<c>timeout</c>), moves the request to the next pod until
 /// proxy_next_upstream_tries are spent (then 502/504, recorded as <c>dead_endpoint</c>); no endpoint at
@@ -40,6 +41,7 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
     private readonly long _syncGap;
     private readonly Sampler _pickup;
     private readonly Random _random;
+    private readonly int[] _backends;
 
     /// <summary>Builds the controller's exposure and the proxy for the client groups of <paramref name="context"/>.</summary>
     public IngressNginxFrontDoor(IngressNginxAccess spec, FrontDoorContext context)
@@ -58,6 +60,13 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
         _pickup = Distribution.Uniform(0, 1).CreateSampler(Sim.Streams.Get("ingress-nginx-pickup"));
         _random = Sim.Streams.Get("ingress-nginx-balance");
         Model.EndpointsPublished += OnEndpointsPublished;
+        // Each group's backend: where the Ingress rules send its host and path (-1: no rule, 404), or its Service.
+        _backends = context.GroupServices.Select((svc, g) => context.IngressBackends?[g] switch
+        {
+            null => svc.Index,
+            "" => -1,
+            var key => Model.Service(key).Index,
+        }).ToArray();
     }
 
     /// <summary>The way of access in front of the controller's Service.</summary>
@@ -107,7 +116,7 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
         relay.ResponseBytes = request.ResponseBytes;
         relay.SentAt = request.SentAt;
         relay.Tries = 0;
-        relay.Backend = GroupServices[connection.Group].Index;
+        relay.Backend = _backends[connection.Group];
         ref var flow = ref _clients[connection.Id];
         relay.ExtraService = flow.Handshaken ? 0 : _tls;
         var d = _exposure.Receive(connection, relay, depth + 1, at);
@@ -283,6 +292,11 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
         if (!Alive(r))
         {
             LoseClient(r);
+            return;
+        }
+        if (r.Backend < 0)
+        {
+            Finish(r, rejected: true, FailureCause.NoRoute); // 404: no Ingress rule matches the request
             return;
         }
         var ctl = ControllerOf(r.Controller!);
