@@ -147,6 +147,10 @@ internal static class ClientsSection
         {
             m.Get("path")!.Value.Error($"'{path}' is not a URL path: it starts with '/'");
         }
+        if (!m.Has("host") && !m.Has("path"))
+        {
+            return spec; // a group that asks for no host or path is not routed by Ingress rules: it reaches its service
+        }
         if (ctx.IngressRoutes is not { } routes)
         {
             foreach (string key in new[] { "host", "path" })
