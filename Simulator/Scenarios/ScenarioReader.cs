@@ -233,7 +233,8 @@ internal static class ScenarioReader
             m.Fraction("slo", d.Slo, zeroAllowed: false),
             m.Duration("outageResolution", d.OutageResolutionS, positive: true),
             m.Fraction("overloadThreshold", d.OverloadThreshold, zeroAllowed: false),
-            m.Enum("eventsPerNode", d.EventsPerNode, EventsPerNodeWords));
+            m.Enum("eventsPerNode", d.EventsPerNode, EventsPerNodeWords),
+            m.Enum("idleRows", d.IdleRows, EventsPerNodeWords));
         if (!double.IsNaN(ctx.DurationS) && spec.WarmupS >= ctx.DurationS)
         {
             string warmup = ScenarioContext.Seconds(spec.WarmupS);
