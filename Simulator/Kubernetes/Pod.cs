@@ -310,7 +310,7 @@ public sealed class Pod : IEventTarget, IHop
         int slot = _freeSlots.Pop();
         _inService[slot] = r;
         r.ServiceSlot = slot;
-        long service = _serviceTime.NextNanoseconds();
+        long service = _serviceTime.NextNanoseconds() + r.ExtraService;
         r.Owner.OnServiceStarted(r, _sim.Now + service);
         _sim.Schedule(service, this, DoneEvent, r, Incarnation);
     }

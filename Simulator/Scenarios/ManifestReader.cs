@@ -29,6 +29,7 @@ internal sealed class ManifestSet
     public List<AdvertisementManifest> Advertisements { get; } = [];
     public List<PeerManifest> Peers { get; } = [];
     public List<BudgetManifest> DisruptionBudgets { get; } = [];
+    public List<IngressManifest> Ingresses { get; } = [];
 
     /// <summary>Applies <paramref name="item"/>: appended when new, replacing the object with the same key otherwise.</summary>
     public void Apply<T>(List<T> list, ObjectKey key, Node at, T item)
@@ -48,8 +49,8 @@ internal sealed class ManifestSet
 /// <summary>
 /// Reads Kubernetes and MetalLB objects from manifest documents, as <c>kubectl apply</c> takes them: apps/v1
 /// Deployment, ReplicaSet, StatefulSet, DaemonSet; v1 Pod, Service, Endpoints, List; discovery.k8s.io/v1
-/// EndpointSlice; policy/v1 PodDisruptionBudget; metallb.io IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer. Other kinds (Jobs,
-/// ConfigMaps, RBAC, Ingresses...) and the same kind names from other API groups are applied without svcsim
+/// EndpointSlice; networking.k8s.io/v1 Ingress and IngressClass; policy/v1 PodDisruptionBudget; metallb.io IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer. Other kinds (Jobs,
+/// ConfigMaps, RBAC...) and the same kind names from other API groups are applied without svcsim
 /// needing them. Unknown fields where svcsim reads are warnings, as the API server warns.
 /// </summary>
 internal static partial class ManifestReader
@@ -70,6 +71,8 @@ internal static partial class ManifestReader
         ["L2Advertisement"] = ("metallb.io", "v1beta1"),
         ["BGPAdvertisement"] = ("metallb.io", "v1beta1"),
         ["BGPPeer"] = ("metallb.io", "v1beta2"),
+        ["Ingress"] = ("networking.k8s.io", "v1"),
+        ["IngressClass"] = ("networking.k8s.io", "v1"),
     };
 
     private static string[] TopLevelKeys(string kind) => kind switch
@@ -208,6 +211,12 @@ internal static partial class ManifestReader
                 break;
             case "BGPPeer":
                 into.Apply(into.Peers, key, at, new PeerManifest(at, name, ns));
+                break;
+            case "Ingress":
+                if (ReadIngress(doc, name, ns) is { } ing)
+                {
+                    into.Apply(into.Ingresses, key, at, ing);
+                }
                 break;
         }
     }

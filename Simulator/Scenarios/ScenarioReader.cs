@@ -167,6 +167,7 @@ internal static class ScenarioReader
         ctx.SliceSources.AddRange(resolved.Slices);
         ctx.Services.AddRange(resolved.Services);
         ctx.DisruptionBudgets.AddRange(set.DisruptionBudgets);
+        ctx.IngressRoutes = set.Ingresses.Count == 0 ? null : IngressResolver.Resolve(set.Ingresses, resolved.Services);
         return read;
     }
 
@@ -241,7 +242,8 @@ internal static class ScenarioReader
             m.Fraction("slo", d.Slo, zeroAllowed: false),
             m.Duration("outageResolution", d.OutageResolutionS, positive: true),
             m.Fraction("overloadThreshold", d.OverloadThreshold, zeroAllowed: false),
-            m.Enum("eventsPerNode", d.EventsPerNode, EventsPerNodeWords));
+            m.Enum("eventsPerNode", d.EventsPerNode, EventsPerNodeWords),
+            m.Enum("idleRows", d.IdleRows, EventsPerNodeWords));
         if (!double.IsNaN(ctx.DurationS) && spec.WarmupS >= ctx.DurationS)
         {
             string warmup = ScenarioContext.Seconds(spec.WarmupS);

@@ -544,6 +544,8 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     void IRequestOwner.OnServed(Request request, bool rejected)
     {
         var a = (Attempt)request;
+        var cause = a.RejectCause;
+        a.RejectCause = FailureCause.Overloaded; // a proxy sets it for each answer it fails
         if (a.Done)
         {
             Recycle(a);
@@ -560,7 +562,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         }
         else
         {
-            _sim.ScheduleAt(arrive, this, ResponseEvent, a, (a.Generation << 1) | (rejected ? 1L : 0L));
+            _sim.ScheduleAt(arrive, this, ResponseEvent, a, (a.Generation << 8) | (rejected ? 1L + (byte)cause : 0L));
         }
     }
 
@@ -590,12 +592,12 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
 
     private void OnResponse(Attempt a, long data)
     {
-        if ((data >> 1) != a.Generation || a.Done)
+        if ((data >> 8) != a.Generation || a.Done)
         {
             return;
         }
-        bool rejected = (data & 1) == 1;
-        EndAttempt(a, !rejected, rejected ? FailureCause.Overloaded : default);
+        long code = data & 0xff; // 0: answered; else 1 + why the answer was a failure (a 503, or a proxy's 502)
+        EndAttempt(a, code == 0, code == 0 ? default : (FailureCause)(code - 1));
     }
 
     private void OnFail(Attempt a, long data)
