@@ -285,6 +285,8 @@ public sealed class IngressNginxKind : FrontDoorKind
 
         public (string Key, int Pods)? Workload(string key) => null;
 
+        public (string Key, string Kind)? WorkloadKind(string key) => null;
+
         public IKindSettings? Section(string key, IReadOnlyList<string> keys, string expected) => null;
 
         public IReadOnlyList<string> Words(string key, string expected) => [];
