@@ -176,30 +176,21 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     }
 
     /// <inheritdoc />
-    public void Reset(Connection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        if (Measuring)
-        {
-            _connectionsReset++;
-            if (PodOf(connection) is int pod)
-            {
-                _podReset[pod]++;
-                Mark(pod);
-            }
-        }
-    }
+    public void Reset(Connection connection) => CountBroken(connection, ref _connectionsReset, _podReset);
 
     /// <inheritdoc />
-    public void Hung(Connection connection)
+    public void Hung(Connection connection) => CountBroken(connection, ref _connectionsHung, _podHung);
+
+    /// <summary>An established connection broke: counted in the run's total and on the pod that accepted it.</summary>
+    private void CountBroken(Connection connection, ref long total, List<long> perPod)
     {
         ArgumentNullException.ThrowIfNull(connection);
         if (Measuring)
         {
-            _connectionsHung++;
+            total++;
             if (PodOf(connection) is int pod)
             {
-                _podHung[pod]++;
+                perPod[pod]++;
                 Mark(pod);
             }
         }
