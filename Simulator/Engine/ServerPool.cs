@@ -35,7 +35,8 @@ public sealed class ServerPool<T>
         ArgumentOutOfRangeException.ThrowIfNegative(backlogCapacity);
         Servers = servers;
         BacklogCapacity = backlogCapacity;
-        int initial = Math.Clamp(backlogCapacity, 1, 64);
+        // The backlog grows on demand (doubling): a large cluster has a pool per pod, most of them never queue.
+        int initial = Math.Clamp(backlogCapacity, 1, 4);
         _backlog = new T[initial];
         _enqueuedAt = new long[initial];
     }

@@ -75,7 +75,11 @@ public sealed class Pod : IEventTarget, IHop
         var cap = source.Spec.Capacity;
         Pool = new ServerPool<Request>(cap.Workers, cap.Backlog);
         _inService = new Request?[cap.Workers];
-        _freeSlots = new Stack<int>(Enumerable.Range(0, cap.Workers).Reverse());
+        _freeSlots = new Stack<int>(cap.Workers);
+        for (int slot = cap.Workers - 1; slot >= 0; slot--)
+        {
+            _freeSlots.Push(slot); // slot 0 on top
+        }
         _keepaliveTimeout = double.IsPositiveInfinity(cap.KeepaliveTimeoutS) ? long.MaxValue : Time.FromSeconds(cap.KeepaliveTimeoutS);
     }
 
