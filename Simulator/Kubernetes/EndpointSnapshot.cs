@@ -99,6 +99,29 @@ public sealed class EndpointSnapshot
     /// <summary>Every endpoint with its conditions, terminating ones included, in slice order.</summary>
     public IReadOnlyList<Endpoint> Conditions { get; }
 
+    /// <summary>
+    /// Usable endpoints (<see cref="Usable"/>) added or removed from the first version up to this one: a proxy
+    /// that updates its rules in place writes the difference between the versions it syncs from and to.
+    /// </summary>
+    public long Changes { get; private set; }
+
+    /// <summary>The next version: <paramref name="endpoints"/>, with the usable endpoints added or removed since this one counted.</summary>
+    public EndpointSnapshot Next(IReadOnlyList<Endpoint> endpoints, int version)
+    {
+        var next = new EndpointSnapshot(endpoints, version);
+        var before = new HashSet<Pod>(Usable);
+        long changed = 0;
+        foreach (var p in next.Usable)
+        {
+            if (!before.Remove(p))
+            {
+                changed++;
+            }
+        }
+        next.Changes = Changes + changed + before.Count;
+        return next;
+    }
+
     /// <summary>Every ready endpoint, in slice order.</summary>
     public Pod[] All { get; }
 
@@ -120,6 +143,30 @@ public sealed class EndpointSnapshot
     {
         ArgumentNullException.ThrowIfNull(node);
         return _byNode.ContainsKey(node.Index);
+    }
+
+    // Positions of the pods in the lists this snapshot hands out, built on first need and shared by every
+    // proxy that synced to this version (a membership test or a least-connections index costs no scan).
+    private Dictionary<Pod[], Dictionary<Pod, int>>? _positions;
+
+    /// <summary>
+    /// Each pod's position in <paramref name="list"/>, one of the lists this snapshot handed out
+    /// (<see cref="Usable"/>, <see cref="UsableOn"/>...); built once per list and version.
+    /// </summary>
+    public IReadOnlyDictionary<Pod, int> PositionsIn(Pod[] list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        _positions ??= new Dictionary<Pod[], Dictionary<Pod, int>>(ReferenceEqualityComparer.Instance);
+        if (!_positions.TryGetValue(list, out var map))
+        {
+            map = new Dictionary<Pod, int>(list.Length);
+            for (int i = 0; i < list.Length; i++)
+            {
+                map.TryAdd(list[i], i);
+            }
+            _positions.Add(list, map);
+        }
+        return map;
     }
 
     /// <summary>What kube-proxy forwards new connections to: the ready endpoints, or the serving terminating ones when none is ready.</summary>

@@ -54,6 +54,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     private ulong _connectionsOpened;
     private readonly long _timeout;
     private readonly long _connectTimeout;
+    private readonly long _connectLimit; // the connect timeout, or when the kernel gives up resending SYNs if sooner
     private readonly long _unreachable;
     private readonly long _dataRto;
     private readonly long _idleTimeout;
@@ -96,6 +97,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         _portSeed = (ulong)streams.Get($"flows:{spec.Name}").NextInt64();
         _timeout = Time.FromSeconds(spec.TimeoutS);
         _connectTimeout = Time.FromSeconds(Math.Min(spec.ConnectTimeoutS, spec.TimeoutS));
+        _connectLimit = Math.Min(_connectTimeout, Tcp.SynSentAt(Tcp.SynRetries + 1));
         _unreachable = Time.FromSeconds(Math.Min(spec.UnreachableAfterS, spec.ConnectTimeoutS));
         _dataRto = cluster.RetransmitTimeout;
         _idleTimeout = double.IsPositiveInfinity(_reuse.IdleTimeoutS) ? long.MaxValue : Time.FromSeconds(_reuse.IdleTimeoutS);
@@ -339,7 +341,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         {
             c.ConnectStart = now;
         }
-        long limit = c.ConnectStart + Math.Min(_connectTimeout, Tcp.SynSentAt(Tcp.SynRetries + 1));
+        long limit = c.ConnectStart + _connectLimit;
         var d = _door.Receive(c.Net, null, 0, now);
         switch (d.Fate)
         {
@@ -542,6 +544,8 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     void IRequestOwner.OnServed(Request request, bool rejected)
     {
         var a = (Attempt)request;
+        var cause = a.RejectCause;
+        a.RejectCause = FailureCause.Overloaded; // a proxy sets it for each answer it fails
         if (a.Done)
         {
             Recycle(a);
@@ -558,7 +562,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         }
         else
         {
-            _sim.ScheduleAt(arrive, this, ResponseEvent, a, (a.Generation << 1) | (rejected ? 1L : 0L));
+            _sim.ScheduleAt(arrive, this, ResponseEvent, a, (a.Generation << 8) | (rejected ? 1L + (byte)cause : 0L));
         }
     }
 
@@ -588,12 +592,12 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
 
     private void OnResponse(Attempt a, long data)
     {
-        if ((data >> 1) != a.Generation || a.Done)
+        if ((data >> 8) != a.Generation || a.Done)
         {
             return;
         }
-        bool rejected = (data & 1) == 1;
-        EndAttempt(a, !rejected, rejected ? FailureCause.Overloaded : default);
+        long code = data & 0xff; // 0: answered; else 1 + why the answer was a failure (a 503, or a proxy's 502)
+        EndAttempt(a, code == 0, code == 0 ? default : (FailureCause)(code - 1));
     }
 
     private void OnFail(Attempt a, long data)
