@@ -274,7 +274,7 @@ public sealed partial class KubernetesModel : IProbeListener
     {
         var pod = CreatePod(source, node, ordinal);
         // The run starts in steady state: containers started long ago, every probe passing.
-        pod.Run(0, _ => { });
+        pod.RunningSinceStart();
         pod.Probes?.Readiness?.AssumePassed();
         pod.Probes?.Startup?.AssumePassed();
         pod.EndpointReady = pod.Source.Info.IsPod || source.Spec.StaticReady.ElementAtOrDefault(ordinal);
