@@ -120,6 +120,13 @@ public sealed partial class KubernetesModel : IProbeListener
         return _scheduler.PodsOn(node);
     }
 
+    /// <summary>The workers of every pod on <paramref name="node"/> now (terminating ones included), kept as pods come and go.</summary>
+    public int WorkersOn(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return _scheduler.WorkersOn(node);
+    }
+
     // ---- faults act through these ----
 
     /// <summary>A node stops: its pods die at once; the control plane notices after the grace period.</summary>
