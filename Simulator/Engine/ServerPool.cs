@@ -35,7 +35,7 @@ public sealed class ServerPool<T>
         ArgumentOutOfRangeException.ThrowIfNegative(backlogCapacity);
         Servers = servers;
         BacklogCapacity = backlogCapacity;
-        // The backlog grows on demand (doubling): a large cluster has a pool per pod, most of them never queue.
+        // The backlog grows on demand (doubling): a large model has many pools, most of which never queue.
         int initial = Math.Clamp(backlogCapacity, 1, 4);
         _backlog = new T[initial];
         _enqueuedAt = new long[initial];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Svcsim.Engine;
 using Svcsim.Network;
 
@@ -59,8 +61,10 @@ public sealed class Pod : IEventTarget, IHop
     private readonly PodProbeSlot _probes;
     private readonly long _keepaliveTimeout;
     // The sockets of this pod's server: which connections it accepted, in which incarnation, from which
-    // source address, and when each last carried data (the server closes idle ones).
-    private readonly FlowTable<Socket> _sockets = new();
+    // source address, and when each last carried data (the server closes idle ones). Keyed by connection id:
+    // only the connections this pod accepted have an entry (an array indexed by the world's connection ids
+    // would make every pod of a large cluster hold a slot for every connection).
+    private readonly Dictionary<int, Socket> _sockets = [];
 
     internal Pod(Simulation sim, PodProbeSlot probes, int id, PodSource source, string name, int ordinal, Node node, Sampler serviceTime)
     {
@@ -163,7 +167,6 @@ public sealed class Pod : IEventTarget, IHop
     {
         ArgumentNullException.ThrowIfNull(connection);
         connection.Record(depth, this);
-        ref var socket = ref _sockets[connection.Id];
         if (!Running || Draining)
         {
             // A crashed container in a live pod, or a server that closed its listener on SIGTERM: the pod's
@@ -175,11 +178,12 @@ public sealed class Pod : IEventTarget, IHop
         }
         if (request is null)
         {
-            socket = new Socket(Incarnation + 1, connection.Source, at, 0);
+            _sockets[connection.Id] = new Socket(Incarnation + 1, connection.Source, at, 0);
             _probes.Probe.Accepted(this, connection);
             return Delivery.Answer(at);
         }
-        if (socket.Incarnation != Incarnation + 1 || socket.Source != connection.Source)
+        ref var socket = ref CollectionsMarshal.GetValueRefOrNullRef(_sockets, connection.Id);
+        if (Unsafe.IsNullRef(ref socket) || socket.Incarnation != Incarnation + 1 || socket.Source != connection.Source)
         {
             // Data for a connection this server never accepted (it moved here from another node or another
             // source address after a rehash, or the container restarted since): the kernel answers with an RST.
@@ -206,7 +210,7 @@ public sealed class Pod : IEventTarget, IHop
     public void Closed(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _sockets[connection.Id] = default;
+        _sockets.Remove(connection.Id);
     }
 
     /// <summary>
@@ -287,8 +291,8 @@ public sealed class Pod : IEventTarget, IHop
         {
             return; // from the pod's own node, not over a connection
         }
-        ref var socket = ref _sockets[r.Connection.Id];
-        if (socket.Incarnation == Incarnation + 1 && socket.InService > 0)
+        ref var socket = ref CollectionsMarshal.GetValueRefOrNullRef(_sockets, r.Connection.Id);
+        if (!Unsafe.IsNullRef(ref socket) && socket.Incarnation == Incarnation + 1 && socket.InService > 0)
         {
             socket.LastActive = now;
             socket.InService--;

@@ -8,8 +8,7 @@ namespace Svcsim.Network;
 public sealed class FlowTable<T>
     where T : struct
 {
-    // Empty until the first connection: a world has a table per pod, and most pods of a large cluster see none.
-    private T[] _items = [];
+    private T[] _items = new T[16];
 
     /// <summary>The state kept for connection <paramref name="id"/> (default until set).</summary>
     public ref T this[int id]
@@ -24,7 +23,7 @@ public sealed class FlowTable<T>
         }
     }
 
-    private void Grow(int id) => Array.Resize(ref _items, Math.Max(id + 1, Math.Max(16, _items.Length * 2)));
+    private void Grow(int id) => Array.Resize(ref _items, Math.Max(id + 1, _items.Length * 2));
 }
 
 /// <summary>Sizes of the control segments a connection exchanges, bytes on the wire.</summary>
