@@ -60,8 +60,8 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             var n = _eligible[k];
             _healthy[n.Index] = true;
             _checks[n.Index] = new Check(this, n, new Connection(Cluster.NewConnectionId()) { Group = -1, Client = n.Index, Service = _checkService, Port = _checkPort });
-            // Checks of different nodes run at spread phases.
-            Sim.Schedule(_interval * (k + 1) / (_eligible.Length + 1), this, CheckEvent, n);
+            // Each node's checker starts at a phase of its own, drawn afresh in every replication.
+            Sim.Schedule(Sim.Streams.Phase($"cloud-lb-check:{n.Name}", _interval), this, CheckEvent, n);
         }
     }
 
@@ -204,7 +204,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             if (!_healthy[i] && ++_successes[i] >= _spec.HealthCheck.HealthyThreshold)
             {
                 _healthy[i] = true;
-                Trace.Add(Sim.Now, node.Name, "lb-healthy", $"cloud LB marked {node.Name} healthy");
+                Trace.Add(Sim.Now, node.Name, EventKinds.LbHealthy, $"cloud LB marked {node.Name} healthy");
             }
         }
         else
@@ -213,7 +213,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             if (_healthy[i] && ++_failures[i] >= _spec.HealthCheck.UnhealthyThreshold)
             {
                 _healthy[i] = false;
-                Trace.Add(Sim.Now, node.Name, "lb-unhealthy", $"cloud LB marked {node.Name} unhealthy after {_failures[i]} failed checks");
+                Trace.Add(Sim.Now, node.Name, EventKinds.LbUnhealthy, $"cloud LB marked {node.Name} unhealthy after {_failures[i]} failed checks");
             }
         }
     }

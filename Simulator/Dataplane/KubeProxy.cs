@@ -337,7 +337,7 @@ public sealed class KubeProxy : IEventTarget, IHop
         }
         _syncPending = false;
         Sync();
-        _trace.Add(_sim.Now, Node.Name, "kube-proxy-sync", $"kube-proxy on {Node.Name} applied the EndpointSlice changes");
+        _trace.Add(_sim.Now, Node.Name, EventKinds.KubeProxySync, $"kube-proxy on {Node.Name} applied the EndpointSlice changes");
     }
 
     private void Sync()
