@@ -1,18 +1,26 @@
 <#
 .SYNOPSIS
-Builds svcsim and runs, validates or sweeps scenarios with it; exits with svcsim's exit code.
+Builds svcsim and runs, validates, sweeps or studies scenarios with it; exits with svcsim's exit code.
 
 .DESCRIPTION
 The entry point for automation. It builds the simulator once (dotnet build Simulator/Simulator.csproj -c Release,
 quietly: the build's output is shown only when it fails), then runs the built svcsim
 (dotnet Simulator/bin/Release/net10.0/svcsim.dll) with these parameters translated to its options:
 
-  default     svcsim run SCENARIO... [--out] [--replications] [--parallel] [--set]...
-  -Validate   svcsim validate SCENARIO... [--set]...
-  -Sweep F    svcsim sweep F [--param]... [--shard] [--out] [--replications] [--parallel] [--set]...
+  Run (default)  svcsim run SCENARIO... [--out] [--replications] [--parallel] [--set]... [--fail-on]...
+  Validate       svcsim validate SCENARIO... [--set]...
+  Sweep          svcsim sweep F [--param]... [--shard] [--out] [--replications] [--parallel] [--set]... [--fail-on]...
+  Study          svcsim study F [--out] [--replications] [--parallel] [--set]... [--fail-on]...
+
+Each line is a parameter set: PowerShell itself refuses parameters of two sets together (-Validate with -Sweep,
+-Param without -Sweep), a value that is not a whole number for -Replications or -Parallel, or a -Shard that is
+not I/N, before anything is built (an error record at a prompt; exit code 1 under pwsh -File).
+
+With -PassThru the script returns the rows of the results as objects (Import-Csv): summary.csv of every scenario
+run (Run, Study) or sweep.csv (Sweep); svcsim's own table goes to the host, not into the pipeline.
 
 Exit codes are svcsim's: 0 success, 1 a failure while running (or the build failed), 2 invalid input (a scenario,
-a manifest, an option, or a combination of this script's parameters that means nothing).
+a manifest, an option), 3 a -FailOn objective failed (after everything was written).
 
 Run it through the PowerShell local tool from anywhere inside the repository:
 
@@ -33,6 +41,9 @@ parameters). Repeating a parameter (-Set a=1 -Set b=2) is refused by PowerShell 
 .PARAMETER Scenario
 Scenario files to run or validate; globs such as Scenarios/*.yaml work. Default: Scenarios/seed.yaml.
 
+.PARAMETER Study
+A study file to run instead (svcsim study): every scenario it lists, and index.html with the decision matrix.
+
 .PARAMETER Sweep
 A scenario to sweep instead of run: svcsim sweep over the grid of -Param values (or the scenario's sweep section).
 
@@ -40,7 +51,8 @@ A scenario to sweep instead of run: svcsim sweep over the grid of -Param values 
 With -Sweep: swept parameters, each path=value1,value2 (svcsim sweep --param).
 
 .PARAMETER Shard
-With -Sweep: run only shard I of N, written I/N (svcsim sweep --shard); join shard folders with svcsim merge.
+With -Sweep: run only shard I of N, written I/N such as 2/4 (svcsim sweep --shard); join shard folders with svcsim
+merge.
 
 .PARAMETER Out
 Output folder (svcsim's default when left out: out for a run, out/sweep-NAME for a sweep).
@@ -53,6 +65,13 @@ Simulations run at once (default: the number of cores). Results do not depend on
 
 .PARAMETER Set
 Scenario overrides, each path=value: duration=60s, clients[0].rate=500/s, controlPlane.nodeMonitorGracePeriod=40s.
+
+.PARAMETER FailOn
+Objectives that make the run exit 3 when they fail, after writing everything (svcsim --fail-on): availability<0.999,
+metallb-l2:longest_outage_s>30.
+
+.PARAMETER PassThru
+Return the results as objects: Import-Csv of summary.csv (Run, Study) or sweep.csv (Sweep).
 
 .PARAMETER Validate
 Only check the scenarios and the manifests they name (svcsim validate); nothing is run or written.
@@ -70,6 +89,14 @@ dotnet pwsh -NoProfile -File run.ps1 -Scenario Scenarios/worker-crash.yaml -Set 
 Runs the worker-crash scenario shortened to four minutes, five replications, into results/worker-crash/.
 
 .EXAMPLE
+dotnet pwsh -NoProfile -File run.ps1 -Study Scenarios/origin-study.yaml
+Runs the origin study into out/origin-study/ (index.html, study.csv, one folder per scenario).
+
+.EXAMPLE
+./run.ps1 -Scenario Scenarios/worker-crash.yaml -Replications 5 -PassThru | Where-Object variant -eq 'nodeport' | Select-Object replication, availability
+From a PowerShell prompt: the rows of summary.csv as objects, filtered like any others.
+
+.EXAMPLE
 dotnet pwsh -NoProfile -File run.ps1 -Validate -Scenario 'Scenarios/*.yaml'
 Checks every example scenario; exit code 2 and file:line:column messages when one is invalid.
 
@@ -82,35 +109,68 @@ an interruption: finished points are reused.
 ./run.ps1 -Sweep Scenarios/seed.yaml -Param 'clients[0].rate=100/s,200/s' -Shard 2/4 -Out shard-2
 From a PowerShell prompt: shard 2 of 4 of a sweep; svcsim merge --out all shard-1 shard-2 shard-3 shard-4 joins them.
 #>
-[CmdletBinding(PositionalBinding = $false)]
+[CmdletBinding(DefaultParameterSetName = 'Run', PositionalBinding = $false)]
 param(
+    [Parameter(ParameterSetName = 'Run')]
+    [Parameter(ParameterSetName = 'Validate')]
+    [ValidateNotNullOrEmpty()]
     [string[]] $Scenario = @('Scenarios/seed.yaml'),
-    [string] $Sweep,
-    [string[]] $Param = @(),
-    [string] $Shard,
-    [string] $Out,
-    [string] $Replications,
-    [string] $Parallel,
-    [string[]] $Set = @(),
+
+    [Parameter(ParameterSetName = 'Validate', Mandatory)]
     [switch] $Validate,
-    [switch] $NoBuild,
-    # Anything else: caught here so that it is reported with exit code 2 rather than bound by position.
-    [Parameter(ValueFromRemainingArguments = $true)]
-    [string[]] $Unexpected = @()
+
+    [Parameter(ParameterSetName = 'Sweep', Mandatory)]
+    [ValidateNotNullOrEmpty()]
+    [string] $Sweep,
+
+    [Parameter(ParameterSetName = 'Sweep')]
+    [string[]] $Param = @(),
+
+    [Parameter(ParameterSetName = 'Sweep')]
+    [ValidatePattern('^[1-9][0-9]*/[1-9][0-9]*$')]
+    [string] $Shard,
+
+    [Parameter(ParameterSetName = 'Study', Mandatory)]
+    [ValidateNotNullOrEmpty()]
+    [string] $Study,
+
+    [Parameter(ParameterSetName = 'Run')]
+    [Parameter(ParameterSetName = 'Sweep')]
+    [Parameter(ParameterSetName = 'Study')]
+    [ValidateNotNullOrEmpty()]
+    [string] $Out,
+
+    [ValidateRange(1, 1000000)]
+    [int] $Replications,
+
+    [Parameter(ParameterSetName = 'Run')]
+    [Parameter(ParameterSetName = 'Sweep')]
+    [Parameter(ParameterSetName = 'Study')]
+    [ValidateRange(1, 4096)]
+    [int] $Parallel,
+
+    [string[]] $Set = @(),
+
+    [Parameter(ParameterSetName = 'Run')]
+    [Parameter(ParameterSetName = 'Sweep')]
+    [Parameter(ParameterSetName = 'Study')]
+    [string[]] $FailOn = @(),
+
+    [Parameter(ParameterSetName = 'Run')]
+    [Parameter(ParameterSetName = 'Sweep')]
+    [Parameter(ParameterSetName = 'Study')]
+    [switch] $PassThru,
+
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
 $PSNativeCommandUseErrorActionPreference = $false  # native exit codes are handled below
 Set-StrictMode -Version Latest
 
-$ExitInvalidInput = 2
 $ExitRuntimeFailure = 1
 $repo = $PSScriptRoot
-
-function Stop-Invalid([string] $message) {
-    [Console]::Error.WriteLine("run.ps1: $message (see: Get-Help ./run.ps1 -Full)")
-    exit $ExitInvalidInput
-}
+$mode = $PSCmdlet.ParameterSetName
 
 # Splits 'a=1,b=[x, y],c=2' (several values joined in one pwsh -File argument) before each top-level comma that
 # starts a new path=; commas inside brackets or inside a value (100/s,200/s) stay.
@@ -144,48 +204,36 @@ function Resolve-Scenario([string] $path) {
 }
 
 # ---- Parameters to svcsim options ------------------------------------------------------------------------------
-if ($Unexpected.Count -gt 0 -and $Unexpected[0].StartsWith('-')) {
-    Stop-Invalid "unknown parameter '$($Unexpected[0])'"
-}
-if ($Unexpected.Count -gt 0) {
-    Stop-Invalid "unexpected argument '$($Unexpected[0])': name every parameter; with pwsh -File give several values to one parameter joined by commas (-Set duration=60s,replications=5)"
-}
-$given = $PSBoundParameters
-if ($Validate -and $Sweep) { Stop-Invalid '-Validate and -Sweep cannot be used together' }
-if (-not $Sweep) {
-    foreach ($name in 'Param', 'Shard') {
-        if ($given.ContainsKey($name)) { Stop-Invalid "-$name only applies to -Sweep" }
-    }
-}
-if ($Sweep -and $given.ContainsKey('Scenario')) { Stop-Invalid '-Sweep takes its scenario itself; leave out -Scenario' }
-if ($Validate) {
-    foreach ($name in 'Out', 'Parallel') {
-        if ($given.ContainsKey($name)) { Stop-Invalid "-$name has no meaning with -Validate, which writes and runs nothing" }
-    }
-}
-
 $scenarios = @($Scenario | ForEach-Object { $_.Split(',') } | ForEach-Object { $_.Trim() } | Where-Object { $_ } | ForEach-Object { Resolve-Scenario $_ })
 $sets = @(Split-Assignments $Set)
+$given = $PSBoundParameters
 $svcsimArgs = [System.Collections.Generic.List[string]]::new()
-if ($Validate) {
-    $svcsimArgs.Add('validate')
-    foreach ($s in $scenarios) { $svcsimArgs.Add($s) }
-    if ($given.ContainsKey('Replications')) { $sets += "replications=$Replications" }
+switch ($mode) {
+    'Validate' {
+        $svcsimArgs.Add('validate')
+        foreach ($s in $scenarios) { $svcsimArgs.Add($s) }
+        if ($given.ContainsKey('Replications')) { $sets += "replications=$Replications" }
+    }
+    'Sweep' {
+        $svcsimArgs.Add('sweep')
+        $svcsimArgs.Add((Resolve-Scenario $Sweep))
+        foreach ($p in @(Split-Assignments $Param)) { $svcsimArgs.Add('--param'); $svcsimArgs.Add($p) }
+        if ($Shard) { $svcsimArgs.Add('--shard'); $svcsimArgs.Add($Shard) }
+    }
+    'Study' {
+        $svcsimArgs.Add('study')
+        $svcsimArgs.Add((Resolve-Scenario $Study))
+    }
+    default {
+        $svcsimArgs.Add('run')
+        foreach ($s in $scenarios) { $svcsimArgs.Add($s) }
+    }
 }
-elseif ($Sweep) {
-    $svcsimArgs.Add('sweep')
-    $svcsimArgs.Add((Resolve-Scenario $Sweep))
-    foreach ($p in @(Split-Assignments $Param)) { $svcsimArgs.Add('--param'); $svcsimArgs.Add($p) }
-    if ($Shard) { $svcsimArgs.Add('--shard'); $svcsimArgs.Add($Shard) }
-}
-else {
-    $svcsimArgs.Add('run')
-    foreach ($s in $scenarios) { $svcsimArgs.Add($s) }
-}
-if (-not $Validate) {
+if ($mode -ne 'Validate') {
     if ($Out) { $svcsimArgs.Add('--out'); $svcsimArgs.Add($Out) }
-    if ($given.ContainsKey('Replications')) { $svcsimArgs.Add('--replications'); $svcsimArgs.Add($Replications) }
-    if ($given.ContainsKey('Parallel')) { $svcsimArgs.Add('--parallel'); $svcsimArgs.Add($Parallel) }
+    if ($given.ContainsKey('Replications')) { $svcsimArgs.Add('--replications'); $svcsimArgs.Add([string]$Replications) }
+    if ($given.ContainsKey('Parallel')) { $svcsimArgs.Add('--parallel'); $svcsimArgs.Add([string]$Parallel) }
+    foreach ($f in $FailOn) { $svcsimArgs.Add('--fail-on'); $svcsimArgs.Add($f) }
 }
 foreach ($s in $sets) { $svcsimArgs.Add('--set'); $svcsimArgs.Add($s) }
 
@@ -206,5 +254,40 @@ if (-not (Test-Path -Path $dll -PathType Leaf)) {
 }
 
 # ---- Run -------------------------------------------------------------------------------------------------------
-& dotnet $dll @svcsimArgs
-exit $LASTEXITCODE
+if (-not $PassThru) {
+    & dotnet $dll @svcsimArgs
+    exit $LASTEXITCODE
+}
+
+# svcsim's table goes to the host; the pipeline gets the result rows, when svcsim wrote them (exit 0, or 3 after
+# writing everything).
+& dotnet $dll @svcsimArgs | Out-Host
+$code = $LASTEXITCODE
+if ($code -eq 0 -or $code -eq 3) {
+    switch ($mode) {
+        'Sweep' {
+            $folder = if ($Out) { $Out } else { Join-Path 'out' ('sweep-' + [System.IO.Path]::GetFileNameWithoutExtension($Sweep)) }
+            $file = Join-Path $folder 'sweep.csv'
+            if (Test-Path -Path $file -PathType Leaf) { Import-Csv -Path $file }
+        }
+        'Study' {
+            $folder = if ($Out) { $Out } else { Join-Path 'out' ([System.IO.Path]::GetFileNameWithoutExtension($Study)) }
+            Get-ChildItem -Path $folder -Directory | Sort-Object Name | ForEach-Object {
+                $file = Join-Path $_.FullName 'summary.csv'
+                if (Test-Path -Path $file -PathType Leaf) { Import-Csv -Path $file }
+            }
+        }
+        default {
+            $folder = if ($Out) { $Out } else { 'out' }
+            # The folders svcsim wrote: one per scenario file (globs expanded, study files left out, as svcsim does).
+            $names = foreach ($s in $scenarios) {
+                Get-ChildItem -Path $s -File | Sort-Object Name | ForEach-Object { [System.IO.Path]::GetFileNameWithoutExtension($_.Name) }
+            }
+            foreach ($name in $names) {
+                $file = Join-Path (Join-Path $folder $name) 'summary.csv'
+                if (Test-Path -Path $file -PathType Leaf) { Import-Csv -Path $file }
+            }
+        }
+    }
+}
+exit $code

@@ -8,11 +8,13 @@ namespace Svcsim.Reports;
 public static class RunReportWriter
 {
     /// <summary>Writes the data files, then the plots and the report, into <paramref name="directory"/>.</summary>
-    public static void Write(string directory, RunResults results)
+    /// <returns>The plots, in the order the page shows them.</returns>
+    public static IReadOnlyList<PlotImage> Write(string directory, RunResults results)
     {
         WriteData(directory, results);
-        WriteReport(directory, results);
+        var plots = WriteReport(directory, results);
         Checksums.Write(directory);
+        return plots;
     }
 
     /// <summary>
@@ -33,7 +35,7 @@ public static class RunReportWriter
         CsvFiles.Write(Path.Combine(directory, OutputFiles.Nodes), results.Nodes);
         CsvFiles.Write(Path.Combine(directory, OutputFiles.Pods), results.Pods);
         RunManifest.Write(Path.Combine(directory, OutputFiles.RunJson),
-            new RunManifest(RunManifest.CurrentFormat, RunManifest.RunKind, results.ScenarioName, results.Parameters, results.FaultMarkers));
+            new RunManifest(RunManifest.CurrentFormat, RunManifest.RunKind, results.ScenarioName, results.Parameters, results.FaultMarkers) { Info = results.Info });
         AtomicFile.WriteAllText(Path.Combine(directory, OutputFiles.ScenarioYaml), results.ScenarioYaml);
     }
 
@@ -53,9 +55,27 @@ public static class RunReportWriter
         Directory.CreateDirectory(plotsDirectory);
         var variants = VariantsOf(results);
         var plots = RunPlots.WriteAll(plotsDirectory, results, variants);
+        RemoveStalePlots(plotsDirectory, plots);
         string html = RunReportHtml.Render(new RunFigures(results, variants), plots);
         AtomicFile.WriteAllText(Path.Combine(directory, OutputFiles.ReportHtml), html);
         return plots;
+    }
+
+    /// <summary>
+    /// Deletes the PNG and SVG files of <paramref name="plotsDirectory"/> that this render did not write: a reused
+    /// output folder must not show plots of an earlier run (a way of access since renamed, a plot since dropped).
+    /// </summary>
+    internal static void RemoveStalePlots(string plotsDirectory, IReadOnlyList<PlotImage> plots)
+    {
+        var written = new HashSet<string>(plots.SelectMany(p => new[] { p.Name + ".png", p.Name + ".svg" }), StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(plotsDirectory).Order(StringComparer.Ordinal).ToList())
+        {
+            string name = Path.GetFileName(file);
+            if ((name.EndsWith(".png", StringComparison.Ordinal) || name.EndsWith(".svg", StringComparison.Ordinal)) && !written.Contains(name))
+            {
+                File.Delete(file);
+            }
+        }
     }
 
     /// <summary>The ways of access in the order in which the rows first name them (summary rows first).</summary>

@@ -37,7 +37,39 @@ public sealed record RunResults(
     IReadOnlyList<PodRow> Pods,
     IReadOnlyList<OutageRow> Outages,
     IReadOnlyList<EventRow> Events,
-    IReadOnlyList<FaultMarker> FaultMarkers);
+    IReadOnlyList<FaultMarker> FaultMarkers)
+{
+    /// <summary>What the ways of access and faults are, and the SLO, in words: for the report's decision box.</summary>
+    public ScenarioInfo Info { get; init; } = ScenarioInfo.Unknown;
+}
+
+/// <summary>One way of access as the scenario sets it up, in words.</summary>
+/// <param name="Name">The variant's name, as in the rows.</param>
+/// <param name="Kind">Its kind: <c>nodeport</c>, <c>metallb-l2</c>, <c>metallb-bgp</c>, <c>cloud-lb</c>...</param>
+/// <param name="Description">One line saying what it is ("all clients on cp1's IP 192.168.1.10:30000").</param>
+/// <param name="Nodes">The nodes whose addresses the clients were told (NodePort); empty for a front door.</param>
+/// <param name="MovesOn">NodePort clients that move to another address by themselves (failover) or are handed one (an operator).</param>
+public sealed record VariantInfo(string Name, string Kind, string Description, IReadOnlyList<string> Nodes, bool MovesOn = false);
+
+/// <summary>One fault of the scenario, in words.</summary>
+/// <param name="Kind">The fault's kind as the scenario names it (<c>nodeCrash</c>, <c>ipChange</c>...).</param>
+/// <param name="Nodes">The nodes it hits (every node for random failures without a list).</param>
+/// <param name="Description">One line ("w2 crashes at 60 s and stays down").</param>
+public sealed record FaultInfo(string Kind, IReadOnlyList<string> Nodes, string Description);
+
+/// <summary>What a report says about the scenario beyond its numbers.</summary>
+/// <param name="Description">The scenario's own description.</param>
+/// <param name="Slo">The success ratio a window must reach (0..1); NaN when not recorded.</param>
+/// <param name="Variants">Each way of access, in the scenario's order.</param>
+/// <param name="Faults">Each fault, in the scenario's order.</param>
+public sealed record ScenarioInfo(string Description, double Slo, IReadOnlyList<VariantInfo> Variants, IReadOnlyList<FaultInfo> Faults)
+{
+    /// <summary>Nothing recorded (a folder written before the information was kept).</summary>
+    public static ScenarioInfo Unknown { get; } = new("", double.NaN, [], []);
+
+    /// <summary>The information about <paramref name="variant"/>, or null.</summary>
+    public VariantInfo? Of(string variant) => Variants.FirstOrDefault(v => v.Name == variant);
+}
 
 /// <summary>
 /// Everything a sweep's report is made of. <see cref="SweepReportWriter"/> writes it and

@@ -35,6 +35,9 @@ public static class RunResultsReader
             CsvFiles.ReadIfExists<PodRow>(Path.Combine(directory, OutputFiles.Pods)),
             CsvFiles.ReadIfExists<OutageRow>(Path.Combine(directory, OutputFiles.Outages)),
             CsvFiles.ReadIfExists<EventRow>(Path.Combine(directory, OutputFiles.Events)),
-            manifest?.FaultMarkers ?? []);
+            manifest?.FaultMarkers ?? [])
+        {
+            Info = manifest?.Info ?? ScenarioInfo.Unknown,
+        };
     }
 }

@@ -44,6 +44,7 @@ public static class SweepReportWriter
         Directory.CreateDirectory(plotsDirectory);
         var variants = Order.FirstAppearance(results.Rows.Select(r => r.Variant).Concat(results.Ci.Select(c => c.Variant)), v => v);
         var plots = SweepPlots.WriteAll(plotsDirectory, results, variants);
+        RunReportWriter.RemoveStalePlots(plotsDirectory, plots);
         AtomicFile.WriteAllText(Path.Combine(directory, OutputFiles.ReportHtml), SweepReportHtml.Render(results, variants, plots));
         return plots;
     }

@@ -29,6 +29,18 @@ internal sealed class Page
         figcaption { color: #444; font-size: 0.9em; margin-top: 0.3em; }
         pre { background: #f6f6f6; border: 1px solid #ddd; padding: 0.8em; overflow-x: auto; font-size: 0.88em; }
         .warning { background: #fde8e8; border: 1px solid #c33; padding: 0.5em 1em; }
+        section.decision { background: #f3f7fb; border: 1px solid #bcd3ea; border-left: 6px solid #1f77b4; padding: 0.2em 1.2em 0.8em; margin: 1em 0 1.5em; }
+        section.decision h2 { margin-top: 0.6em; border-bottom: none; }
+        p.headline { font-size: 1.15em; }
+        ul.variants li, ul.caveats li { margin: 0.2em 0; }
+        p.definitions { color: #444; font-size: 0.9em; }
+        span.lost { color: #a11; font-weight: bold; }
+        span.kept { color: #176a1b; font-weight: bold; }
+        td.winner, div.winner { font-weight: bold; }
+        span.variant { display: block; color: #333; font-size: 0.85em; text-align: left; }
+        td.num div + div { margin-top: 0.5em; }
+        details { margin: 0.8em 0; }
+        details summary { cursor: pointer; color: #1f4f7b; }
         """;
 
     // Counts the plots that decoded; the page shows a warning when one did not. No network, no external names.
@@ -92,6 +104,67 @@ internal sealed class Page
         _html.Append('>').Append(Text.Html(text)).Append("</p>\n");
         return this;
     }
+
+    /// <summary>Opens a <c>section</c>; close it with <see cref="CloseSection"/>.</summary>
+    public Page OpenSection(string id, string cssClass)
+    {
+        _html.Append("<section id=\"").Append(Text.Html(id)).Append("\" class=\"").Append(Text.Html(cssClass)).Append("\">\n");
+        return this;
+    }
+
+    public Page CloseSection()
+    {
+        _html.Append("</section>\n");
+        return this;
+    }
+
+    /// <summary>Opens a folded block that shows <paramref name="summary"/> until opened; close it with <see cref="CloseDetails"/>.</summary>
+    public Page OpenDetails(string summary, string id)
+    {
+        _html.Append("<details id=\"").Append(Text.Html(id)).Append("\">\n<summary>").Append(Text.Html(summary)).Append("</summary>\n");
+        return this;
+    }
+
+    public Page CloseDetails()
+    {
+        _html.Append("</details>\n");
+        return this;
+    }
+
+    /// <summary>A paragraph whose content is already HTML (built with <see cref="Text.Html"/>).</summary>
+    public Page ParagraphHtml(string html, string? cssClass = null, string? id = null)
+    {
+        _html.Append("<p");
+        if (id is not null)
+        {
+            _html.Append(" id=\"").Append(Text.Html(id)).Append('"');
+        }
+
+        if (cssClass is not null)
+        {
+            _html.Append(" class=\"").Append(Text.Html(cssClass)).Append('"');
+        }
+
+        _html.Append('>').Append(html).Append("</p>\n");
+        return this;
+    }
+
+    /// <summary>A list whose items are already HTML.</summary>
+    public Page List(string cssClass, IEnumerable<string> itemsHtml)
+    {
+        _html.Append("<ul class=\"").Append(Text.Html(cssClass)).Append("\">\n");
+        foreach (string item in itemsHtml)
+        {
+            _html.Append("<li>").Append(item).Append("</li>\n");
+        }
+
+        _html.Append("</ul>\n");
+        return this;
+    }
+
+    /// <summary>A link to a file beside the page (a relative path, never a URL).</summary>
+    public static string Link(string relativePath, string text) =>
+        "<a href=\"" + Text.Html(relativePath) + "\">" + Text.Html(text) + "</a>";
 
     /// <summary>A table whose cells are already HTML (built with <see cref="Cell"/>).</summary>
     public Page Table(string id, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<Cell>> rows)

@@ -17,6 +17,9 @@ internal static class RunReportHtml
         var results = figures.Results;
         var page = new Page($"svcsim report: {results.ScenarioName}");
         page.Heading(1, $"{results.ScenarioName}: ways of access compared");
+        var decision = Decision.Of(figures);
+        DecisionBox(page, figures, decision);
+
         int replications = results.Summary.Select(s => s.Replication).Distinct().Count();
         page.Paragraph(
             $"{figures.Variants.Count} way{(figures.Variants.Count == 1 ? "" : "s")} of access, {replications} replication{(replications == 1 ? "" : "s")} each. "
@@ -24,11 +27,16 @@ internal static class RunReportHtml
 
         page.Heading(2, "Comparison", "comparison");
         page.Table("comparison-table", ["Way of access", "Replications", .. TableMetrics.Select(m => MetricDisplay.For(m).AxisLabel), "Failures by cause (mean per replication)"],
-            ComparisonRows(figures));
+            ComparisonRows(figures, decision));
+        page.Paragraph(decision.Verdicts.Any(v => v.KeptSlo)
+            ? $"Bold: the best value among the ways of access that kept the SLO ({Text.Fixed(decision.Slo * 100, 2)} % of requests); a way of access that lost it is never marked best."
+            : $"No way of access kept the SLO ({Text.Fixed(decision.Slo * 100, 2)} % of requests), so no value is marked best.", "note");
         if (figures.Variants.Count > 1)
         {
+            page.OpenDetails("Paired differences between ways of access", "differences");
             page.Paragraph("Paired differences A \u2212 B, replication by replication with the same seeds (pp: percentage points); \u2714 marks a difference whose 95 % interval excludes zero.", "note");
             page.Table("differences-table", ["A \u2212 B", .. DifferenceMetrics.Select(m => MetricDisplay.For(m).AxisLabel)], DifferenceRows(figures));
+            page.CloseDetails();
         }
 
         page.Heading(2, "Conclusion", "conclusion-heading");
@@ -71,8 +79,56 @@ internal static class RunReportHtml
         return page.Finish();
     }
 
-    private static IEnumerable<IReadOnlyList<Cell>> ComparisonRows(RunFigures figures)
+    /// <summary>
+    /// The first screen: what wins, by how much, why and what to keep in mind; one line per way of access saying what
+    /// it is and how it did; the SLO and time availability defined.
+    /// </summary>
+    private static void DecisionBox(Page page, RunFigures figures, Decision decision)
     {
+        var info = figures.Results.Info;
+        page.OpenSection("decision", "decision");
+        page.Heading(2, "Decision", "decision-heading");
+        if (info.Description.Length > 0)
+        {
+            page.Paragraph(info.Description, "lede");
+        }
+
+        string headline = Text.Html(decision.Headline);
+        if (decision.Winner is { } winner && headline.StartsWith(Text.Html(winner), StringComparison.Ordinal))
+        {
+            headline = "<strong id=\"winner\">" + Text.Html(winner) + "</strong>" + headline[Text.Html(winner).Length..];
+        }
+
+        page.ParagraphHtml(headline, "headline", "decision-headline");
+        page.Paragraph("Why: " + decision.Why, null, "decision-why");
+        page.List("variants", decision.Verdicts.Select(v =>
+        {
+            var about = info.Of(v.Variant);
+            string what = about is null || about.Description.Length == 0 ? "" : ": " + Text.Html(about.Description);
+            string figuresText = double.IsFinite(v.Availability.Mean)
+                ? $" \u2014 {MetricDisplay.For("availability").FormatWithUnit(v.Availability.Mean)}{Decision.Pm(v.Availability, 100, 2)} of requests, longest outage {Text.Fixed(v.LongestOutage.Mean, 1)} s{Decision.Pm(v.LongestOutage, 1, 1)}; "
+                : " \u2014 no requests; ";
+            string slo = v.KeptSlo ? "<span class=\"kept\">kept the SLO</span>" : "<span class=\"lost\">lost the SLO</span>";
+            return "<b>" + Text.Html(v.Variant) + "</b>" + what + Text.Html(figuresText) + slo;
+        }));
+        page.Heading(3, "Caveats");
+        page.List("caveats", decision.Caveats.Select(Text.Html));
+        page.Paragraph(Definitions(decision.Slo), "definitions");
+        page.CloseSection();
+    }
+
+    /// <summary>What the SLO and time availability mean, where they are used.</summary>
+    internal static string Definitions(double slo) =>
+        $"SLO: a time window meets the objective when at least {Text.Fixed(slo * 100, 2)} % of the requests sent in it succeed; a way of access kept the SLO over the run when at least {Text.Fixed(slo * 100, 2)} % of all its requests succeeded. "
+        + "Availability is the share of requests that succeeded; time availability the share of time windows that met the SLO. "
+        + "An outage is a run of 1 s intervals whose success ratio was below the SLO.";
+
+    private static IEnumerable<IReadOnlyList<Cell>> ComparisonRows(RunFigures figures, Decision decision)
+    {
+        // Only the ways of access that kept the SLO compete for "best": a low p99 of the few requests still served is
+        // no achievement.
+        var eligible = decision.Verdicts.Where(v => v.KeptSlo).Select(v => v.Variant).ToList();
+        var competing = new RunFigures(figures.Results, eligible);
         foreach (string variant in figures.Variants)
         {
             var cells = new List<Cell> { Cell.Name(variant), Cell.Number(figures.Replications(variant).ToString(CultureInfo.InvariantCulture)) };
@@ -80,7 +136,7 @@ internal static class RunReportHtml
             {
                 var display = MetricDisplay.For(metric);
                 var e = figures.Of(variant, metric);
-                bool best = figures.Variants.Count > 1 && figures.Best(metric, display.HigherIsBetter) == variant;
+                bool best = figures.Variants.Count > 1 && eligible.Contains(variant) && competing.Best(metric, display.HigherIsBetter) == variant;
                 cells.Add(Cell.Estimate(display, e.Mean, e.Low, e.High, best));
             }
 

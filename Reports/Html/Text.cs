@@ -13,6 +13,18 @@ internal static class Text
     public static string Fixed(double value, int decimals) =>
         double.IsFinite(value) ? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : Missing;
 
+    /// <summary>A tick label: 0.5, 2, 15, 120, 1500 (up to three significant digits, no trailing zeros).</summary>
+    public static string Significant(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return Missing;
+        }
+
+        double rounded = value == 0 ? 0 : Math.Round(value, Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value)))));
+        return rounded.ToString("0.###", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Turns a name into a file-name part: lower case letters, digits, underscores and dashes.</summary>
     public static string Slug(string name)
     {

@@ -15,6 +15,9 @@ internal sealed record RunManifest(
     IReadOnlyList<RunParameter> Parameters,
     IReadOnlyList<FaultMarker> FaultMarkers)
 {
+    /// <summary>The scenario in words (absent in folders written before it was kept).</summary>
+    public ScenarioInfo? Info { get; init; }
+
     public const string CurrentFormat = "svcsim-report/1";
     public const string RunKind = "run";
     public const string SweepKind = "sweep";

@@ -6,7 +6,13 @@ namespace Svcsim.Reports;
 /// <summary>The plots of a sweep: each metric against each swept parameter, one line per way of access, CI bands.</summary>
 internal static class SweepPlots
 {
-    private static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+    // The combinations of the other parameters are told apart by marker shape: dash patterns cannot be drawn in SVG
+    // by Skia (see Figure).
+    private static readonly MarkerShape[] Shapes =
+    [
+        MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond,
+        MarkerShape.OpenCircle, MarkerShape.OpenSquare, MarkerShape.OpenTriangleUp, MarkerShape.OpenDiamond,
+    ];
 
     public static List<PlotImage> WriteAll(string directory, SweepResults results, IReadOnlyList<string> variants)
     {
@@ -67,7 +73,8 @@ internal static class SweepPlots
                 var scatter = plot.Add.Scatter(line.Select(p => p.X).ToArray(), line.Select(p => p.Mean * display.Scale).ToArray(), color);
                 scatter.LineWidth = 2.5f;
                 scatter.MarkerSize = 8;
-                scatter.LinePattern = Patterns[o % Patterns.Length];
+                scatter.MarkerShape = Shapes[o % Shapes.Length];
+                scatter.LineWidth = others.Count > 1 ? 2f : 2.5f;
                 scatter.LegendText = others[o].Length == 0 ? variants[v] : $"{variants[v]} ({others[o]})";
             }
         }

@@ -112,9 +112,10 @@ internal static class CliPaths
     /// <summary>A file of the repository, by its path relative to the root with '/'.</summary>
     public static string InRepo(string relative) => Path.Combine(Repo, relative.Replace('/', Path.DirectorySeparatorChar));
 
-    /// <summary>The example scenarios, by file name.</summary>
+    /// <summary>The example scenarios, by file name (study files, *-study.yaml, list scenarios and are not one).</summary>
     public static IReadOnlyList<string> ExampleScenarios() =>
-        Directory.EnumerateFiles(InRepo("Scenarios"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!;
+        Directory.EnumerateFiles(InRepo("Scenarios"), "*.yaml").Select(Path.GetFileName)
+            .Where(f => !f!.EndsWith("-study.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()!;
 }
 
 /// <summary>The tests that run svcsim in-process: they share the console, so they never run beside other tests.</summary>

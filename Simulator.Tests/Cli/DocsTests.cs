@@ -5,7 +5,7 @@ public sealed class DocsTests
 {
     private static string Docs => File.ReadAllText(CliPaths.InRepo("docs/cli.md")).ReplaceLineEndings("\n");
 
-    public static TheoryData<string> Commands() => new("", "run", "sweep", "validate", "report", "merge", "bench");
+    public static TheoryData<string> Commands() => new("", "run", "sweep", "study", "validate", "report", "merge", "bench");
 
     [Theory]
     [MemberData(nameof(Commands))]
@@ -24,6 +24,7 @@ public sealed class DocsTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
     public void The_Docs_Explain_Every_Exit_Code(int code) =>
         Assert.Contains($"\n| {code} | ", Docs, StringComparison.Ordinal);
 }

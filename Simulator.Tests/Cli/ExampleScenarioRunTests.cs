@@ -74,7 +74,7 @@ public sealed class ExampleScenarioRunTests : IDisposable
         var result = SvcsimCli.Run(["run", scenario, .. ShortRun.Settings, "--out", _temp.File("out")]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("availability % ± 95% CI", result.Out, StringComparison.Ordinal);
+        Assert.Contains("avail. %", result.Out, StringComparison.Ordinal);
         Assert.Contains("metallb-l2", result.Out, StringComparison.Ordinal);
         Assert.Contains("wrote " + Path.Combine(_temp.File("out"), "seed"), result.Out, StringComparison.Ordinal);
     }

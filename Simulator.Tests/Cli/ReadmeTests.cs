@@ -1,4 +1,3 @@
-using System.Globalization;
 using Svcsim.Cli;
 using Svcsim.Experiments;
 using Svcsim.Reports;
@@ -6,47 +5,42 @@ using Svcsim.Scenarios;
 
 namespace Svcsim.Tests.Cli;
 
-/// <summary>The README's example table is what the simulator computes today, so the README keeps telling the truth.</summary>
+/// <summary>The README's decision matrix is what the origin study computes today, so the README keeps telling the truth.</summary>
 public sealed class ReadmeTests
 {
+    private const string Begin = "<!-- origin-study decision.md: begin -->\n";
+    private const string End = "<!-- origin-study decision.md: end -->";
+
     [Fact]
-    public void The_Readme_Worker_Crash_Table_Matches_A_Fresh_Run()
+    public void The_Readme_Decision_Matrix_Is_What_The_Origin_Study_Computes()
     {
-        // Given the worker-crash scenario as shipped
-        var file = ScenarioLoader.Load(CliPaths.InRepo("Scenarios/worker-crash.yaml"));
+        // Given the origin study as shipped, with every scenario's own replications (the README's first command)
+        var study = StudyFile.Load(CliPaths.InRepo("Scenarios/origin-study.yaml"));
 
-        // When it runs
-        var results = ExperimentRunner.Run(file.Spec, parallelism: 2);
-        var summary = results.Runs.Select(r => ResultMapping.Summary(file.Spec.Name, r)).ToList();
-        var ci = ConfidenceIntervals.ForSummary(summary);
-
-        // Then every way of access's row in the README shows these figures (to rewrite them after a change of the
-        // model, run this test with SVCSIM_UPDATE_DOCS=1)
-        string path = CliPaths.InRepo("README.md");
-        string readme = File.ReadAllText(path);
-        var lines = readme.Split('\n');
-        foreach (var variant in file.Spec.Variants.Select(v => v.Name))
+        // When each scenario runs (the simulation only: the matrix needs no plots)
+        var scenarios = new List<StudyScenario>();
+        foreach (var entry in study.Entries)
         {
-            string F(string metric, double scale, int digits)
-            {
-                var row = ci.Single(r => r.Variant == variant && r.ComparedTo.Length == 0 && r.Metric == metric);
-                string Fmt(double x) => (x * scale).ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-                double half = (row.CiHigh - row.CiLow) / 2;
-                return half > 0 ? $"{Fmt(row.Mean)} ± {Fmt(half)}" : Fmt(row.Mean);
-            }
-            string cells = $"| {F("availability", 100, 2)} | {F("longest_outage_s", 1, 1)} | {F("latency_p99_ms", 1, 1)} | {F("max_node_utilization", 1, 3)} |";
-            int at = Array.FindIndex(lines, l => l.StartsWith($"| {variant} ", StringComparison.Ordinal));
-            Assert.True(at >= 0, $"README has no row for {variant}");
-            if (Environment.GetEnvironmentVariable("SVCSIM_UPDATE_DOCS") == "1")
-            {
-                var parts = lines[at].Split('|');
-                lines[at] = $"|{parts[1]}{cells}";
-            }
-            Assert.True(lines[at].EndsWith(cells, StringComparison.Ordinal), $"README row for {variant} should end with {cells}:\n{lines[at]}");
+            var file = ScenarioLoader.Load(entry.File, entry.Overrides);
+            var results = ExperimentRunner.Run(file.Spec, parallelism: 2);
+            scenarios.Add(new StudyScenario(entry.Fault, RunCommand.FolderName(file), ResultMapping.ToRunResults(results, file.Text, [])));
         }
+
+        string matrix = StudyReportWriter.DecisionMarkdown(new StudyResults(study.Name, study.Description, study.Text, [], scenarios));
+
+        // Then the README holds exactly that table (out/origin-study/decision.md after `svcsim study`; to rewrite
+        // it after a change of the model, run this test with SVCSIM_UPDATE_DOCS=1)
+        string path = CliPaths.InRepo("README.md");
+        string readme = File.ReadAllText(path).ReplaceLineEndings("\n");
+        int from = readme.IndexOf(Begin, StringComparison.Ordinal);
+        int to = readme.IndexOf(End, StringComparison.Ordinal);
+        Assert.True(from >= 0 && to > from, $"README.md has no block between '{Begin.Trim()}' and '{End}'");
         if (Environment.GetEnvironmentVariable("SVCSIM_UPDATE_DOCS") == "1")
         {
-            File.WriteAllText(path, string.Join('\n', lines));
+            readme = readme[..(from + Begin.Length)] + matrix + readme[to..];
+            File.WriteAllText(path, readme);
         }
+        Assert.True(readme[(from + Begin.Length)..to] == matrix,
+            $"README.md's decision matrix differs from a fresh run of the origin study; paste in out/origin-study/decision.md:\n{matrix}");
     }
 }

@@ -88,16 +88,53 @@ public sealed class RunScriptTests : IDisposable
     }
 
     [Theory]
-    [InlineData("-Param", "seed=1,2")]                     // -Param without -Sweep
-    [InlineData("-Validate", "-Sweep", "Scenarios/seed.yaml")]
-    [InlineData("-Set", "duration=20s", "replications=2")] // a second value given as pwsh -File would bind it by position
-    [InlineData("-Sett", "duration=20s")]
-    public void Parameters_That_Mean_Nothing_Exit_2_Before_Building(params string[] args)
+    [InlineData("missing mandatory parameters: Sweep", "-Param", "seed=1,2")]       // -Param without -Sweep
+    [InlineData("Parameter set cannot be resolved", "-Validate", "-Sweep", "Scenarios/seed.yaml")]
+    [InlineData("Parameter set cannot be resolved", "-Study", "Scenarios/origin-study.yaml", "-Scenario", "Scenarios/seed.yaml")]
+    [InlineData("A positional parameter cannot be found", "-Set", "duration=20s", "replications=2")] // a second value bound by position
+    [InlineData("A parameter cannot be found that matches parameter name 'Sett'", "-Sett", "duration=20s")]
+    [InlineData("Cannot validate argument on parameter 'Replications'", "-Replications", "0")]
+    [InlineData("Cannot process argument transformation on parameter 'Parallel'", "-Parallel", "two")]
+    [InlineData("Cannot validate argument on parameter 'Shard'", "-Sweep", "Scenarios/seed.yaml", "-Shard", "4")]
+    public void PowerShell_Refuses_Parameters_That_Mean_Nothing_Before_Building(string message, params string[] args)
     {
+        // Typed parameters in parameter sets: PowerShell itself refuses the call, before a line of the script runs
+        // (so nothing is built); under pwsh -File that is exit code 1 and its message on stderr.
         var result = RunScript(args);
 
-        Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.StartsWith("run.ps1: ", result.Err, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(message, result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("dotnet build", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PassThru_Returns_The_Rows_Of_Summary_Csv_As_Objects_And_Fail_On_Exits_3()
+    {
+        // When a PowerShell caller takes the objects (svcsim's table goes to the host, not into the pipeline)
+        Assert.True(ToolRestore.Value.ExitCode == 0, ToolRestore.Value.ToString());
+        string script = CliPaths.InRepo("run.ps1").Replace("'", "''", StringComparison.Ordinal);
+        string outDir = _temp.File("passthru").Replace("'", "''", StringComparison.Ordinal);
+        var result = SvcsimCli.RunChild(CliPaths.InRepo("Simulator.Tests"), ["pwsh", "-NoProfile", "-Command",
+            $"$rows = @(& '{script}' -Scenario Scenarios/seed.yaml -Set duration=15s,measurement.warmup=2s -Replications 2 -Out '{outDir}' -FailOn 'availability<0' -PassThru -NoBuild); "
+            + "$code = $LASTEXITCODE; $rows | Select-Object variant, replication, availability | ConvertTo-Json -Compress; exit $code"]);
+
+        // Then one object per row of summary.csv, with its columns as properties
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string json = result.Out.Trim().Split('\n')[^1];
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var rows = CsvFiles.Read<SummaryRow>(Path.Combine(_temp.File("passthru"), "seed", OutputFiles.Summary));
+        Assert.Equal(rows.Count, doc.RootElement.GetArrayLength());
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var o = doc.RootElement[i];
+            Assert.Equal(rows[i].Variant, o.GetProperty("variant").GetString());
+            Assert.Equal(rows[i].Availability, double.Parse(o.GetProperty("availability").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // And an objective that fails gives svcsim's exit code 3, through the script
+        var failing = RunScript("-Scenario", "Scenarios/seed.yaml", "-Set", "duration=15s,measurement.warmup=2s", "-Replications", "2",
+            "-Out", _temp.File("failing"), "-FailOn", "latency_p99_ms>0", "-NoBuild");
+        Assert.True(failing.ExitCode == 3, failing.ToString());
     }
 
     [Fact]
@@ -108,7 +145,7 @@ public sealed class RunScriptTests : IDisposable
         {
             Assert.Contains(section, script, StringComparison.Ordinal);
         }
-        foreach (string parameter in new[] { "Scenario", "Sweep", "Param", "Shard", "Out", "Replications", "Parallel", "Set", "Validate", "NoBuild" })
+        foreach (string parameter in new[] { "Scenario", "Study", "Sweep", "Param", "Shard", "Out", "Replications", "Parallel", "Set", "FailOn", "PassThru", "Validate", "NoBuild" })
         {
             Assert.Contains(".PARAMETER " + parameter + "\n", script.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         }

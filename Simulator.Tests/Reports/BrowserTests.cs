@@ -14,9 +14,9 @@ public sealed class BrowserTests(WrittenReports written)
     private const string Chromium = "/usr/bin/chromium";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private sealed record BrowserRun(int ExitCode, string Stdout, string Stderr);
+    internal sealed record BrowserRun(int ExitCode, string Stdout, string Stderr);
 
-    private static BrowserRun RunChromium(string profile, params string[] arguments)
+    internal static BrowserRun RunChromium(string profile, params string[] arguments)
     {
         Assert.True(File.Exists(Chromium),
             $"{Chromium} is missing, so the report cannot be checked in a browser. Install it: apt-get install -y --no-install-recommends chromium fonts-dejavu-core"
@@ -48,10 +48,10 @@ public sealed class BrowserTests(WrittenReports written)
         return new BrowserRun(process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    private static string FileUrl(string path) => new Uri(path).AbsoluteUri;
+    internal static string FileUrl(string path) => new Uri(path).AbsoluteUri;
 
     /// <summary>Lines in which Chromium reports a console message (errors, warnings, uncaught exceptions).</summary>
-    private static List<string> ConsoleMessages(string stderr) =>
+    internal static List<string> ConsoleMessages(string stderr) =>
         [.. stderr.Split('\n').Where(l => l.Contains(":CONSOLE", StringComparison.Ordinal))];
 
     [Fact]
@@ -104,6 +104,12 @@ public sealed class BrowserTests(WrittenReports written)
         var run = RunChromium(profile.Path, "--screenshot=" + shot, "--window-size=1280,2000", "--hide-scrollbars",
             FileUrl(Path.Combine(written.RunDirectory, OutputFiles.ReportHtml)));
 
+        AssertScreenshotShowsContent(run, shot);
+    }
+
+    /// <summary>The screenshot exists, is 1280 x 2000 and is not a blank page.</summary>
+    internal static void AssertScreenshotShowsContent(BrowserRun run, string shot)
+    {
         Assert.Equal(0, run.ExitCode);
         Assert.True(File.Exists(shot), "no screenshot was written");
         using var image = new ScottPlot.Image(File.ReadAllBytes(shot));

@@ -15,6 +15,7 @@ public sealed class ColumnsDocTests
         [OutputFiles.Events] = p => CsvFiles.Write<EventRow>(p, []),
         [OutputFiles.Sweep] = p => CsvFiles.Write<SweepRow>(p, []),
         [OutputFiles.SweepCi] = p => CsvFiles.Write<SweepCiRow>(p, []),
+        [StudyReportWriter.StudyCsv] = p => CsvFiles.Write<StudyRow>(p, []),
     };
 
     [Fact]

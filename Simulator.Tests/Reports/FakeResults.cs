@@ -19,6 +19,7 @@ internal sealed class FakeResults
     public static readonly string[] NodeNames = ["node-1", "node-2", "node-3"];
 
     private string _scenario = Scenario;
+    private List<FaultMarker> _markers = [new(CrashS, "node-2 crashed"), new(BackS, "node-2 back")];
     private int _replications = 2;
     private int _windows = 60;
     private string _yaml = """
@@ -47,6 +48,13 @@ internal sealed class FakeResults
     public FakeResults WithWindows(int windows)
     {
         _windows = windows;
+        return this;
+    }
+
+    /// <summary>Fault markers instead of the crash and the return.</summary>
+    public FakeResults WithMarkers(IEnumerable<FaultMarker> markers)
+    {
+        _markers = [.. markers];
         return this;
     }
 
@@ -83,7 +91,16 @@ internal sealed class FakeResults
             pods,
             outages,
             events,
-            [new(CrashS, "node-2 crashed"), new(BackS, "node-2 back")]);
+            _markers)
+        {
+            Info = new ScenarioInfo("node-2 crashes at 120 s and comes back at 300 s", 0.99,
+            [
+                new("NodePort", "nodeport", "NodePort, all clients on node-2's IP 192.0.2.2:30000", ["node-2"]),
+                new("MetalLB-L2", "metallb-l2", "MetalLB L2, one leader node answers ARP for 192.0.2.10", []),
+                new("Cloud-LB", "cloud-lb", "cloud load balancer, health checks every 8 s", []),
+            ],
+            [new("nodeCrash", ["node-2"], "node-2 crashes at 120 s for 180 s")]),
+        };
     }
 
     // How long each way of access loses requests after the crash, and which share of them.
@@ -114,7 +131,7 @@ internal sealed class FakeResults
             var causes = new long[FailureCounts.Causes.Count];
             causes[cause] = lost * 9 / 10;
             causes[7] = lost - causes[cause]; // the rest timed out
-            long timeouts = (w + rep) % 7 == 0 ? 1 : 0; // a rare timeout now and then
+            long timeouts = (w + rep) % 7 == 0 && lost < sent ? 1 : 0; // a rare timeout now and then, of a request that was not lost already
             causes[7] += timeouts;
             lost += timeouts;
             timeseries.Add(new(_scenario, variant, rep, start, end, sent, sent - lost, lost, (double)(sent - lost) / sent,

@@ -26,6 +26,50 @@ public sealed class HtmlReportTests(WrittenReports written)
     }
 
     [Fact]
+    public void The_Decision_Box_Is_The_First_Section_And_Names_The_Winner()
+    {
+        string html = RunHtml;
+        int firstSection = html.IndexOf("<section ", StringComparison.Ordinal);
+        Assert.Equal(html.IndexOf("<section id=\"decision\" class=\"decision\">", StringComparison.Ordinal), firstSection);
+        Assert.True(firstSection < html.IndexOf("<table id=\"comparison-table\">", StringComparison.Ordinal), "the decision must come before the table");
+        string box = html[firstSection..html.IndexOf("</section>", firstSection, StringComparison.Ordinal)];
+
+        // Cloud-LB kept the most availability and is the only one to keep the 99 % SLO (see the fake run's losses); the
+        // box says so first, by how much, and that two replications cannot tell it from MetalLB-L2
+        Assert.Contains("<strong id=\"winner\">Cloud-LB</strong> wins: 99.", box, StringComparison.Ordinal);
+        Assert.Contains("percentage points more than the next, MetalLB-L2", box, StringComparison.Ordinal);
+        Assert.Contains("within noise; more replications would tell them apart). MetalLB-L2 lost the SLO.", box, StringComparison.Ordinal);
+
+        // One line per way of access saying what it is, the SLO defined, and the NodePort caveat
+        foreach (string variant in FakeResults.Variants)
+        {
+            Assert.Contains($"<li><b>{variant}</b>: ", box, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("NodePort, all clients on node-2&#39;s IP 192.0.2.2:30000", box, StringComparison.Ordinal);
+        Assert.Contains("NodePort results depend on which node clients were told: NodePort&#39;s clients use node-2, and node-2 is hit by a fault here", box, StringComparison.Ordinal);
+        Assert.Contains("SLO: a time window meets the objective when at least 99.00 %", box, StringComparison.Ordinal);
+        Assert.Contains("time availability the share of time windows that met the SLO", box, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_Ways_Of_Access_That_Kept_The_Slo_Are_Marked_Best()
+    {
+        // Given the fake run, in which NodePort loses a third of requests for 180 s (below the 99 % SLO)
+        var decision = Decision.Of(new RunFigures(written.Run, RunReportWriter.VariantsOf(written.Run)));
+        var lost = decision.Verdicts.Where(v => !v.KeptSlo).Select(v => v.Variant).ToList();
+        Assert.Contains("NodePort", lost);
+
+        // Then no cell of its row is bold, and the paired differences are folded away below the table
+        string html = RunHtml;
+        string row = Regex.Match(html, "<tr><td class=\"name\">NodePort</td>.*?</tr>").Value;
+        Assert.NotEmpty(row);
+        Assert.DoesNotContain("best", row, StringComparison.Ordinal);
+        Assert.Contains("<details id=\"differences\">", html, StringComparison.Ordinal);
+        Assert.True(html.IndexOf("<details id=\"differences\">", StringComparison.Ordinal) < html.IndexOf("<table id=\"differences-table\">", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Conclusion_Names_The_Way_Of_Access_With_The_Most_Availability()
     {
         // Cloud-LB loses a third of the requests for 14-16 s, MetalLB-L2 all of them for 11-14 s, NodePort a third for 180 s

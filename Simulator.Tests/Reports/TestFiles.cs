@@ -57,7 +57,7 @@ public sealed class WrittenReports : IDisposable
     public WrittenReports()
     {
         Run = new FakeResults().Build();
-        RunReportWriter.Write(_run.Path, Run);
+        RunImages = RunReportWriter.Write(_run.Path, Run);
         Sweep = FakeResults.Sweep();
         SweepReportWriter.Write(_sweep.Path, Sweep);
 
@@ -71,6 +71,9 @@ public sealed class WrittenReports : IDisposable
     }
 
     internal RunResults Run { get; }
+
+    /// <summary>The run's plots as rendered: their axis limits and label boxes.</summary>
+    internal IReadOnlyList<PlotImage> RunImages { get; }
 
     internal SweepResults Sweep { get; }
 

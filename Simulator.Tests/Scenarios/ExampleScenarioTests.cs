@@ -13,6 +13,11 @@ public class ExampleScenarioTests
         var data = new TheoryData<string>();
         foreach (string f in Directory.GetFiles(ScenarioFiles.ScenariosDir, "*.yaml").Order(StringComparer.Ordinal))
         {
+            if (f.EndsWith("-study.yaml", StringComparison.Ordinal))
+            {
+                continue; // a study lists scenarios; it is not one (see StudyTests)
+            }
+
             data.Add(Path.GetFileName(f));
         }
         return data;

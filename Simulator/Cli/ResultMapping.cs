@@ -46,8 +46,104 @@ internal static class ResultMapping
             results.Runs.SelectMany(r => r.Outages.Select(o => new OutageRow(name, r.Variant, r.Replication, o.StartS, o.EndS,
                 o.DurationS, FailureCauses.SnakeName(o.Cause)))).ToList(),
             results.Runs.SelectMany(r => r.Events.Select(e => new EventRow(name, r.Variant, r.Replication, e.TimeS, e.Node, e.Kind, e.Detail))).ToList(),
-            markers);
+            markers)
+        {
+            Info = Info(results.Scenario),
+        };
     }
+
+    /// <summary>The scenario's ways of access, faults and SLO in words, for the report's decision box.</summary>
+    public static ScenarioInfo Info(Scenarios.ScenarioSpec spec) => new(
+        spec.Description,
+        spec.Measurement.Slo,
+        spec.Variants.Select(v => Describe(spec, v)).ToList(),
+        spec.Faults.Select(f => Describe(spec, f)).ToList());
+
+    /// <summary>A duration for a sentence: 900 ms, 4 s, 1.1 s, 2 min, 90 s.</summary>
+    internal static string S(double seconds)
+    {
+        if (seconds < 1)
+        {
+            return (seconds * 1000).ToString("0.#", CultureInfo.InvariantCulture) + " ms";
+        }
+
+        if (seconds >= 120 && seconds % 60 == 0)
+        {
+            return (seconds / 60).ToString("0", CultureInfo.InvariantCulture) + " min";
+        }
+
+        return seconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
+    }
+
+    private static VariantInfo Describe(Scenarios.ScenarioSpec spec, Access.AccessSpec variant)
+    {
+        string lbIp = spec.Clients.Select(c => spec.Services.FirstOrDefault(s => s.Name == c.Service)?.LoadBalancerIp ?? "")
+            .FirstOrDefault(ip => ip.Length > 0) ?? "";
+        string vip = lbIp.Length > 0 ? lbIp : "the service IP";
+        switch (variant)
+        {
+            case Access.NodePortAccess np:
+            {
+                int port = spec.Clients.Select(c => spec.Services.FirstOrDefault(s => s.Name == (c.NodePortService.Length > 0 ? c.NodePortService : c.Service)))
+                    .Where(s => s is not null).Select(s => s!.Ports.Count > 0 ? s.Ports[0].NodePort : 0).FirstOrDefault();
+                var nodes = np.Addresses.Count > 0
+                    ? np.Addresses.Select(ip => spec.Nodes.FirstOrDefault(n => n.Ip == ip || n.Name == ip)).Where(n => n is not null).Select(n => n!).ToList()
+                    : spec.Nodes.ToList();
+                string Address(Network.NodeSpec n) => $"{n.Name}'s IP {n.Ip}{(port > 0 ? ":" + port.ToString(CultureInfo.InvariantCulture) : "")}";
+                string text = nodes.Count == 1 || np.Assignment == Access.NodePortAssignment.First
+                    ? $"all clients on {Address(nodes[0])}"
+                    : $"clients spread over {string.Join(", ", nodes.Select(n => n.Name))} ({string.Join(", ", nodes.Select(n => n.Ip))}{(port > 0 ? ", port " + port.ToString(CultureInfo.InvariantCulture) : "")})";
+                if (np.Assignment == Access.NodePortAssignment.First && nodes.Count > 1 && np.Failover == Access.NodePortFailover.NextAddress)
+                {
+                    text += $", moving on to {string.Join(", ", nodes.Skip(1).Select(n => n.Name))} after a failed request";
+                }
+                else if (np.Failover == Access.NodePortFailover.NextAddress)
+                {
+                    text += ", each moving to the next address after a failed request";
+                }
+
+                if (double.IsFinite(np.ReconfigureAfterS))
+                {
+                    text += $"; an operator hands them a working address {S(np.ReconfigureAfterS)} after their node fails";
+                }
+
+                var told = np.Assignment == Access.NodePortAssignment.First && np.Failover == Access.NodePortFailover.None && !double.IsFinite(np.ReconfigureAfterS)
+                    ? [nodes[0].Name]
+                    : nodes.Select(n => n.Name).ToList();
+                return new VariantInfo(np.Name, "nodeport", "NodePort, " + text, told,
+                    np.Failover != Access.NodePortFailover.None || double.IsFinite(np.ReconfigureAfterS));
+            }
+
+            case Access.MetalLbL2Access l2:
+                return new VariantInfo(l2.Name, "metallb-l2",
+                    $"MetalLB L2, one leader node answers ARP for {vip}; a dead leader is replaced after about {S(l2.SuspicionS)} of memberlist suspicion"
+                    + (l2.ArpCacheS > 0 ? $", and clients keep the stale ARP entry {S(l2.ArpCacheS)} longer" : ""), []);
+            case Access.MetalLbBgpAccess bgp:
+                return new VariantInfo(bgp.Name, "metallb-bgp",
+                    $"MetalLB BGP, every node announces {vip} and the router spreads flows by ECMP; a dead node is withdrawn after "
+                    + (bgp.Bfd ? $"BFD detection ({S(bgp.BfdDetectS)})" : $"the {S(bgp.HoldTimeS)} hold timer"), []);
+            case Access.CloudLbAccess lb:
+                var hc = lb.HealthCheck;
+                return new VariantInfo(lb.Name, "cloud-lb",
+                    $"cloud load balancer, health checks every {S(hc.IntervalS)} ({hc.UnhealthyThreshold} failures, about {S(hc.IntervalS * hc.UnhealthyThreshold)} to drop a dead node)"
+                    + (lb.ProbeThroughPods ? " through the pods" : ""), []);
+            default:
+                return new VariantInfo(variant.Name, variant.GetType().Name, "", []);
+        }
+    }
+
+    private static FaultInfo Describe(Scenarios.ScenarioSpec spec, Faults.FaultSpec fault) => fault switch
+    {
+        Faults.NodeCrash c => new("nodeCrash", [c.Node], $"{c.Node} crashes at {S(c.AtS)}" + (double.IsFinite(c.DurationS) ? $" for {S(c.DurationS)}" : " and stays down")),
+        Faults.NodeReboot r => new("reboot", [r.Node], $"{r.Node} reboots at {S(r.AtS)} for {S(r.DowntimeS)}" + (r.NewIp.Length > 0 ? $" and comes back as {r.NewIp}" : "")),
+        Faults.NodeIpChange i => new("ipChange", [i.Node], $"{i.Node} changes its IP to {i.NewIp} at {S(i.AtS)}"),
+        Faults.LinkDegradation l => new("linkDegradation", [l.Node], $"{l.Node}'s link degrades at {S(l.AtS)} for {S(l.DurationS)}"),
+        Faults.NetworkPartition p => new("partition", [.. p.GroupA, .. p.GroupB], $"{string.Join(", ", p.GroupA)} cut off from {string.Join(", ", p.GroupB)} at {S(p.AtS)} for {S(p.DurationS)}"),
+        Faults.PodCrash p => new("podCrash", [], $"pod {p.Replica} of {p.Deployment} crashes at {S(p.AtS)}"),
+        Faults.RandomNodeFailures r => new("randomNodeFailures", r.Nodes.Count > 0 ? r.Nodes : spec.Nodes.Select(n => n.Name).ToList(),
+            $"{(r.Nodes.Count > 0 ? string.Join(", ", r.Nodes) : "every node")} fail{(r.Nodes.Count == 1 ? "s" : "")} and {(r.Nodes.Count == 1 ? "is" : "are")} repaired at random"),
+        _ => new(fault.GetType().Name, [], fault.GetType().Name),
+    };
 
     /// <summary>One summary row.</summary>
     public static SummaryRow Summary(string scenario, VariantRunResult r)

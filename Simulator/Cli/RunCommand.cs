@@ -29,13 +29,23 @@ internal static class RunCommand
         {
             scenarios, outDir, seed, replications, set, parallel, quiet, external, force,
         };
+        var outputs = ScriptOutputs.AddTo(cmd);
         cmd.SetAction(parse =>
         {
-            var paths = CommonOptions.ExpandPaths(parse.GetValue(scenarios)!);
+            var patterns = parse.GetValue(scenarios)!;
+            var paths = CommonOptions.ExpandPaths(patterns);
             if (paths is null)
             {
                 return SvcsimCommand.ExitInvalidInput;
             }
+            // A study file named on its own is a mistake worth a hint; one matched by a glob (Scenarios/*.yaml) is not a
+            // scenario and is left out.
+            if (patterns.FirstOrDefault(p => p.IndexOfAny(['*', '?']) < 0 && StudyFile.IsStudy(p)) is { } study)
+            {
+                Console.Error.WriteLine($"{study}: a study, not a scenario; run it with: svcsim study {study}");
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            paths.RemoveAll(StudyFile.IsStudy);
             var overrides = CommonOptions.Overrides(parse.GetValue(set)!, parse.GetValue(seed), parse.GetValue(replications));
             // Everything is validated before anything runs, so invalid input writes nothing.
             var files = CommonOptions.LoadAll(paths, overrides, parse.GetValue(external));
@@ -49,6 +59,12 @@ internal static class RunCommand
                 Console.Error.WriteLine($"two scenarios would write to the same folder '{duplicate.Key}': {string.Join(", ", duplicate.Select(f => f.SourcePath))}");
                 return SvcsimCommand.ExitInvalidInput;
             }
+            var objectives = outputs.Objectives(parse);
+            if (objectives is null || !ScriptOutputs.CheckVariants(objectives, files.Select(f => f.Spec)))
+            {
+                return SvcsimCommand.ExitInvalidInput;
+            }
+            var written = new List<RunResults>();
             bool costOk = true;
             foreach (var file in files)
             {
@@ -84,12 +100,14 @@ internal static class RunCommand
                     throw;
                 }
                 output.SwapIn(fresh, name);
+                written.Add(rows);
                 if (!q)
                 {
                     PrintComparison(file.Spec, rows, dir);
                 }
             }
-            return SvcsimCommand.ExitOk;
+            return outputs.Finish(parse, objectives, () => SummaryJson.ForRuns(written),
+                written.Select(r => (r.ScenarioName, ScriptOutputs.Means(r.SummaryCi))).ToList());
         });
         return cmd;
     }
@@ -101,11 +119,13 @@ internal static class RunCommand
     {
         if (Console.IsOutputRedirected)
         {
-            // Logs and pipes have no width: the default 80 columns would fold every cell.
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 132);
+            // Logs and pipes have no width: lay the table out for 80 columns.
+            AnsiConsole.Profile.Width = 80;
         }
-        var table = new Table().Title($"{Markup.Escape(spec.Name)}: {spec.Replications} replication(s), {spec.DurationS.ToString(CultureInfo.InvariantCulture)} s")
-            .AddColumns("way of access", "availability % ± 95% CI", "longest outage s", "p99 ms", "max node util", "main failure");
+        // Within 80 columns for the examples' names: the CSV files and report.html hold the rest.
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"{Markup.Escape(spec.Name)}: {spec.Replications} replication(s), {spec.DurationS.ToString(CultureInfo.InvariantCulture)} s; mean ± 95% CI")
+            .AddColumns("way of access", "avail. %", "longest outage s", "p99 ms", "main failure");
         foreach (var v in spec.Variants)
         {
             string Ci(string metric, double scale, string format)
@@ -121,8 +141,10 @@ internal static class RunCommand
             }
             var mine = rows.Summary.Where(r => r.Variant == v.Name).ToList();
             var causes = FailureCounts.Causes.Select((c, i) => (c, n: mine.Sum(r => r.FailedBy.ToArray()[i]))).OrderByDescending(x => x.n).First();
-            table.AddRow(new[] { v.Name, Ci("availability", 100, "F3"), Ci("longest_outage_s", 1, "F1"), Ci("latency_p99_ms", 1, "F2"),
-                Ci("max_node_utilization", 1, "F2"), causes.n == 0 ? "-" : $"{causes.c} ({causes.n})" }.Select(c => new Text(c)));
+            var p99 = rows.SummaryCi.FirstOrDefault(r => r.Variant == v.Name && r.ComparedTo.Length == 0 && r.Metric == "latency_p99_ms");
+            table.AddRow(new[] { v.Name, Ci("availability", 100, "F2"), Ci("longest_outage_s", 1, "F1"),
+                p99 is null || double.IsNaN(p99.Mean) ? "-" : p99.Mean.ToString("F1", CultureInfo.InvariantCulture),
+                causes.n == 0 ? "-" : causes.c }.Select(c => new Text(c)));
         }
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine($"wrote {dir}");

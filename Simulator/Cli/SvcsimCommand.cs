@@ -13,6 +13,8 @@ public static class SvcsimCommand
     public const int ExitRuntimeFailure = 1;
     /// <summary>The input (scenario, manifests, options) is invalid.</summary>
     public const int ExitInvalidInput = 2;
+    /// <summary>Everything ran and was written, but a --fail-on objective failed.</summary>
+    public const int ExitObjectiveFailed = 3;
 
     /// <summary>svcsim's version, as recorded in every result.</summary>
     public static string Version { get; } =
@@ -24,6 +26,7 @@ public static class SvcsimCommand
         var root = new RootCommand("svcsim: discrete-event simulation of Kubernetes Service access (NodePort against LoadBalancer) under node failures.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());

@@ -39,6 +39,7 @@ internal static class SweepCommand
         {
             scenario, param, outDir, seed, replications, set, parallel, quiet, shard, storeKind, external, force,
         };
+        var outputs = ScriptOutputs.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(scenario)!;
@@ -88,6 +89,11 @@ internal static class SweepCommand
                     return SvcsimCommand.ExitInvalidInput;
                 }
                 sh = parsed;
+            }
+            var objectives = outputs.Objectives(parse);
+            if (objectives is null || !ScriptOutputs.CheckVariants(objectives, [baseFile.Spec]))
+            {
+                return SvcsimCommand.ExitInvalidInput;
             }
             if (SweepGrid.Count(axes) is var count && count > InputLimits.MaxSweepPoints)
             {
@@ -151,7 +157,7 @@ internal static class SweepCommand
             bool q = parse.GetValue(quiet);
             int runsPerPoint = baseFile.Spec.Replications * baseFile.Spec.Variants.Count;
             int reused = 0;
-            var rows = Progress.Run($"sweep {baseFile.Spec.Name}", mine.Count * runsPerPoint, q, report =>
+            var rows = Progress.Run($"sweep {baseFile.Spec.Name}", mine.Count * runsPerPoint, q, "points", report =>
             {
                 var all = new List<SweepRow>();
                 for (int k = 0; k < mine.Count; k++)
@@ -183,7 +189,7 @@ internal static class SweepCommand
                     all.AddRange(pointRows);
                 }
                 return all;
-            });
+            }, runsPerPoint);
             if (sh.Shards > 1)
             {
                 if (q)
@@ -193,15 +199,20 @@ internal static class SweepCommand
                 Console.WriteLine($"shard {sh.Shard}/{sh.Shards}: {mine.Count} of {points.Count} points in {dir} ({reused} reused); join shards with: svcsim merge --out DIR SHARD_DIRS...");
                 return SvcsimCommand.ExitOk;
             }
-            SweepStore.WriteSweep(dir, manifest, baseFile.Text, rows);
+            var sweep = SweepStore.WriteSweep(dir, manifest, baseFile.Text, rows);
             if (!q)
             {
                 Console.WriteLine($"sweep {baseFile.Spec.Name}: {points.Count} points x {runsPerPoint} runs ({reused} points reused) -> {Path.Combine(dir, OutputFiles.Sweep)}");
             }
-            return SvcsimCommand.ExitOk;
+            return outputs.Finish(parse, objectives, () => SummaryJson.ForSweep(sweep),
+                Order(sweep.Ci).Select(p => ($"point {p.Point} ({p.Parameters})",
+                    (IReadOnlyList<(string, string, double)>)sweep.Ci.Where(c => c.Point == p.Point).Select(c => (c.Variant, c.Metric, c.Mean)).ToList())).ToList());
         });
         return cmd;
     }
+
+    private static List<(int Point, string Parameters)> Order(IEnumerable<SweepCiRow> rows) =>
+        rows.Select(r => (r.Point, r.Parameters)).Distinct().ToList();
 
     /// <summary>A point's parameters as the <c>parameters</c> column writes them.</summary>
     public static string Describe(SweepPoint point) => SweepParameters.Format(point.Settings.Select(s => new RunParameter(s.Path, s.Value)));

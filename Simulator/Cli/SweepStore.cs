@@ -208,9 +208,11 @@ internal sealed class SweepStore(string directory)
     }
 
     /// <summary>Writes sweep.csv, sweep_ci.csv, plots and report.html from every point's rows, in point order.</summary>
-    public static void WriteSweep(string directory, SweepManifest manifest, string scenarioText, IEnumerable<SweepRow> rows)
+    public static SweepResults WriteSweep(string directory, SweepManifest manifest, string scenarioText, IEnumerable<SweepRow> rows)
     {
         var ordered = rows.ToList();
-        SweepReportWriter.Write(directory, new SweepResults(manifest.Name, scenarioText, manifest.Parameters, ordered, ConfidenceIntervals.ForSweep(ordered)));
+        var results = new SweepResults(manifest.Name, scenarioText, manifest.Parameters, ordered, ConfidenceIntervals.ForSweep(ordered));
+        SweepReportWriter.Write(directory, results);
+        return results;
     }
 }

@@ -24,6 +24,11 @@ internal static class ValidateCommand
             int code = SvcsimCommand.ExitOk;
             foreach (var path in paths)
             {
+                if (StudyFile.IsStudy(path))
+                {
+                    code = Math.Max(code, ValidateStudy(path, parse.GetValue(set)!));
+                    continue;
+                }
                 var file = CommonOptions.TryLoad(path, parse.GetValue(set)!, parse.GetValue(external));
                 if (file is null)
                 {
@@ -47,5 +52,34 @@ internal static class ValidateCommand
             return code;
         });
         return cmd;
+    }
+
+    /// <summary>Checks a study file and each of its scenarios (with the study's overrides, then the command line's).</summary>
+    private static int ValidateStudy(string path, IReadOnlyList<string> overrides)
+    {
+        StudyFile study;
+        try
+        {
+            study = StudyFile.Load(path);
+        }
+        catch (Scenarios.ScenarioException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                Console.Error.WriteLine(error.ToString());
+            }
+            return SvcsimCommand.ExitInvalidInput;
+        }
+        bool ok = true;
+        foreach (var entry in study.Entries)
+        {
+            ok &= CommonOptions.TryLoad(entry.File, [.. entry.Overrides, .. overrides]) is not null;
+        }
+        if (!ok)
+        {
+            return SvcsimCommand.ExitInvalidInput;
+        }
+        Console.WriteLine($"ok: {path}: study of {study.Count} scenarios ({string.Join(", ", study.Entries.Select(e => e.Fault))})");
+        return SvcsimCommand.ExitOk;
     }
 }

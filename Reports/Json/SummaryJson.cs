@@ -1,0 +1,205 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Svcsim.Reports;
+
+/// <summary>
+/// The <c>--summary-json</c> document of a run, a sweep or a study: per scenario (or sweep point) and way of access,
+/// every metric's mean and 95 % interval, and the paired differences, typed (numbers as numbers, undefined as
+/// null). Its schema is <c>docs/summary.schema.json</c>. Properties come in a fixed order, so the same results give
+/// the same bytes.
+/// </summary>
+public static class SummaryJson
+{
+    /// <summary>The value of the document's <c>format</c> property.</summary>
+    public const string Format = "svcsim-summary/1";
+
+    /// <summary>The document for the scenarios of one <c>svcsim run</c>.</summary>
+    public static string ForRuns(IReadOnlyList<RunResults> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        return Document("run", runs.Count == 1 ? runs[0].ScenarioName : string.Join(", ", runs.Select(r => r.ScenarioName)), w =>
+        {
+            foreach (var run in runs)
+            {
+                Scenario(w, run, fault: null);
+            }
+        });
+    }
+
+    /// <summary>The document for a study: one entry per fault.</summary>
+    public static string ForStudy(StudyResults study)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        return Document("study", study.Name, w =>
+        {
+            foreach (var scenario in study.Scenarios)
+            {
+                Scenario(w, scenario.Run, scenario.Fault);
+            }
+        });
+    }
+
+    /// <summary>The document for a sweep: one entry per point, with its parameters.</summary>
+    public static string ForSweep(SweepResults sweep)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        return Document("sweep", sweep.Name, w =>
+        {
+            foreach (var (point, parameters) in Order.FirstAppearance(sweep.Ci, c => (c.Point, c.Parameters)))
+            {
+                w.WriteStartObject();
+                w.WriteString("name", sweep.Name);
+                w.WriteNull("fault");
+                w.WriteNumber("point", point);
+                w.WriteStartObject("parameters");
+                foreach (var p in SweepParameters.Parse(parameters))
+                {
+                    w.WriteString(p.Name, p.Value);
+                }
+
+                w.WriteEndObject();
+                w.WriteNull("slo");
+                w.WriteNull("winner");
+                w.WriteStartArray("variants");
+                var ofPoint = sweep.Ci.Where(c => c.Point == point).ToList();
+                foreach (string variant in Order.FirstAppearance(ofPoint, c => c.Variant))
+                {
+                    var rows = ofPoint.Where(c => c.Variant == variant).ToList();
+                    w.WriteStartObject();
+                    w.WriteString("name", variant);
+                    w.WriteNull("kind");
+                    w.WriteNumber("replications", rows.Max(r => r.Replications));
+                    w.WriteNull("kept_slo");
+                    w.WriteStartObject("metrics");
+                    foreach (var row in rows)
+                    {
+                        Estimate(w, row.Metric, row.Replications, row.Mean, row.CiLow, row.CiHigh);
+                    }
+
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("differences");
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+        });
+    }
+
+    private static string Document(string kind, string name, Action<Utf8JsonWriter> entries)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
+        {
+            w.WriteStartObject();
+            w.WriteString("format", Format);
+            w.WriteString("kind", kind);
+            w.WriteString("name", name);
+            w.WriteStartArray("scenarios");
+            entries(w);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void Scenario(Utf8JsonWriter w, RunResults run, string? fault)
+    {
+        var figures = new RunFigures(run, RunReportWriter.VariantsOf(run));
+        var decision = Decision.Of(figures);
+        w.WriteStartObject();
+        w.WriteString("name", run.ScenarioName);
+        if (fault is null)
+        {
+            w.WriteNull("fault");
+        }
+        else
+        {
+            w.WriteString("fault", fault);
+        }
+
+        w.WriteNull("point");
+        w.WriteNull("parameters");
+        Number(w, "slo", decision.Slo);
+        if (decision.Winner is null)
+        {
+            w.WriteNull("winner");
+        }
+        else
+        {
+            w.WriteString("winner", decision.Winner);
+        }
+
+        w.WriteStartArray("variants");
+        foreach (var verdict in decision.Verdicts)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", verdict.Variant);
+            if (run.Info.Of(verdict.Variant) is { } info)
+            {
+                w.WriteString("kind", info.Kind);
+            }
+            else
+            {
+                w.WriteNull("kind");
+            }
+
+            w.WriteNumber("replications", figures.Replications(verdict.Variant));
+            w.WriteBoolean("kept_slo", verdict.KeptSlo);
+            w.WriteStartObject("metrics");
+            foreach (var row in run.SummaryCi.Where(c => !c.IsDifference && c.Variant == verdict.Variant))
+            {
+                Estimate(w, row.Metric, row.Replications, row.Mean, row.CiLow, row.CiHigh);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("differences");
+        foreach (var (variant, comparedTo) in Order.FirstAppearance(run.SummaryCi.Where(c => c.IsDifference), c => (c.Variant, c.ComparedTo)))
+        {
+            w.WriteStartObject();
+            w.WriteString("variant", variant);
+            w.WriteString("compared_to", comparedTo);
+            w.WriteStartObject("metrics");
+            foreach (var row in run.SummaryCi.Where(c => c.Variant == variant && c.ComparedTo == comparedTo))
+            {
+                Estimate(w, row.Metric, row.Replications, row.Mean, row.CiLow, row.CiHigh);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Estimate(Utf8JsonWriter w, string metric, int count, double mean, double low, double high)
+    {
+        w.WriteStartObject(metric);
+        w.WriteNumber("n", count);
+        Number(w, "mean", mean);
+        Number(w, "ci_low", low);
+        Number(w, "ci_high", high);
+        w.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumber(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}
