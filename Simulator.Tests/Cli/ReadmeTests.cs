@@ -39,6 +39,7 @@ public sealed class ReadmeTests
         {
             readme = readme[..(from + Begin.Length)] + matrix + readme[to..];
             File.WriteAllText(path, readme);
+            to = readme.IndexOf(End, StringComparison.Ordinal);
         }
         Assert.True(readme[(from + Begin.Length)..to] == matrix,
             $"README.md's decision matrix differs from a fresh run of the origin study; paste in out/origin-study/decision.md:\n{matrix}");
