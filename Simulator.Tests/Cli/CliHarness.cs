@@ -112,10 +112,11 @@ internal static class CliPaths
     /// <summary>A file of the repository, by its path relative to the root with '/'.</summary>
     public static string InRepo(string relative) => Path.Combine(Repo, relative.Replace('/', Path.DirectorySeparatorChar));
 
-    /// <summary>The example scenarios, by file name (study files, *-study.yaml, list scenarios and are not one).</summary>
-    public static IReadOnlyList<string> ExampleScenarios() =>
-        Directory.EnumerateFiles(InRepo("Scenarios"), "*.yaml").Select(Path.GetFileName)
-            .Where(f => !f!.EndsWith("-study.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()!;
+    /// <summary>
+    /// The example scenarios, by path relative to Scenarios/: its .yaml files (study files, *-study.yaml, list scenarios and are not one), then each example folder's scenario,
+    /// named after the folder (<c>from-manifests/from-manifests.yaml</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ExampleScenarios() => Svcsim.Tests.Scenarios.ScenarioFiles.Examples();
 }
 
 /// <summary>The tests that run svcsim in-process: they share the console, so they never run beside other tests.</summary>

@@ -20,7 +20,7 @@ internal static class ShortRun
         var faults = ScenarioLoader.Load(scenario).Spec.Faults;
         for (int i = 0; i < faults.Count; i++)
         {
-            if (faults[i] is NodeCrash or NodeReboot or NodeIpChange or LinkDegradation or NetworkPartition or PodCrash)
+            if (faults[i] is NodeCrash or NodeReboot or NodeIpChange or LinkDegradation or NetworkPartition or PodCrash or NodeDrain)
             {
                 args.AddRange(["--set", $"faults[{i}].at=8s"]);
             }

@@ -11,14 +11,14 @@ public class ExampleScenarioTests
     public static TheoryData<string> ExampleFiles()
     {
         var data = new TheoryData<string>();
-        foreach (string f in Directory.GetFiles(ScenarioFiles.ScenariosDir, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (string f in ScenarioFiles.Examples())
         {
             if (f.EndsWith("-study.yaml", StringComparison.Ordinal))
             {
                 continue; // a study lists scenarios; it is not one (see StudyTests)
             }
 
-            data.Add(Path.GetFileName(f));
+            data.Add(f);
         }
         return data;
     }
@@ -53,7 +53,8 @@ public class ExampleScenarioTests
     {
         string first = File.ReadLines(Path.Combine(ScenarioFiles.ScenariosDir, file)).First();
 
-        Assert.Equal("# yaml-language-server: $schema=./scenario.schema.json", first);
+        string schema = file.Contains('/', StringComparison.Ordinal) ? "../scenario.schema.json" : "./scenario.schema.json";
+        Assert.Equal($"# yaml-language-server: $schema={schema}", first);
     }
 
     [Fact]

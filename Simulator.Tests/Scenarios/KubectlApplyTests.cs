@@ -119,6 +119,28 @@ public sealed class KubectlApplyTests : IDisposable
     }
 
     [Fact]
+    public void A_Manifest_Folder_Is_Applied_File_By_File_In_Name_Order_As_Kubectl_Apply_F_Folder()
+    {
+        // Given a folder whose later file (by name) updates a Service of the earlier one; other files are not manifests
+        _files.Write("app/b-patch.yaml", Service(type: "NodePort", ports: "[{ port: 80, nodePort: 30099 }]"));
+        _files.Write("app/a-base.yaml", Deployment() + Service(type: "ClusterIP"));
+        _files.Write("app/README.md", "not a manifest");
+        _files.Write("app/sub/c.yaml", "not: read");
+
+        var loaded = ScenarioLoader.Load(Scenario(manifests: "app"));
+
+        Assert.Equal(["a-base.yaml", "b-patch.yaml"], loaded.ManifestPaths.Select(Path.GetFileName));
+        Assert.Equal(30099, Assert.Single(loaded.Spec.Services).Ports[0].NodePort);
+
+        // A folder without a manifest is refused at the entry
+        System.IO.Directory.CreateDirectory(Path.Combine(_files.Directory, "empty"));
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Scenario(manifests: "empty")));
+        var error = e.Errors.First(x => x.Field == "manifests");
+        Assert.Equal((7, 12), (error.Line, error.Column));
+        Assert.Contains("holds no .yaml, .yml or .json file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MetalLb_Reads_Pools_Of_Its_Own_Namespace_Only()
     {
         const string Pools = """

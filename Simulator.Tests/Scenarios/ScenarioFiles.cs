@@ -31,6 +31,22 @@ internal sealed class ScenarioFiles : IDisposable
     /// <summary>The top-level Scenarios folder.</summary>
     public static string ScenariosDir => Path.Combine(RepoRoot, "Scenarios");
 
+    /// <summary>
+    /// The example scenarios, by path relative to <see cref="ScenariosDir"/> with '/': its .yaml files, then the
+    /// scenario of each example folder, named after the folder (<c>from-manifests/from-manifests.yaml</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Examples()
+    {
+        var top = System.IO.Directory.GetFiles(ScenariosDir, "*.yaml").Select(Path.GetFileName)
+            .Where(f => !f!.EndsWith("-study.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        var folders = System.IO.Directory.GetDirectories(ScenariosDir)
+            .Select(d => Path.GetFileName(d)!)
+            .Where(d => File.Exists(Path.Combine(ScenariosDir, d, d + ".yaml")))
+            .Order(StringComparer.Ordinal)
+            .Select(d => $"{d}/{d}.yaml");
+        return [.. top!, .. folders];
+    }
+
     /// <summary>Writes <paramref name="text"/> to <paramref name="name"/> in the temporary folder and returns its path.</summary>
     public string Write(string name, string text)
     {

@@ -110,22 +110,25 @@ internal static class ScenarioReader
                 continue;
             }
             string shown = dir.Length == 0 ? relative : Path.Combine(dir, relative);
-            if (ReadManifestFile(at, shown, dir, ctx.AllowExternalManifests) is not { } text)
+            foreach (string path in ManifestFiles(at, shown))
             {
-                ctx.ManifestsKnown = false;
-                continue;
-            }
-            var source = new SourceFile(shown, text);
-            read.Add(source);
-            diag.RegisterFile(shown);
-            if (YamlText.Parse(source, diag) is not { } docs)
-            {
-                ctx.ManifestsKnown = false;
-                continue;
-            }
-            for (int i = 0; i < docs.Count; i++)
-            {
-                ManifestReader.Read(new Node(docs[i], $"(document {i + 1})", source, diag), i, null, set, ns);
+                if (ReadManifestFile(at, path, dir, ctx.AllowExternalManifests) is not { } text)
+                {
+                    ctx.ManifestsKnown = false;
+                    continue;
+                }
+                var source = new SourceFile(path, text);
+                read.Add(source);
+                diag.RegisterFile(path);
+                if (YamlText.Parse(source, diag) is not { } docs)
+                {
+                    ctx.ManifestsKnown = false;
+                    continue;
+                }
+                for (int i = 0; i < docs.Count; i++)
+                {
+                    ManifestReader.Read(new Node(docs[i], $"(document {i + 1})", source, diag), i, null, set, ns);
+                }
             }
         }
         var inline = root.Get("workloads")?.AsList("a list of Kubernetes objects (Deployment, Service, IPAddressPool...)") ?? [];
@@ -156,6 +159,36 @@ internal static class ScenarioReader
         ctx.SliceSources.AddRange(resolved.Slices);
         ctx.Services.AddRange(resolved.Services);
         return read;
+    }
+
+    /// <summary>Most files of one manifest folder.</summary>
+    private const int MaxFilesPerFolder = 1000;
+
+    /// <summary>
+    /// The files a manifest entry names: the file itself, or, for a folder, its .yaml, .yml and .json files in
+    /// name order, as <c>kubectl apply -f folder/</c> takes them (not its subfolders).
+    /// </summary>
+    private static IReadOnlyList<string> ManifestFiles(Node at, string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return [path];
+        }
+        var files = Directory.EnumerateFiles(path)
+            .Where(f => Path.GetExtension(f) is ".yaml" or ".yml" or ".json")
+            .Take(MaxFilesPerFolder + 1)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (files.Count == 0)
+        {
+            at.Error($"the folder {path} holds no .yaml, .yml or .json file");
+        }
+        else if (files.Count > MaxFilesPerFolder)
+        {
+            at.Error($"the folder {path} holds more than {MaxFilesPerFolder} manifest files");
+            return [];
+        }
+        return files;
     }
 
     /// <summary>
