@@ -35,7 +35,7 @@ public sealed class ServiceProxies
                 _proxies[node.Index].Halt();
             }
         };
-        model.KubeletStarted += node => _proxies[node.Index].Start();
+        model.KubeletStarted += node => _proxies[node.Index].Start(booted: true);
         model.EndpointsPublished += () =>
         {
             foreach (var p in _proxies)
