@@ -12,13 +12,13 @@ namespace Svcsim.Tests.Model;
 internal sealed class KubeWorld
 {
     public KubeWorld(IReadOnlyList<NodeSpec> nodes, IReadOnlyList<PodSourceSpec> sources, IReadOnlyList<ServiceSpec>? services = null,
-        ControlPlaneSpec? controlPlane = null, long seed = 1)
+        ControlPlaneSpec? controlPlane = null, long seed = 1, IReadOnlyList<DisruptionBudgetSpec>? budgets = null)
     {
         Sim = new Simulation(new RandomStreams(seed, 0));
         Cluster = new Cluster(nodes, NetworkSpec.Default, Sim.Streams);
         services ??= sources.Select(s => new ServiceSpec(s.Name + "-svc", ServiceType.NodePort, s.PodLabels,
             [new ServicePortSpec("http", 80, 80, 30000)], Namespace: s.Namespace)).ToList();
-        Model = new KubernetesModel(Sim, Cluster, sources, services, controlPlane ?? ControlPlaneSpec.Default, Trace);
+        Model = new KubernetesModel(Sim, Cluster, sources, services, controlPlane ?? ControlPlaneSpec.Default, Trace, budgets);
         Proxies = new ServiceProxies(Sim, Model, KubeProxySpec.Default, Trace);
     }
 

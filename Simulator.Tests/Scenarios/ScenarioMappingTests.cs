@@ -151,7 +151,7 @@ public sealed class ScenarioMappingTests : IDisposable
         Assert.Equal(("np", NodePortAssignment.Spread, NodePortFailover.NextAddress, 90.0), (np.Name, np.Assignment, np.Failover, np.ReconfigureAfterS));
         Assert.Equal(new MetalLbL2Access("metallb-l2", 2, 1, 6, 3, 15), s.Variants[1]);
         Assert.Equal(new MetalLbBgpAccess("metallb-bgp", 9, true, 0.3, false), s.Variants[2]);
-        Assert.Equal(new CloudLbAccess("cloud-lb-aws-nlb", new HealthCheckSpec(10, 10, 3, 3), LbAlgorithm.LeastConnections, false), s.Variants[3]);
+        Assert.Equal(new CloudLbAccess("cloud-lb-aws-nlb", new HealthCheckSpec(10, 10, 3, 3), LbAlgorithm.LeastConnections, false, MaxTargets: 3000, MaxTargetsPerZone: 500), s.Variants[3]);
         Assert.Equal(new CloudLbAccess("custom", new HealthCheckSpec(2, 1, 2, 3), LbAlgorithm.Random, true), s.Variants[4]);
 
         Assert.Equal(new NodeCrash("w1", 60, 120), s.Faults[0]);

@@ -15,6 +15,8 @@ namespace Svcsim.Access;
 /// <param name="ClientsPerGroup">Client machines of each group.</param>
 /// <param name="Trace">Where reactions are recorded.</param>
 /// <param name="Probe">Where requests entering the cluster are counted.</param>
+/// <param name="IngressBackends">For each client group, the Service key the manifests' Ingress rules route its
+/// requests to ("" when none matches); null when the manifests have no Ingress.</param>
 public sealed record FrontDoorContext(
     Simulation Sim,
     KubernetesModel Model,
@@ -22,7 +24,8 @@ public sealed record FrontDoorContext(
     IReadOnlyList<ServiceState> GroupServices,
     IReadOnlyList<int> ClientsPerGroup,
     Trace Trace,
-    IEntryProbe Probe);
+    IEntryProbe Probe,
+    IReadOnlyList<string?>? IngressBackends = null);
 
 /// <summary>
 /// A way of access, as the first hop of a client's connection: it decides which node the connection enters
@@ -83,7 +86,7 @@ public abstract class FrontDoor : IHop
     protected abstract long ToClient(Node entry, long at, long bytes);
 
     /// <inheritdoc />
-    public long Back(Connection connection, long at, long bytes)
+    public virtual long Back(Connection connection, long at, long bytes)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return _entries[connection.Id].Node is { } entry ? ToClient(entry, at, bytes) : -1;

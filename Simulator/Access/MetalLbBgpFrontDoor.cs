@@ -17,6 +17,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     private readonly Dictionary<ServiceState, Node[]> _routes = [];
     private readonly NodeLivenessView _sessions; // the router's view of each node's BGP session
     private readonly FlowTable<Pinned> _pinned = new(); // resetOnRehash: false: the next hop each established flow keeps
+    private readonly Dictionary<ServiceState, bool[]> _onRoute = []; // per node index: whether it is a next hop now
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
     public MetalLbBgpFrontDoor(MetalLbBgpAccess spec, FrontDoorContext context)
@@ -45,7 +46,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
             });
         foreach (var svc in GroupServices.Distinct())
         {
-            _routes[svc] = ComputeRoutes(svc);
+            SetRoutes(svc, ComputeRoutes(svc));
         }
         model.EndpointsPublished += Recompute;
     }
@@ -72,7 +73,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         if (!_spec.ResetOnRehash)
         {
             ref var pinned = ref _pinned[connection.Id];
-            if (request is null || pinned.Node is null || Array.IndexOf(routes, pinned.Node) < 0)
+            if (request is null || pinned.Node is null || !_onRoute[GroupServices[connection.Group]][pinned.Node.Index])
             {
                 pinned = new Pinned(node);
             }
@@ -116,11 +117,22 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
             var next = ComputeRoutes(svc);
             if (!next.AsSpan().SequenceEqual(_routes[svc]))
             {
-                _routes[svc] = next;
+                SetRoutes(svc, next);
                 Epoch++;
                 Trace.Add(Sim.Now, "router", EventKinds.BgpRehash, $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
             }
         }
+    }
+
+    private void SetRoutes(ServiceState svc, Node[] routes)
+    {
+        _routes[svc] = routes;
+        var on = new bool[Model.Cluster.Nodes.Count];
+        foreach (var n in routes)
+        {
+            on[n.Index] = true;
+        }
+        _onRoute[svc] = on;
     }
 
     private Node[] ComputeRoutes(ServiceState svc)
@@ -130,10 +142,12 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         {
             return []; // no ready endpoint anywhere: every speaker withdraws the route (bgp_controller.go ShouldAnnounce)
         }
-        // The router keeps a route while the session is up, even to a node that has died.
-        return Model.Cluster.Nodes
-            .Where(n => _sessions.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
-            .ToArray();
+        // The router keeps a route while the session is up, even to a node that has died. With maxPaths it
+        // installs at most that many of the equal paths: those of the lowest peer addresses (BGP's last
+        // tie-break), taken here as the first nodes in cluster order.
+        var routes = Model.Cluster.Nodes
+            .Where(n => _sessions.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)));
+        return (_spec.MaxPaths > 0 ? routes.Take(_spec.MaxPaths) : routes).ToArray();
     }
 
     private record struct Pinned(Node? Node);
@@ -146,12 +160,14 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
 /// <param name="BfdDetectS">BFD detection time, 300 ms × 3.</param>
 /// <param name="ResetOnRehash">The router hashes every packet afresh, so a change of the node set moves established flows (and the
 /// node they reach resets them); false: the router keeps each established flow on its next hop while that hop stays announced.</param>
+/// <param name="MaxPaths">The router's ECMP limit (BGP maximum-paths): at most this many announcing nodes carry traffic; 0: no limit.</param>
 public sealed record MetalLbBgpAccess(
     string Name,
     double HoldTimeS = 90,
     bool Bfd = false,
     double BfdDetectS = 0.9,
-    bool ResetOnRehash = true) : AccessSpec(Name)
+    bool ResetOnRehash = true,
+    int MaxPaths = 0) : AccessSpec(Name)
 {
     /// <inheritdoc />
     public override FrontDoorKind Kind => MetalLbBgpKind.Instance;
@@ -180,6 +196,7 @@ public sealed class MetalLbBgpKind : FrontDoorKind
         new("bfd", "true/false", "`false`", ""),
         new("bfdDetect", "duration > 0", "`0.9s`", "BFD 300 ms × 3 (MetalLB BFDProfile defaults)."),
         new("resetOnRehash", "true/false", "`true`", "The router hashes every packet afresh: a change of the node set moves most established flows, and the node they reach has no conntrack entry for them and resets them (metallb.universe.tf/concepts/bgp). `false`: the router keeps an established flow on its next hop while that hop stays announced."),
+        new("maxPaths", "integer >= 0", "`0` (no limit)", "The router's BGP maximum-paths: only that many announcing nodes (the lowest addresses, BGP's last tie-break; here the first in node order) get traffic. Routers differ: Cisco IOS 1 for BGP until configured, Aruba CX 4, Juniper cRPD 16 ECMP next hops; set your router's."),
     ];
 
     /// <inheritdoc />
@@ -188,7 +205,8 @@ public sealed class MetalLbBgpKind : FrontDoorKind
         ArgumentNullException.ThrowIfNull(settings);
         var d = new MetalLbBgpAccess(Name);
         return new MetalLbBgpAccess(settings.String("name", d.Name), settings.Duration("holdTime", d.HoldTimeS, positive: true),
-            settings.Bool("bfd", d.Bfd), settings.Duration("bfdDetect", d.BfdDetectS, positive: true), settings.Bool("resetOnRehash", d.ResetOnRehash));
+            settings.Bool("bfd", d.Bfd), settings.Duration("bfdDetect", d.BfdDetectS, positive: true), settings.Bool("resetOnRehash", d.ResetOnRehash),
+            settings.Int("maxPaths", d.MaxPaths, 0));
     }
 
     /// <inheritdoc />

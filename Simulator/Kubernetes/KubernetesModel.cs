@@ -29,7 +29,8 @@ public sealed partial class KubernetesModel : IProbeListener
 
     /// <summary>Builds the model and places the initial pods (running and ready at time 0).</summary>
     public KubernetesModel(Simulation sim, Cluster cluster, IReadOnlyList<PodSourceSpec> sources,
-        IReadOnlyList<ServiceSpec> services, ControlPlaneSpec controlPlane, Trace trace)
+        IReadOnlyList<ServiceSpec> services, ControlPlaneSpec controlPlane, Trace trace,
+        IReadOnlyList<DisruptionBudgetSpec>? budgets = null)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(cluster);
@@ -58,6 +59,7 @@ public sealed partial class KubernetesModel : IProbeListener
         Services = services.Select((s, i) => new ServiceState(i, s,
             Sources.Where(d => ServiceState.Matches(s, d.Spec)).ToList())).ToList();
         _scheduler = new Scheduler(cluster.Nodes, Sources, Usable);
+        _budgets = (budgets ?? []).Select(b => new Budget(b, Sources.Where(s => b.Covers(s.Spec)).ToList())).ToList();
 
         foreach (var source in Sources)
         {
@@ -221,7 +223,7 @@ public sealed partial class KubernetesModel : IProbeListener
         {
             if (!pod.Terminating && pod.Source.Info.IsPod && !pod.Source.Info.OnePerNode)
             {
-                Delete(pod, EventKinds.PodEvicted, $"evicted from {node.Name} by the drain");
+                Evict(pod, node, refusals: 0);
             }
         }
         Publish();
@@ -295,7 +297,7 @@ public sealed partial class KubernetesModel : IProbeListener
             : source.Spec.Kind == PodSourceKind.Pod ? source.Key
             : $"{source.Key}-{ordinal}";
         var sampler = source.Spec.Capacity.ServiceTime.CreateSampler(_sim.Streams.Get(source.ServiceStream(ordinal)));
-        var pod = new Pod(_sim, _podProbes, AllPods.Count, source, name, ordinal, node, sampler);
+        var pod = new Pod(_sim, _podProbes, AllPods.Count, source, name, ordinal, node, sampler) { Revision = source.Revision };
         var h = source.Spec.Health;
         if (source.Info.IsPod && (h.Readiness is not null || h.Liveness is not null || h.Startup is not null))
         {
@@ -392,7 +394,12 @@ public sealed partial class KubernetesModel : IProbeListener
             return;
         }
         pod.EndpointReady = ready;
+        if (ready)
+        {
+            pod.ReadySince = _sim.Now;
+        }
         Publish();
+        ReconcileLater(pod.Source);
     }
 
     // ---- pods: deletion and replacement ----
@@ -480,6 +487,7 @@ public sealed partial class KubernetesModel : IProbeListener
         _scheduler.Removed(pod, wasTerminating);
         _trace.Add(_sim.Now, pod.Name, EventKinds.PodDeleted, $"{pod.Name} is gone: {reason}");
         Publish();
+        ReconcileLater(pod.Source);
         if (pod.Source.Info.Replaces == Replacement.WhenGone)
         {
             if (pod.Source.Info.OnePerNode)
@@ -501,7 +509,7 @@ public sealed partial class KubernetesModel : IProbeListener
     private void EnsurePods(PodSource source)
     {
         var info = source.Info;
-        if (info.Replaces == Replacement.Never || info.OnePerNode)
+        if (info.Replaces == Replacement.Never || info.OnePerNode || HoldsNewPods(source))
         {
             return;
         }

@@ -116,6 +116,12 @@ public sealed class Pod : IEventTarget, IHop
         return k == 0 ? 0 : Time.FromSeconds(Math.Min(300, 10 * Math.Pow(2, k - 1)));
     }
 
+    /// <summary>The pod template revision it was made from.</summary>
+    public int Revision { get; internal set; }
+
+    /// <summary>When its Ready condition last became true (what minReadySeconds counts from).</summary>
+    internal long ReadySince { get; set; }
+
     /// <summary>When the running container last started (what initialDelaySeconds counts from).</summary>
     internal long StartedAt { get; private set; }
 
@@ -310,7 +316,7 @@ public sealed class Pod : IEventTarget, IHop
         int slot = _freeSlots.Pop();
         _inService[slot] = r;
         r.ServiceSlot = slot;
-        long service = _serviceTime.NextNanoseconds();
+        long service = _serviceTime.NextNanoseconds() + r.ExtraService;
         r.Owner.OnServiceStarted(r, _sim.Now + service);
         _sim.Schedule(service, this, DoneEvent, r, Incarnation);
     }

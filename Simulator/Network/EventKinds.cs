@@ -40,6 +40,9 @@ public static class EventKinds
     /// <summary>A node drained.</summary>
     public static readonly TraceKind NodeDrain = new("node-drain", "A node was cordoned and drained (a `nodeDrain` fault).");
 
+    /// <summary>An eviction was refused.</summary>
+    public static readonly TraceKind EvictionRefused = new("eviction-refused", "A drain's eviction of a pod was refused by a PodDisruptionBudget; the drain asks again every 5 s.");
+
     /// <summary>A node uncordoned.</summary>
     public static readonly TraceKind NodeUncordon = new("node-uncordon", "A drained node was uncordoned and takes pods again.");
 
@@ -72,11 +75,20 @@ public static class EventKinds
     /// <summary>A pod was evicted.</summary>
     public static readonly TraceKind PodEvicted = new("pod-evicted", "A pod was evicted (its toleration of an unreachable node ran out, or a drain): it is deleted and replaced as its controller says.");
 
+    /// <summary>A pod was deleted and is terminating.</summary>
+    public static readonly TraceKind PodTerminating = new("pod-terminating", "A pod was deleted by a rollout (replaced, or all at once with Recreate): it stops taking connections and finishes its work within terminationGracePeriodSeconds.");
+
     /// <summary>A terminating pod was killed.</summary>
     public static readonly TraceKind PodKilled = new("pod-killed", "A terminating pod still had work at the end of terminationGracePeriodSeconds: killed.");
 
     /// <summary>A pod is gone.</summary>
     public static readonly TraceKind PodDeleted = new("pod-deleted", "A pod is gone from the API (deleted and finished).");
+
+    /// <summary>A rollout began.</summary>
+    public static readonly TraceKind RolloutStart = new("rollout-start", "A Deployment, StatefulSet or DaemonSet began rolling out a new revision (a `rollout` fault).");
+
+    /// <summary>A rollout finished.</summary>
+    public static readonly TraceKind RolloutComplete = new("rollout-complete", "Every pod of a rolled-out workload runs the new revision.");
 
     // ---- data path and front doors ----
 
@@ -107,6 +119,12 @@ public static class EventKinds
     /// <summary>The cloud LB marked a node unhealthy.</summary>
     public static readonly TraceKind LbUnhealthy = new("lb-unhealthy", "The cloud LB marked a node unhealthy after unhealthyThreshold failed checks.");
 
+    /// <summary>The cloud LB dropped targets over its limit.</summary>
+    public static readonly TraceKind LbTargetLimit = new("lb-target-limit", "The cloud LB registers at most `maxTargets` (per zone: `maxTargetsPerZone`) nodes as targets; the rest get no traffic.");
+
+    /// <summary>An ingress-nginx controller applied endpoint changes.</summary>
+    public static readonly TraceKind IngressNginxSync = new("ingress-nginx-sync", "An ingress-nginx controller pod applied the EndpointSlice changes to its upstreams.");
+
     /// <summary>NodePort clients re-pointed.</summary>
     public static readonly TraceKind NodePortReconfigured = new("nodeport-reconfigured", "An operator re-pointed NodePort clients to another address (`reconfigureAfter`).");
 
@@ -127,10 +145,10 @@ public static class EventKinds
     /// <summary>Every kind, in the order the documentation lists them.</summary>
     public static IReadOnlyList<TraceKind> All { get; } =
     [
-        NodeCrash, Reboot, NodeStart, KubeletStart, IpChange, NodeNotReady, NodeReady, ControllerStart, EvictionHeld, NodeDrain, NodeUncordon,
-        Unschedulable, PodScheduled, PodStarted, PodRestart, PodReady, PodNotReady, PodUnhealthy, PodCrash, PodEvicted, PodKilled, PodDeleted,
+        NodeCrash, Reboot, NodeStart, KubeletStart, IpChange, NodeNotReady, NodeReady, ControllerStart, EvictionHeld, NodeDrain, EvictionRefused, NodeUncordon,
+        Unschedulable, PodScheduled, PodStarted, PodRestart, PodReady, PodNotReady, PodUnhealthy, PodCrash, PodEvicted, PodTerminating, PodKilled, PodDeleted, RolloutStart, RolloutComplete,
         KubeProxySync, MemberlistDead, MemberlistJoin, MetalLbL2Leader, BgpSessionDown, BgpSessionUp, BgpRehash, LbHealthy, LbUnhealthy,
-        NodePortReconfigured, Partition, PartitionHealed, LinkDegraded, LinkRestored,
+        LbTargetLimit, IngressNginxSync, NodePortReconfigured, Partition, PartitionHealed, LinkDegraded, LinkRestored,
     ];
 
     /// <summary>The kinds as a Markdown table for docs/outputs.md.</summary>

@@ -558,6 +558,8 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     void IRequestOwner.OnServed(Request request, bool rejected)
     {
         var a = (Attempt)request;
+        var cause = a.RejectCause;
+        a.RejectCause = FailureCause.Overloaded; // a proxy sets it for each answer it fails
         if (a.Done)
         {
             Recycle(a);
@@ -574,7 +576,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         }
         else
         {
-            _sim.ScheduleAt(arrive, this, ResponseEvent, a, (a.Generation << 1) | (rejected ? 1L : 0L));
+            _sim.ScheduleAt(arrive, this, ResponseEvent, a, (a.Generation << 8) | (rejected ? 1L + (byte)cause : 0L));
         }
     }
 
@@ -604,16 +606,16 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
 
     private void OnResponse(Attempt a, long data)
     {
-        if ((data >> 1) != a.Generation || a.Done)
+        if ((data >> 8) != a.Generation || a.Done)
         {
             return;
         }
-        bool rejected = (data & 1) == 1;
+        long code = data & 0xff; // 0: answered; else 1 + why the answer was a failure (a 503, or a proxy's 502)
         if (a.On is { } on)
         {
             Confirm(on, _sim.Now);
         }
-        EndAttempt(a, !rejected, rejected ? FailureCause.Overloaded : default);
+        EndAttempt(a, code == 0, code == 0 ? default : (FailureCause)(code - 1));
     }
 
     /// <summary>An answer from the connection's address arrived: its neighbour entry is confirmed (segment clients only).</summary>

@@ -39,6 +39,18 @@ public sealed record ClientGroupSpec(
 {
     /// <summary>How the clients use connections.</summary>
     public ConnectionSpec Connection { get; init; } = Connection ?? ConnectionSpec.PerRequest;
+
+    /// <summary>The host the clients ask for (HTTP Host header, TLS SNI): what Ingress rules match; empty: none.</summary>
+    public string Host { get; init; } = "";
+
+    /// <summary>The URL path the clients ask for: what Ingress rules match.</summary>
+    public string Path { get; init; } = "/";
+
+    /// <summary>
+    /// The Service the manifests' Ingress rules send this group's requests to: null when the manifests have no
+    /// Ingress (an Ingress proxy sends them to <see cref="Service"/>), empty when no rule matches (404).
+    /// </summary>
+    public string? IngressService { get; init; }
 }
 
 /// <summary>How a client uses TCP connections to the Service.</summary>
