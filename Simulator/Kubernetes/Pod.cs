@@ -329,23 +329,21 @@ public sealed class Pod : IEventTarget, IHop
         _sim.Schedule(service, this, DoneEvent, r, Incarnation);
     }
 
-    /// <summary>Containers start: the pod runs; it is started (ready to serve) after <paramref name="startup"/>.</summary>
     /// <summary>
     /// Its containers have been running since before time 0 (the run starts in steady state): started at
     /// once, without the start-up event <see cref="Run"/> schedules (a large cluster has 150,000 of them).
     /// </summary>
     internal void RunningSinceStart()
     {
-        Running = true;
+        StartContainers();
         Started = true;
         StartedAt = 0;
     }
 
+    /// <summary>Containers start: the pod runs; it is started (ready to serve) after <paramref name="startup"/>.</summary>
     internal void Run(long startup, Action<Pod> onStarted)
     {
-        Running = true;
-        _sandboxOf = Node.Incarnation;
-        Started = false;
+        StartContainers();
         int incarnation = Incarnation;
         _sim.Schedule(startup, () =>
         {
@@ -356,6 +354,13 @@ public sealed class Pod : IEventTarget, IHop
                 onStarted(this);
             }
         });
+    }
+
+    private void StartContainers()
+    {
+        Running = true;
+        _sandboxOf = Node.Incarnation;
+        Started = false;
     }
 
     /// <summary>The containers stop (crash, node down, deletion): every request held is lost.</summary>
