@@ -156,6 +156,9 @@ public sealed class MalformedScenarioTests : IDisposable
         ["negative idle timeout"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: keepAlive, idleTimeout: -5s }", 13, 50, "clients[0].connection.idleTimeout", "negative"),
         ["zero connection pool"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: multiplex, pool: 0 }", 13, 43, "clients[0].connection.pool", "must be at least 1"),
         ["unknown connection key"] = S("    rate: 100/s", "    rate: 100/s\n    connection: { reuse: keepAlive, maxAgee: 1h }", 13, 37, "clients[0].connection.maxAgee", "did you mean 'maxAge'?"),
+        ["Maglev table size that is not a prime"] = S("addresses: [cp1]", "addresses: [cp1]\n    kubeProxy: { mode: ebpf, ebpf: { algorithm: maglev, maglevTableSize: 16383 } }", 16, 74, "variants[0].kubeProxy.ebpf.maglevTableSize", "16383 is not a prime"),
+        ["misspelt eBPF key"] = S("addresses: [cp1]", "addresses: [cp1]\n    kubeProxy: { mode: ebpf, ebpf: { algoritm: maglev } }", 16, 38, "variants[0].kubeProxy.ebpf.algoritm", "did you mean 'algorithm'?"),
+        ["zero ECMP paths"] = S("  - kind: metallb-l2", "  - kind: metallb-bgp\n    maxPaths: 0", 17, 15, "variants[1].maxPaths", "must be at least 1"),
         ["zero conntrackMax"] = S("{ name: w2, ip: 10.0.0.12 }", "{ name: w2, ip: 10.0.0.12, conntrackMax: 0 }", 7, 48, "cluster.nodes[2].conntrackMax", "must be at least 1"),
     };
 

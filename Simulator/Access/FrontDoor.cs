@@ -83,7 +83,8 @@ public abstract class FrontDoor : IHop
     public long Back(Connection connection, long at, long bytes)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return _entries[connection.Id].Node is { } entry ? ToClient(entry, at, bytes) : -1;
+        // Direct server return: the answer leaves from the backend's node, not the entry node.
+        return _entries[connection.Id].Node is { } entry ? ToClient(connection.ReturnNode ?? entry, at, bytes) : -1;
     }
 
     /// <inheritdoc />
@@ -120,7 +121,7 @@ public abstract class FrontDoor : IHop
         // A SYN leaves the mark (its resends are not counted again); the first request clears it.
         state = new EntryNode(entry, request is null);
         var d = Proxies.On(entry).Receive(connection, request, depth + 1, arrive);
-        return d.Travels ? d.Back(ToClient(entry, d.At, Segments.Control)) : d;
+        return d.Travels ? d.Back(ToClient(connection.ReturnNode ?? entry, d.At, Segments.Control)) : d;
     }
 
     /// <summary>Bytes of the segment: the request's, or a control segment's for a SYN.</summary>

@@ -15,6 +15,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
 {
     private readonly MetalLbBgpAccess _spec;
     private readonly Dictionary<ServiceState, Node[]> _routes = [];
+    private readonly Dictionary<ServiceState, Node[]> _buckets = []; // resilient hashing: the next hop of each bucket
     private readonly NodeLivenessView _sessions; // the router's view of each node's BGP session
     private readonly FlowTable<Pinned> _pinned = new(); // resetOnRehash: false: the next hop each established flow keeps
 
@@ -46,6 +47,10 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         foreach (var svc in GroupServices.Distinct())
         {
             _routes[svc] = ComputeRoutes(svc);
+            if (spec.Hashing == EcmpHashing.Resilient)
+            {
+                _buckets[svc] = ResilientBuckets.Fill(_routes[svc], MetalLbBgpAccess.ResilientBucketCount);
+            }
         }
         model.EndpointsPublished += Recompute;
     }
@@ -55,6 +60,19 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
 
     /// <summary>Next hops the router uses for <paramref name="service"/> now.</summary>
     public IReadOnlyList<Node> Routes(ServiceState service) => _routes[service];
+
+    /// <summary>The next hop the router gives a flow of <paramref name="flowHash"/> to <paramref name="service"/> now; null when it has no route.</summary>
+    public Node? NextHop(ServiceState service, ulong flowHash)
+    {
+        var routes = _routes[service];
+        if (routes.Length == 0)
+        {
+            return null;
+        }
+        return _spec.Hashing == EcmpHashing.Resilient
+            ? _buckets[service][(int)(flowHash % MetalLbBgpAccess.ResilientBucketCount)]
+            : routes[(int)(flowHash % (ulong)routes.Length)];
+    }
 
     /// <inheritdoc />
     public override Delivery Receive(Connection connection, Request? request, int depth, long at)
@@ -66,9 +84,10 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         {
             return Delivery.Lose(FailureCause.NoRoute);
         }
-        // The router hashes every packet of the flow afresh: after a change of the route set, most
-        // established flows land on another node, which has no conntrack entry for them.
-        var node = routes[(int)(connection.FlowHash % (ulong)routes.Length)];
+        // The router hashes every packet of the flow afresh: after a change of the route set, modulo hashing
+        // sends most established flows to another node, which has no conntrack entry for them; resilient
+        // hashing moves only the buckets of the next hops that left.
+        var node = NextHop(GroupServices[connection.Group], connection.FlowHash)!;
         if (!_spec.ResetOnRehash)
         {
             ref var pinned = ref _pinned[connection.Id];
@@ -117,6 +136,10 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
             if (!next.AsSpan().SequenceEqual(_routes[svc]))
             {
                 _routes[svc] = next;
+                if (_spec.Hashing == EcmpHashing.Resilient)
+                {
+                    _buckets[svc] = ResilientBuckets.Update(_buckets[svc], next);
+                }
                 Epoch++;
                 Trace.Add(Sim.Now, "router", "bgp-rehash", $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
             }
@@ -126,9 +149,11 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     private Node[] ComputeRoutes(ServiceState svc)
     {
         bool local = Eligibility.LocalPolicy(svc);
-        // The router keeps a route while the session is up, even to a node that has died.
+        // The router keeps a route while the session is up, even to a node that has died; it installs at
+        // most maxPaths of them (the first peers in address order), the others carry nothing.
         return Model.Cluster.Nodes
             .Where(n => _sessions.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
+            .Take(_spec.MaxPaths)
             .ToArray();
     }
 
@@ -140,6 +165,8 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
 /// <param name="HoldTimeS">BGP hold time, 90 s (keepalive 30 s).</param>
 /// <param name="Bfd">BFD enabled: failure detected in about <paramref name="BfdDetectS"/>.</param>
 /// <param name="BfdDetectS">BFD detection time, 300 ms × 3.</param>
+/// <param name="Hashing">How the router maps a flow's hash to a next hop: modulo the number of next hops, or resilient buckets.</param>
+/// <param name="MaxPaths">The most next hops the router installs for one prefix (its maximum-paths); int.MaxValue: no cap.</param>
 /// <param name="ResetOnRehash">The router hashes every packet afresh, so a change of the node set moves established flows (and the
 /// node they reach resets them); false: the router keeps each established flow on its next hop while that hop stays announced.</param>
 public sealed record MetalLbBgpAccess(
@@ -147,8 +174,13 @@ public sealed record MetalLbBgpAccess(
     double HoldTimeS = 90,
     bool Bfd = false,
     double BfdDetectS = 0.9,
-    bool ResetOnRehash = true) : AccessSpec(Name)
+    bool ResetOnRehash = true,
+    EcmpHashing Hashing = EcmpHashing.Modulo,
+    int MaxPaths = int.MaxValue) : AccessSpec(Name)
 {
+    /// <summary>Buckets of a resilient next-hop group: Linux's default for <c>ip nexthop ... type resilient</c> (128).</summary>
+    public const int ResilientBucketCount = 128;
+
     /// <inheritdoc />
     public override FrontDoorKind Kind => MetalLbBgpKind.Instance;
 }
@@ -156,6 +188,11 @@ public sealed record MetalLbBgpAccess(
 /// <summary><c>kind: metallb-bgp</c>.</summary>
 public sealed class MetalLbBgpKind : FrontDoorKind
 {
+    private static readonly Dictionary<string, EcmpHashing> Hashings = new(StringComparer.Ordinal)
+    {
+        ["modulo"] = EcmpHashing.Modulo, ["resilient"] = EcmpHashing.Resilient,
+    };
+
     private MetalLbBgpKind()
     {
     }
@@ -176,6 +213,8 @@ public sealed class MetalLbBgpKind : FrontDoorKind
         new("bfd", "true/false", "`false`", ""),
         new("bfdDetect", "duration > 0", "`0.9s`", "BFD 300 ms × 3 (MetalLB BFDProfile defaults)."),
         new("resetOnRehash", "true/false", "`true`", "The router hashes every packet afresh: a change of the node set moves most established flows, and the node they reach has no conntrack entry for them and resets them (metallb.universe.tf/concepts/bgp). `false`: the router keeps an established flow on its next hop while that hop stays announced."),
+        new("hashing", "`modulo`, `resilient`", "`modulo`", "`modulo`: hash mod the number of next hops, so a change of the node set moves most flows (1 - 1/n of them when one of n leaves). `resilient`: a resilient next-hop group of 128 buckets (Linux `ip nexthop ... type resilient`, RFC 2992's concern): when a next hop leaves only its buckets move; when one joins it takes an equal share of buckets from the others at once."),
+        new("maxPaths", "whole number ≥ 1", "no cap", "The router's ECMP limit for one prefix (BGP `maximum-paths`, 8 to 128 next hops on common routers): it installs the first `maxPaths` announcing nodes in address order, and the others get no traffic."),
     ];
 
     /// <inheritdoc />
@@ -184,7 +223,8 @@ public sealed class MetalLbBgpKind : FrontDoorKind
         ArgumentNullException.ThrowIfNull(settings);
         var d = new MetalLbBgpAccess(Name);
         return new MetalLbBgpAccess(settings.String("name", d.Name), settings.Duration("holdTime", d.HoldTimeS, positive: true),
-            settings.Bool("bfd", d.Bfd), settings.Duration("bfdDetect", d.BfdDetectS, positive: true), settings.Bool("resetOnRehash", d.ResetOnRehash));
+            settings.Bool("bfd", d.Bfd), settings.Duration("bfdDetect", d.BfdDetectS, positive: true), settings.Bool("resetOnRehash", d.ResetOnRehash),
+            settings.Choice("hashing", d.Hashing, Hashings), settings.Int("maxPaths", d.MaxPaths, 1));
     }
 
     /// <inheritdoc />
@@ -210,4 +250,82 @@ public sealed class MetalLbBgpKind : FrontDoorKind
 
     /// <inheritdoc />
     public override FrontDoor Create(AccessSpec spec, FrontDoorContext context) => new MetalLbBgpFrontDoor((MetalLbBgpAccess)spec, context);
+}
+
+/// <summary>How a router maps a flow's hash to one of its ECMP next hops.</summary>
+public enum EcmpHashing
+{
+    /// <summary>Hash modulo the number of next hops: a change of the set moves most flows.</summary>
+    Modulo,
+    /// <summary>A resilient next-hop group: a table of buckets, of which only the changed next hops' share moves.</summary>
+    Resilient,
+}
+
+/// <summary>
+/// The buckets of a resilient next-hop group (Linux nexthop groups of type resilient): each bucket names a next
+/// hop; a flow's hash picks a bucket. When next hops leave, only their buckets are given to the others (to those
+/// with fewest first); when one joins, it takes buckets from those with most until the shares are even.
+/// </summary>
+public static class ResilientBuckets
+{
+    /// <summary>A group of <paramref name="count"/> buckets over <paramref name="hops"/>, in turn; all null when there is none.</summary>
+    public static Node[] Fill(IReadOnlyList<Node> hops, int count)
+    {
+        ArgumentNullException.ThrowIfNull(hops);
+        var buckets = new Node[count];
+        for (int i = 0; i < count && hops.Count > 0; i++)
+        {
+            buckets[i] = hops[i % hops.Count];
+        }
+        return buckets;
+    }
+
+    /// <summary>The group after its next hops became <paramref name="hops"/>: buckets of hops that stay keep them where shares allow.</summary>
+    public static Node[] Update(Node[] buckets, IReadOnlyList<Node> hops)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        ArgumentNullException.ThrowIfNull(hops);
+        if (hops.Count == 0)
+        {
+            return new Node[buckets.Length];
+        }
+        var next = (Node[])buckets.Clone();
+        var count = hops.ToDictionary(h => h, _ => 0);
+        var orphans = new List<int>();
+        for (int i = 0; i < next.Length; i++)
+        {
+            if (next[i] is { } n && count.ContainsKey(n))
+            {
+                count[n]++;
+            }
+            else
+            {
+                orphans.Add(i);
+            }
+        }
+        // A joining next hop takes buckets from the fullest until no share exceeds the even one by more than one.
+        int ceiling = (next.Length + hops.Count - 1) / hops.Count;
+        for (int i = 0; i < next.Length; i++)
+        {
+            if (next[i] is { } n && count.TryGetValue(n, out int c) && c > ceiling)
+            {
+                count[n] = c - 1;
+                orphans.Add(i);
+            }
+        }
+        foreach (int i in orphans)
+        {
+            var least = hops[0];
+            foreach (var h in hops)
+            {
+                if (count[h] < count[least])
+                {
+                    least = h;
+                }
+            }
+            next[i] = least;
+            count[least]++;
+        }
+        return next;
+    }
 }

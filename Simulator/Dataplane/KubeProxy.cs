@@ -24,7 +24,7 @@ public enum ProxyVerdict
 /// packets are SNATed to this node, so answers come back through it; an endpoint on another node costs
 /// one more link each way. It also serves kube-proxy's health ports.
 /// </summary>
-public sealed class KubeProxy : IEventTarget, IHop
+public sealed class KubeProxy : IEventTarget, IServiceProxy
 {
     private readonly Simulation _sim;
     private readonly KubeProxySpec _spec;
@@ -70,16 +70,16 @@ public sealed class KubeProxy : IEventTarget, IHop
         }
     }
 
-    /// <summary>The node it runs on.</summary>
+    /// <inheritdoc />
     public Node Node { get; }
 
     /// <summary>The node's conntrack table.</summary>
     public ConntrackTable Conntrack { get; }
 
-    /// <summary>kube-proxy runs (its rules are in place): false from the node's crash until kubelet starts it again.</summary>
+    /// <inheritdoc />
     public bool Running { get; private set; }
 
-    /// <summary>Endpoints this kube-proxy currently forwards service <paramref name="service"/> to.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<Pod> View(int service) => _all[service];
 
     // ---- the hop ----
@@ -288,7 +288,7 @@ public sealed class KubeProxy : IEventTarget, IHop
     // ---- following the EndpointSlices ----
 
     /// <summary>An EndpointSlice changed: schedule a sync, no sooner than minSyncPeriod after the last.</summary>
-    internal void OnSliceChanged()
+    public void OnSliceChanged()
     {
         if (!Running || _syncPending)
         {
@@ -301,7 +301,7 @@ public sealed class KubeProxy : IEventTarget, IHop
     }
 
     /// <summary>kube-proxy starts (at the start of the run, or when kubelet starts it on a node that booted): a full sync at once.</summary>
-    internal void Start()
+    public void Start()
     {
         _incarnation++;
         _syncPending = false;
@@ -313,7 +313,7 @@ public sealed class KubeProxy : IEventTarget, IHop
     /// The node went down: pending syncs are void, its conntrack table and its rules are gone (iptables
     /// rules do not survive a reboot): until kube-proxy runs again, connections to the node port are refused.
     /// </summary>
-    internal void Halt()
+    public void Halt()
     {
         _incarnation++;
         _syncPending = false;

@@ -33,7 +33,7 @@ public sealed class VariantRunner
         Simulation = new Simulation(new RandomStreams(spec.Seed, replication));
         var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
         Model = new KubernetesModel(Simulation, cluster, spec.PodSources, spec.Services, spec.ControlPlane, Trace);
-        Proxies = new ServiceProxies(Simulation, Model, spec.KubeProxy, Trace);
+        Proxies = new ServiceProxies(Simulation, Model, variant.KubeProxy ?? spec.KubeProxy, Trace);
         Collector = new Collector(Simulation, spec.Measurement, Model, spec.DurationS, MaxRequestS(spec));
         Model.PodProbe = Collector;
         var groupServices = spec.Clients

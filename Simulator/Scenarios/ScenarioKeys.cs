@@ -25,7 +25,9 @@ internal static class ScenarioKeys
 
     public static readonly string[] Pods = ["workers", "backlog", "serviceTime", "startupTime", "pinnedNodes", "keepaliveTimeout"];
 
-    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack"];
+    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack", "ebpf"];
+
+    public static readonly string[] Ebpf = ["algorithm", "maglevTableSize", "forwarding", "agentDelay"];
 
     public static readonly string[] Conntrack = ["tcpEstablishedTimeout", "tcpTimeWaitTimeout"];
 
@@ -46,7 +48,7 @@ internal static class ScenarioKeys
     public static readonly string[] Measurement = ["warmup", "window", "slo", "outageResolution", "overloadThreshold"];
 
     /// <summary>Keys every variant may have, then the keys of each kind.</summary>
-    public static readonly string[] VariantCommon = ["kind", "name"];
+    public static readonly string[] VariantCommon = ["kind", "name", "kubeProxy"];
 
     public static readonly Dictionary<string, string[]> VariantKinds =
         Access.FrontDoorKinds.All.ToDictionary(k => k.Name, k => k.Keys.Select(key => key.Name).ToArray(), StringComparer.Ordinal);

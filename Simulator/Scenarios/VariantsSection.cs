@@ -1,4 +1,5 @@
 using Svcsim.Access;
+using Svcsim.Dataplane;
 
 namespace Svcsim.Scenarios;
 
@@ -7,7 +8,7 @@ internal static class VariantsSection
 {
     private static string KindNames => string.Join(", ", FrontDoorKinds.All.Select(k => k.Name));
 
-    public static List<AccessSpec> Read(Node? section, Map root, ScenarioContext ctx, IReadOnlyList<ClientGroupRef> groups)
+    public static List<AccessSpec> Read(Node? section, Map root, ScenarioContext ctx, IReadOnlyList<ClientGroupRef> groups, KubeProxySpec kubeProxy)
     {
         var variants = new List<AccessSpec>();
         if (section is null)
@@ -39,6 +40,11 @@ internal static class VariantsSection
             if (kind.Read(new KindSettings(m, ctx)) is not { } v)
             {
                 continue;
+            }
+            if (m.Get("kubeProxy") is { } own)
+            {
+                // The variant's own service proxy: the scenario's, with the keys it gives changed.
+                v = v with { KubeProxy = ClusterSection.ReadKubeProxy(own, kubeProxy) };
             }
             if (!names.TryAdd(v.Name, item))
             {
