@@ -22,7 +22,11 @@ public sealed record FrontDoorContext(
     IReadOnlyList<ServiceState> GroupServices,
     IReadOnlyList<int> ClientsPerGroup,
     Trace Trace,
-    IEntryProbe Probe);
+    IEntryProbe Probe)
+{
+    /// <summary>The nodes each group's client pods run on (<c>clients[].nodes</c>), by group index; empty lists for clients outside the cluster.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> GroupNodes { get; init; } = [];
+}
 
 /// <summary>
 /// A way of access, as the first hop of a client's connection: it decides which node the connection enters
@@ -98,6 +102,9 @@ public abstract class FrontDoor : IHop
     public virtual void OnConnectFailed(Connection connection, FailureCause cause)
     {
     }
+
+    /// <summary>Whether client machine <paramref name="client"/> of group <paramref name="group"/> runs now (a client pod dies with its node).</summary>
+    public virtual bool ClientRuns(int group, int client) => true;
 
     /// <summary>Whether <paramref name="node"/> is announced as an entry point now, for statistics (false when every node is).</summary>
     public virtual bool IsAnnouncedEntry(Node node) => false;

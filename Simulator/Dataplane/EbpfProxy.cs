@@ -29,6 +29,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
     private readonly long _ctTimeout = Time.FromSeconds(EbpfSpec.CtEstablishedTimeoutS);
     private readonly Pod[][] _all;
     private readonly Pod[][] _local;
+    private readonly Pod[][] _zonal;
     private readonly Dictionary<long, (Pod Pod, long Expires)>[] _affinity;
     // Per service, the Maglev table of the view last looked up (all or local endpoints): a reference check per
     // new flow, the shared cache only when the view changed.
@@ -53,12 +54,14 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         Conntrack = new ConntrackTable(EbpfSpec.CtMapSize, conntrack);
         _all = new Pod[services.Count][];
         _local = new Pod[services.Count][];
+        _zonal = new Pod[services.Count][];
         _affinity = new Dictionary<long, (Pod, long)>[services.Count];
         _tables = new (Pod[]?, MaglevTable?)[services.Count];
         for (int i = 0; i < services.Count; i++)
         {
             _all[i] = [];
             _local[i] = [];
+            _zonal[i] = [];
             _affinity[i] = [];
         }
     }
@@ -96,6 +99,10 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         if (connection.Port != Port.Service)
         {
             return HealthPort(connection, request, at);
+        }
+        if (connection.Internal)
+        {
+            return SocketLevel(connection, request, depth, at);
         }
         long now = _sim.Now;
         ref var flow = ref _flows[connection.Id];
@@ -155,6 +162,51 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         return d.Travels && !flow.Direct ? d.Back(FromPod(pod, d.At, Segments.Control)) : d;
     }
 
+    /// <summary>
+    /// A pod's connection to a ClusterIP: the socket-level load balancer picked the backend when the client
+    /// called connect() (uniformly: Maglev is for traffic from outside), and the socket is connected to the
+    /// backend itself: no per-packet NAT and no CT entry. internalTrafficPolicy and trafficDistribution apply.
+    /// </summary>
+    private Delivery SocketLevel(Connection connection, Request? request, int depth, long at)
+    {
+        ref var flow = ref _flows[connection.Id];
+        if (flow.Proxy != this || flow.Table != SocketTable)
+        {
+            var service = _services[connection.Service];
+            var spec = service.Spec;
+            int s = service.Index;
+            var candidates = spec.InternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : spec.PreferClose ? _zonal[s] : _all[s];
+            if (candidates.Length == 0)
+            {
+                return _all[s].Length == 0
+                    ? Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset)
+                    : Delivery.Lose(FailureCause.DroppedLocal);
+            }
+            if (flow.Proxy is { } previous)
+            {
+                previous.Release(ref flow);
+            }
+            var chosen = candidates.Length == 1 ? candidates[0] : candidates[_random.Next(candidates.Length)];
+            flow = new EbpfFlow(this, SocketTable, chosen, -1, false, _sim.Now);
+        }
+        var pod = flow.Backend;
+        connection.Source = -1;
+        long arrive = at;
+        if (pod.Node != Node)
+        {
+            if (!_cluster.CanReach(Node, pod.Node))
+            {
+                return Delivery.Lose(FailureCause.DeadEndpoint);
+            }
+            arrive = _cluster.Between(Node, pod.Node).Send(at, request?.RequestBytes ?? Segments.Control);
+        }
+        var d = pod.Receive(connection, request, depth + 1, arrive);
+        return d.Travels ? d.Back(FromPod(pod, d.At, Segments.Control)) : d;
+    }
+
+    /// <summary>The table mark of a socket connected by the socket-level load balancer: it has no CT entry.</summary>
+    private const int SocketTable = -1;
+
     /// <inheritdoc />
     public long Back(Connection connection, long at, long bytes)
     {
@@ -163,6 +215,10 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         if (flow.Proxy != this)
         {
             return -1;
+        }
+        if (flow.Table == SocketTable)
+        {
+            return Node.Up ? FromPod(flow.Backend, at, bytes) : -1;
         }
         if (flow.Direct)
         {
@@ -298,6 +354,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         {
             _all[s] = [];
             _local[s] = [];
+            _zonal[s] = [];
             _affinity[s].Clear();
         }
     }
@@ -321,6 +378,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
             var snapshot = _services[s].Endpoints;
             _all[s] = snapshot.Usable;
             _local[s] = snapshot.UsableOn(Node);
+            _zonal[s] = _services[s].Spec.PreferClose ? Zonal.Of(_all[s], Node) : _all[s];
         }
     }
 }

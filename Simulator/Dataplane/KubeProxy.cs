@@ -37,6 +37,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     private readonly long _establishedTimeout;
     private readonly Pod[][] _all;
     private readonly Pod[][] _local;
+    private readonly Pod[][] _zonal; // trafficDistribution: PreferClose: the endpoints in this node's zone, or all when none is
     private readonly int[] _roundRobin;
     private readonly Dictionary<long, (Pod Pod, long Expires)>[] _affinity;
     private readonly Dictionary<Pod, int> _active = []; // IPVS: open connections per endpoint in this node's table
@@ -60,12 +61,14 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         Conntrack = new ConntrackTable(node.Spec.ConntrackMax, spec.Conntrack);
         _all = new Pod[services.Count][];
         _local = new Pod[services.Count][];
+        _zonal = new Pod[services.Count][];
         _roundRobin = new int[services.Count];
         _affinity = new Dictionary<long, (Pod, long)>[services.Count];
         for (int i = 0; i < services.Count; i++)
         {
             _all[i] = [];
             _local[i] = [];
+            _zonal[i] = [];
             _affinity[i] = [];
         }
     }
@@ -117,7 +120,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
             // rehash or a leader move): conntrack picks it up as new (nf_conntrack_tcp_loose), the rules NAT it,
             // and whichever pod it reaches decides whether it has a socket for it.
             var service = _services[connection.Service];
-            var verdict = Choose(service, connection.SourceKey, out var chosen);
+            var verdict = Choose(service, connection.SourceKey, out var chosen, connection.Internal);
             if (verdict == ProxyVerdict.Reject)
             {
                 return Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset);
@@ -134,8 +137,9 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
             {
                 previous.Release(ref flow, closed: true); // it left the node that had it before
             }
-            // Cluster policy masquerades to the node's address; Local keeps the client's.
-            int source = service.Spec.ExternalTrafficPolicy == TrafficPolicy.Cluster ? Node.Index : -1;
+            // Cluster policy masquerades external traffic to the node's address; Local keeps the client's, and a
+            // pod's own connection to a ClusterIP is not masqueraded.
+            int source = service.Spec.ExternalTrafficPolicy == TrafficPolicy.Cluster && !connection.Internal ? Node.Index : -1;
             flow = new ProxyFlow(this, Conntrack.Generation, chosen!, source, now);
             if (_spec.Mode == ProxyMode.Ipvs)
             {
@@ -230,12 +234,14 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     /// Chooses an endpoint for a new connection of client <paramref name="client"/> to <paramref name="service"/>
     /// entering at this node, from this kube-proxy's own (possibly stale) view.
     /// </summary>
-    public ProxyVerdict Choose(ServiceState service, long client, out Pod? chosen)
+    public ProxyVerdict Choose(ServiceState service, long client, out Pod? chosen, bool inCluster = false)
     {
         ArgumentNullException.ThrowIfNull(service);
         int s = service.Index;
         var spec = service.Spec;
-        var candidates = spec.ExternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : _all[s];
+        var candidates = inCluster
+            ? spec.InternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : spec.PreferClose ? _zonal[s] : _all[s]
+            : spec.ExternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : _all[s];
         if (candidates.Length == 0)
         {
             chosen = null;
@@ -324,6 +330,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         {
             _all[s] = [];
             _local[s] = [];
+            _zonal[s] = [];
             _affinity[s].Clear();
         }
     }
@@ -350,6 +357,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
             var snapshot = _services[s].Endpoints;
             _all[s] = snapshot.Usable;
             _local[s] = snapshot.UsableOn(Node);
+            _zonal[s] = _services[s].Spec.PreferClose ? Zonal.Of(_all[s], Node) : _all[s];
         }
     }
 }

@@ -31,6 +31,22 @@ public interface IServiceProxy : IHop
     void Halt();
 }
 
+/// <summary>trafficDistribution: PreferClose as the proxies apply it.</summary>
+internal static class Zonal
+{
+    /// <summary>The endpoints of <paramref name="all"/> in <paramref name="node"/>'s zone; all of them when none is (or the node has no zone).</summary>
+    public static Pod[] Of(Pod[] all, Node node)
+    {
+        string zone = node.Spec.Zone;
+        if (zone.Length == 0)
+        {
+            return all;
+        }
+        var same = Array.FindAll(all, p => p.Node.Spec.Zone == zone);
+        return same.Length > 0 ? same : all;
+    }
+}
+
 /// <summary>
 /// The service proxy of every node (kube-proxy, a DaemonSet): one hop per node, following the cluster's
 /// life through the model's events. A node's proxy stops with the node and runs again only when the

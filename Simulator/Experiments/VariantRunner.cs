@@ -39,7 +39,10 @@ public sealed class VariantRunner
         var groupServices = spec.Clients
             .Select(c => Model.Service(variant.Kind.UsesNodePortService && c.NodePortService.Length > 0 ? c.NodePortService : c.Service))
             .ToList();
-        var context = new FrontDoorContext(Simulation, Model, Proxies, groupServices, spec.Clients.Select(c => c.Clients).ToList(), Trace, Collector);
+        var context = new FrontDoorContext(Simulation, Model, Proxies, groupServices, spec.Clients.Select(c => c.Clients).ToList(), Trace, Collector)
+        {
+            GroupNodes = spec.Clients.Select(c => c.Nodes).ToList(),
+        };
         FrontDoor = variant.Kind.Create(variant, context);
         long stopAt = Time.FromSeconds(spec.DurationS);
         IOutcomeSink sink = outcomes is null ? Collector : new BothSinks(Collector, outcomes);

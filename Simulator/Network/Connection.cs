@@ -71,6 +71,9 @@ public sealed class Connection
     /// </summary>
     public Node? ReturnNode { get; set; }
 
+    /// <summary>Opened by a pod of the cluster to a Service's ClusterIP (set by its first hop): internalTrafficPolicy applies, no SNAT.</summary>
+    public bool Internal { get; set; }
+
     /// <summary>Hops on the path, from the sender: the last hop reached by the latest segment is at <see cref="Depth"/> - 1.</summary>
     public int Depth { get; private set; }
 
@@ -125,6 +128,7 @@ public sealed class Connection
         }
         _recorded = 0;
         Depth = 0;
+        Internal = false;
         Generation++;
     }
 

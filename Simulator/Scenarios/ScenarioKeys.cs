@@ -40,7 +40,7 @@ internal static class ScenarioKeys
     public static readonly string[] Clients =
     [
         "name", "service", "nodePortService", "clients", "rate", "users", "thinkTime", "requestSize", "responseSize",
-        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection",
+        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection", "nodes",
     ];
 
     public static readonly string[] Connection = ["reuse", "maxRequests", "idleTimeout", "maxAge", "streams", "pool"];

@@ -39,6 +39,9 @@ public sealed record ClientGroupSpec(
 {
     /// <summary>How the clients use connections.</summary>
     public ConnectionSpec Connection { get; init; } = Connection ?? ConnectionSpec.PerRequest;
+
+    /// <summary>Nodes of the cluster the group's client pods run on (machine c on <c>Nodes[c % count]</c>); empty: outside the cluster.</summary>
+    public IReadOnlyList<string> Nodes { get; init; } = [];
 }
 
 /// <summary>How a client uses TCP connections to the Service.</summary>
