@@ -3,13 +3,15 @@ using Svcsim.Engine;
 using Svcsim.Experiments;
 using Svcsim.Queueing;
 using Svcsim.Scenarios;
+using Svcsim.Workload;
 
 namespace Svcsim.Benchmarks;
 
 /// <summary>
 /// Simulated requests through the full data path of the seed scenario (client, way of access, links,
 /// kube-proxy choice, pod, response, measurement), per request, beside the engine's bare cost per event
-/// (the hold model at 1,000 pending events). A request costs about four events.
+/// (the hold model at 1,000 pending events). A request costs about four events; with a connection per request
+/// its SYN and its data each walk the hops (client, way of access, kube-proxy, pod), kept alive only its data.
 /// </summary>
 [MemoryDiagnoser]
 public class DataPathBenchmarks
@@ -24,6 +26,10 @@ public class DataPathBenchmarks
     [Params(0, 1, 2, 3)]
     public int Variant { get; set; }
 
+    /// <summary>How clients use connections: a new one per request (the default), or kept alive (pool 1, 1,000 requests each).</summary>
+    [Params(ConnectionReuse.PerRequest, ConnectionReuse.KeepAlive)]
+    public ConnectionReuse Reuse { get; set; }
+
     /// <summary>Loads Scenarios/seed.yaml and runs one invocation's worth of requests first (steady state).</summary>
     [GlobalSetup(Target = nameof(Seed_Scenario_Request))]
     public void SetUpDataPath()
@@ -31,7 +37,12 @@ public class DataPathBenchmarks
         var spec = ScenarioLoader.Load(SeedPath()).Spec;
         double rate = spec.Clients.Sum(c => c.Rate);
         // Room for 50 invocations before arrivals stop (a short job runs far fewer); no warm-up deletion.
-        spec = spec with { DurationS = 50.0 * Requests / rate, Measurement = spec.Measurement with { WarmupS = 0 } };
+        spec = spec with
+        {
+            DurationS = 50.0 * Requests / rate,
+            Measurement = spec.Measurement with { WarmupS = 0 },
+            Clients = [.. spec.Clients.Select(c => c with { Connection = c.Connection with { Reuse = Reuse } })],
+        };
         _runner = new VariantRunner(spec, spec.Variants[Variant], 0);
         _done = _runner.RunUntilRequests(Requests);
     }

@@ -21,6 +21,7 @@ public sealed class NodePortFrontDoor : FrontDoor
     private readonly Dictionary<string, Node> _handedOutFor = new(StringComparer.Ordinal);
     // Per connection: the address it was opened to (a socket stays connected to its address) and its index.
     private readonly FlowTable<Target> _targets = new();
+    private readonly Target[][] _resolved; // per group, per client: the owner of its address, as last looked up
 
     /// <summary>Hands out addresses to the clients of each group.</summary>
     public NodePortFrontDoor(NodePortAccess spec, FrontDoorContext context)
@@ -39,10 +40,12 @@ public sealed class NodePortFrontDoor : FrontDoor
         }
         _choice = new int[clientsPerGroup.Count][];
         _override = new string[clientsPerGroup.Count][];
+        _resolved = new Target[clientsPerGroup.Count][];
         for (int g = 0; g < clientsPerGroup.Count; g++)
         {
             _choice[g] = new int[clientsPerGroup[g]];
             _override[g] = new string[clientsPerGroup[g]];
+            _resolved[g] = new Target[clientsPerGroup[g]];
             for (int c = 0; c < clientsPerGroup[g]; c++)
             {
                 _choice[g][c] = spec.Assignment == NodePortAssignment.Spread ? c % _addresses.Length : 0;
@@ -70,7 +73,14 @@ public sealed class NodePortFrontDoor : FrontDoor
         {
             // connect(): the socket is bound to the address the client uses now; its SYN resends go there too.
             int g = connection.Group, c = connection.Client;
-            target = new Target(AddressOf(g, c), _choice[g][c], null, -1);
+            string address = AddressOf(g, c);
+            // The address's owner as last resolved for this client: no string lookup per connection.
+            ref var known = ref _resolved[g][c];
+            if (!ReferenceEquals(known.Address, address) || known.Version != Cluster.AddressVersion)
+            {
+                known = new Target(address, 0, Cluster.ByIp(address), Cluster.AddressVersion);
+            }
+            target = known with { Index = _choice[g][c] };
         }
         if (target.Version != Cluster.AddressVersion)
         {

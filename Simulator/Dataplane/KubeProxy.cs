@@ -140,7 +140,11 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
             // Cluster policy masquerades external traffic to the node's address; Local keeps the client's, and a
             // pod's own connection to a ClusterIP is not masqueraded.
             int source = service.Spec.ExternalTrafficPolicy == TrafficPolicy.Cluster && !connection.Internal ? Node.Index : -1;
-            flow = new ProxyFlow(this, Conntrack.Generation, chosen!, source, now);
+            // The links to and from the endpoint's node, looked up once per connection, not per segment.
+            var there = chosen!.Node;
+            flow = there == Node
+                ? new ProxyFlow(this, Conntrack.Generation, chosen, source, now, null, null)
+                : new ProxyFlow(this, Conntrack.Generation, chosen, source, now, _cluster.Between(Node, there), _cluster.Between(there, Node));
             if (_spec.Mode == ProxyMode.Ipvs)
             {
                 _active[chosen!] = _active.GetValueOrDefault(chosen!) + 1;
@@ -157,10 +161,10 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
             {
                 return Delivery.Lose(FailureCause.DeadEndpoint);
             }
-            arrive = _cluster.Between(Node, pod.Node).Send(at, bytes);
+            arrive = flow.ToPod!.Send(at, bytes);
         }
         var d = pod.Receive(connection, request, depth + 1, arrive);
-        return d.Travels ? d.Back(FromPod(pod, d.At, Segments.Control)) : d;
+        return d.Travels ? d.Back(FromPod(ref flow, d.At, Segments.Control)) : d;
     }
 
     /// <inheritdoc />
@@ -172,7 +176,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         {
             return -1; // the node (and with it the SNAT state the answer needs) is gone
         }
-        return FromPod(flow.Backend, at, bytes);
+        return FromPod(ref flow, at, bytes);
     }
 
     /// <inheritdoc />
@@ -186,13 +190,13 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         }
     }
 
-    private long FromPod(Pod pod, long at, long bytes)
+    private long FromPod(ref ProxyFlow flow, long at, long bytes)
     {
-        if (pod.Node == Node)
+        if (flow.FromPod is not { } link)
         {
-            return at;
+            return at; // the endpoint is on this node
         }
-        return _cluster.CanReach(pod.Node, Node) ? _cluster.Between(pod.Node, Node).Send(at, bytes) : -1;
+        return _cluster.CanReach(flow.Backend.Node, Node) ? link.Send(at, bytes) : -1;
     }
 
     private void Release(ref ProxyFlow flow, bool closed)
@@ -365,6 +369,6 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
 /// <summary>
 /// A connection's conntrack entry, as the node's service proxy keeps it: which node's table holds it (and
 /// in which generation of that table), the endpoint it was DNATed to, the source address the endpoint sees,
-/// and when its last packet passed.
+/// when its last packet passed, and the links between this node and the endpoint's (null when it is local).
 /// </summary>
-public record struct ProxyFlow(KubeProxy? Proxy, int Table, Pod Backend, int Source, long LastSeen);
+public record struct ProxyFlow(KubeProxy? Proxy, int Table, Pod Backend, int Source, long LastSeen, Link? ToPod, Link? FromPod);

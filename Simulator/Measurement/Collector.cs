@@ -36,6 +36,11 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     // the histogram is reused. Memory stays bounded however long the run.
     private readonly Dictionary<int, LatencyHistogram> _openLatency = [];
     private readonly Stack<LatencyHistogram> _spareLatency = new();
+    private long _cachedWindowFrom = long.MinValue / 2; // the window of the last outcome recorded, and its histogram
+    private int _cachedWindow;
+    private LatencyHistogram? _cachedWindowLatency;
+    private long _cachedBucketFrom = long.MinValue / 2;
+    private int _cachedBucket;
     private readonly double[] _wP50;
     private readonly double[] _wP99;
     private readonly long _drain;
@@ -210,8 +215,20 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             return;
         }
         long since = start - _warmup;
-        int w = (int)(since / _window);
-        int b = (int)(since / _resolution);
+        // Most outcomes belong to the window (and bucket) of the one before: two 64-bit divisions saved.
+        if ((ulong)(since - _cachedWindowFrom) >= (ulong)_window)
+        {
+            _cachedWindow = (int)(since / _window);
+            _cachedWindowFrom = _cachedWindow * _window;
+            _cachedWindowLatency = null;
+        }
+        if ((ulong)(since - _cachedBucketFrom) >= (ulong)_resolution)
+        {
+            _cachedBucket = (int)(since / _resolution);
+            _cachedBucketFrom = _cachedBucket * _resolution;
+        }
+        int w = _cachedWindow;
+        int b = _cachedBucket;
         _requests++;
         _wRequests[w]++;
         _rRequests[b]++;
@@ -221,7 +238,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             _wSucceeded[w]++;
             _rSucceeded[b]++;
             _latency.Record(end - start);
-            WindowLatency(w).Record(end - start);
+            (_cachedWindowLatency ??= WindowLatency(w)).Record(end - start);
         }
         else
         {
@@ -272,6 +289,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
 
     private void CloseWindow(int w)
     {
+        if (w == _cachedWindow)
+        {
+            _cachedWindowLatency = null;
+        }
         if (_openLatency.Remove(w, out var h))
         {
             _wP50[w] = h.PercentileMs(50);

@@ -54,6 +54,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
     private ulong _connectionsOpened;
     private readonly long _timeout;
     private readonly long _connectTimeout;
+    private readonly long _connectLimit; // the connect timeout, or when the kernel gives up resending SYNs if sooner
     private readonly long _unreachable;
     private readonly long _dataRto;
     private readonly long _idleTimeout;
@@ -96,6 +97,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         _portSeed = (ulong)streams.Get($"flows:{spec.Name}").NextInt64();
         _timeout = Time.FromSeconds(spec.TimeoutS);
         _connectTimeout = Time.FromSeconds(Math.Min(spec.ConnectTimeoutS, spec.TimeoutS));
+        _connectLimit = Math.Min(_connectTimeout, Tcp.SynSentAt(Tcp.SynRetries + 1));
         _unreachable = Time.FromSeconds(Math.Min(spec.UnreachableAfterS, spec.ConnectTimeoutS));
         _dataRto = cluster.RetransmitTimeout;
         _idleTimeout = double.IsPositiveInfinity(_reuse.IdleTimeoutS) ? long.MaxValue : Time.FromSeconds(_reuse.IdleTimeoutS);
@@ -350,7 +352,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         {
             c.ConnectStart = now;
         }
-        long limit = c.ConnectStart + Math.Min(_connectTimeout, Tcp.SynSentAt(Tcp.SynRetries + 1));
+        long limit = c.ConnectStart + _connectLimit;
         var d = _door.Receive(c.Net, null, 0, now);
         switch (d.Fate)
         {
