@@ -202,6 +202,13 @@ internal static class RunReportHtml
             });
         double Requests(string variant, string pod) => perPod.GetValueOrDefault((variant, pod)).Requests;
         double Connections(string variant, string pod) => perPod.GetValueOrDefault((variant, pod)).Connections;
+        // Each Deployment's total once per way of access, not a scan of every pod per cell (O(pods^2)).
+        var groupTotals = new Dictionary<(string Variant, string Group), double>();
+        foreach (var ((variant, pod), counts) in perPod)
+        {
+            var key = (variant, Group(pod));
+            groupTotals[key] = groupTotals.GetValueOrDefault(key) + counts.Requests;
+        }
         page.Paragraph("Requests that reached each pod, mean per replication, in brackets the pod's share of its Deployment's requests, "
             + "and after the slash the connections it accepted: few connections carrying many requests balance connections, not requests.", "note");
         page.Table("pods-table", ["Pod", .. variants],
@@ -211,7 +218,7 @@ internal static class RunReportHtml
                 .. variants.Select(v =>
                 {
                     double mine = Requests(v, pod);
-                    double group = pods.Where(p => Group(p) == Group(pod)).Sum(p => Requests(v, p));
+                    double group = groupTotals.GetValueOrDefault((v, Group(pod)));
                     string share = group > 0 ? $" ({Text.Fixed(100 * mine / group, 1)} %)" : "";
                     return Cell.Number($"{Text.Fixed(mine, 0)}{share} / {Text.Fixed(Connections(v, pod), 0)}");
                 }),

@@ -497,9 +497,14 @@ internal static class RunPlots
         double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity;
         var allNames = new List<string>();
         int replicationShown = int.MaxValue;
+        // Rows are grouped once per way of access (O(rows)); with many nodes or pods only a few get lines
+        // and the others are drawn as a percentile band (SeriesCap).
+        var bands = new List<(List<(double T, double U)> Rows, int Members)>();
         foreach (string variant in variants)
         {
             var lines = new List<(string, string, double[], double[], List<(int, int)>, List<Coordinates>)>();
+            var bandRows = new List<(double T, double U)>();
+            int members = 0;
             if (nodes)
             {
                 var rows = results.Nodes.Where(n => n.Variant == variant).ToList();
@@ -508,9 +513,12 @@ internal static class RunPlots
                     int replication = rows.Min(n => n.Replication);
                     replicationShown = Math.Min(replicationShown, replication);
                     rows = [.. rows.Where(n => n.Replication == replication).OrderBy(n => n.WindowStartS)];
-                    foreach (string name in Order.FirstAppearance(rows, n => n.Node))
+                    var groups = SeriesCap.Group(rows, n => n.Node);
+                    members = groups.Count;
+                    bandRows = [.. rows.Select(n => (n.WindowStartS, n.Utilization * 100))];
+                    foreach (int g in SeriesCap.Lines(groups, n => n.Utilization, r => r.Exists(n => n.IsEntry)))
                     {
-                        var node = rows.Where(n => n.Node == name).ToList();
+                        var (name, node) = groups[g];
                         var runs = new List<(int, int)>();
                         for (int w = 0; w < node.Count;)
                         {
@@ -541,9 +549,12 @@ internal static class RunPlots
                     int replication = rows.Min(p => p.Replication);
                     replicationShown = Math.Min(replicationShown, replication);
                     rows = [.. rows.Where(p => p.Replication == replication).OrderBy(p => p.WindowStartS)];
-                    foreach (string name in Order.FirstAppearance(rows, p => p.Pod))
+                    var groups = SeriesCap.Group(rows, p => p.Pod);
+                    members = groups.Count;
+                    bandRows = [.. rows.Select(p => (p.WindowStartS, p.Utilization * 100))];
+                    foreach (int g in SeriesCap.Lines(groups, p => p.Utilization))
                     {
-                        var pod = rows.Where(p => p.Pod == name).ToList();
+                        var (name, pod) = groups[g];
                         lines.Add((name, $"{name} on {pod[0].Node}", pod.Select(p => p.WindowStartS).ToArray(), pod.Select(p => p.Utilization * 100).ToArray(),
                             [], pod.Where(p => p.Overloaded).Select(p => new Coordinates(p.WindowStartS, p.Utilization * 100)).ToList()));
                     }
@@ -565,6 +576,18 @@ internal static class RunPlots
                 }
             }
 
+            if (members > SeriesCap.MaxLines)
+            {
+                foreach (var (t, u) in bandRows)
+                {
+                    highest = Math.Max(highest, u);
+                    xMin = Math.Min(xMin, t);
+                    xMax = Math.Max(xMax, t);
+                }
+            }
+
+            bands.Add((bandRows, members));
+
             perVariant.Add(lines);
         }
 
@@ -575,6 +598,7 @@ internal static class RunPlots
 
         double yMax = UtilisationTop(highest);
         const int LegendWidth = 230;
+        string capped = "";
         var panels = new List<(Plot, int)>();
         for (int v = 0; v < variants.Count; v++)
         {
@@ -584,6 +608,8 @@ internal static class RunPlots
             Figure.NamePanel(plot, variants[v]);
             plot.Axes.Left.Label.FontSize = 13;
             var overloads = new List<Coordinates>();
+            string banded = SeriesCap.AddBand(plot, bands[v].Rows, bands[v].Members, r => r.T, r => r.U, nodes ? "nodes" : "pods");
+            capped = capped.Length > 0 ? capped : banded;
             foreach (var (name, legend, xs, ys, runs, over) in perVariant[v])
             {
                 // The same colour for the same node or pod in every panel.
@@ -615,7 +641,7 @@ internal static class RunPlots
             Figure.AddFaultMarkers(plot, results.FaultMarkers, xMin, xMax, labelled: false, Figure.Width - Left - LegendWidth);
             plot.ShowLegend(Edge.Right);
             plot.Legend.FontSize = 11;
-            int lineCount = perVariant[v].Count + (overloads.Count > 0 ? 1 : 0);
+            int lineCount = perVariant[v].Count + (overloads.Count > 0 ? 1 : 0) + (banded.Length > 0 ? 2 : 0);
             panels.Add((plot, Math.Max(last ? 172 : 132, 50 + lineCount * 17 + (last ? 40 : 0))));
         }
 
@@ -624,7 +650,7 @@ internal static class RunPlots
             ? " A line is thick while its node takes outside traffic (MetalLB L2 leader, load-balancer target or NodePort address)."
             : " The legend names the node each pod started on.";
         return Figure.SaveGrid(panels, directory, nodes ? "nodes" : "pods", title, title,
-            $"Utilisation of each {what} per time window{replicationText}, one panel per way of access, all on the same axis up to {Text.Fixed(yMax, 0)} % (just above the busiest window).{entry} Red crosses mark windows with overload; red lines mark faults and reactions.");
+            $"Utilisation of each {what} per time window{replicationText}, one panel per way of access, all on the same axis up to {Text.Fixed(yMax, 0)} % (just above the busiest window).{entry} {capped} Red crosses mark windows with overload; red lines mark faults and reactions.");
     }
 
     /// <summary>A round top for a utilisation axis (%) just above <paramref name="highest"/>, at most 100 unless the data is above it.</summary>

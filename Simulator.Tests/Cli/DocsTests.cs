@@ -5,7 +5,7 @@ public sealed class DocsTests
 {
     private static string Docs => File.ReadAllText(CliPaths.InRepo("docs/cli.md")).ReplaceLineEndings("\n");
 
-    public static TheoryData<string> Commands() => new("", "run", "sweep", "study", "validate", "report", "merge", "bench");
+    public static TheoryData<string> Commands() => new("", "run", "sweep", "study", "validate", "report", "merge", "bench", "generate");
 
     [Theory]
     [MemberData(nameof(Commands))]

@@ -31,6 +31,7 @@ public static class SvcsimCommand
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         // The default --version reports the entry assembly, which is the test host when svcsim runs in-process.
         foreach (var version in root.Options.OfType<VersionOption>())
         {

@@ -159,36 +159,41 @@ internal static class SweepCommand
             int reused = 0;
             var rows = Progress.Run($"sweep {baseFile.Spec.Name}", mine.Count * runsPerPoint, q, "points", report =>
             {
-                var all = new List<SweepRow>();
+                // Points finished earlier are reused; the others run as one parallel loop over all their
+                // worlds (no barrier between points), each saved as soon as its last world is done.
+                var pointRows = new List<SweepRow>?[mine.Count];
+                var toRun = new List<int>();
                 for (int k = 0; k < mine.Count; k++)
                 {
                     var point = mine[k];
-                    string text = Describe(point);
-                    var pointRows = store.TryReuse(point.Index, text, identity, out string? problem);
+                    pointRows[k] = store.TryReuse(point.Index, Describe(point), identity, out string? problem);
                     if (problem is not null)
                     {
                         Console.Error.WriteLine($"warning: {problem}: computing point {point.Index} again");
                     }
-                    if (pointRows is not null && database is not null && !database.Has(point.Index))
+                    if (pointRows[k] is not null && database is not null && !database.Has(point.Index))
                     {
-                        pointRows = null;
+                        pointRows[k] = null;
                     }
-                    if (pointRows is null)
+                    if (pointRows[k] is null)
                     {
-                        int before = k * runsPerPoint;
-                        var results = ExperimentRunner.Run(files[k].Spec, CommonOptions.ParallelOrCores(parse, parallel), (done, _) => report(before + done));
-                        pointRows = results.Runs.Select(r => SweepRow.FromSummary(point.Index, text, ResultMapping.Summary(files[k].Spec.Name, r))).ToList();
-                        database?.Save(point, text, results); // before the point's record, which marks it finished
-                        store.Save(point.Index, text, identity, pointRows);
+                        toRun.Add(k);
                     }
-                    else
-                    {
-                        reused++;
-                    }
-                    report((k + 1) * runsPerPoint);
-                    all.AddRange(pointRows);
                 }
-                return all;
+                reused = mine.Count - toRun.Count;
+                report(reused * runsPerPoint);
+                ExperimentRunner.RunAll(toRun.Select(k => files[k].Spec).ToList(), CommonOptions.ParallelOrCores(parse, parallel),
+                    (j, results) =>
+                    {
+                        int k = toRun[j];
+                        string text = Describe(mine[k]);
+                        var computed = results.Runs.Select(r => SweepRow.FromSummary(mine[k].Index, text, ResultMapping.Summary(files[k].Spec.Name, r))).ToList();
+                        database?.Save(mine[k], text, results); // before the point's record, which marks it finished
+                        store.Save(mine[k].Index, text, identity, computed);
+                        pointRows[k] = computed;
+                    },
+                    done => report(reused * runsPerPoint + done));
+                return pointRows.SelectMany(r => r!).ToList();
             }, runsPerPoint);
             if (sh.Shards > 1)
             {

@@ -334,7 +334,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
     }
 
     /// <inheritdoc />
-    public void Start()
+    public void Start(bool booted = false)
     {
         _incarnation++;
         _syncPending = false;

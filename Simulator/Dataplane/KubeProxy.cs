@@ -41,8 +41,11 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     private readonly int[] _roundRobin;
     private readonly Dictionary<long, (Pod Pod, long Expires)>[] _affinity;
     private readonly Dictionary<Pod, int> _active = []; // IPVS: open connections per endpoint in this node's table
+    private readonly EndpointSnapshot?[] _synced; // the versions the rules in force were written from
     private long _lastSync = long.MinValue / 2;
+    private long _programmedAt = long.MinValue; // the sync being written ends then
     private bool _syncPending;
+    private bool _booting; // started on a node that booted: its first full sync is still being written
     private int _incarnation;
 
     internal KubeProxy(Simulation sim, Node node, KubeProxySpec spec, IReadOnlyList<ServiceState> services, Cluster cluster,
@@ -64,6 +67,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         _zonal = new Pod[services.Count][];
         _roundRobin = new int[services.Count];
         _affinity = new Dictionary<long, (Pod, long)>[services.Count];
+        _synced = new EndpointSnapshot?[services.Count];
         for (int i = 0; i < services.Count; i++)
         {
             _all[i] = [];
@@ -73,16 +77,16 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>The node it runs on.</summary>
     public Node Node { get; }
 
     /// <summary>The node's conntrack table.</summary>
     public ConntrackTable Conntrack { get; }
 
-    /// <inheritdoc />
+    /// <summary>kube-proxy runs (its rules are in place): false from the node's crash until kubelet starts it again.</summary>
     public bool Running { get; private set; }
 
-    /// <inheritdoc />
+    /// <summary>Endpoints this kube-proxy currently forwards service <paramref name="service"/> to.</summary>
     public IReadOnlyList<Pod> View(int service) => _all[service];
 
     // ---- the hop ----
@@ -300,23 +304,36 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     /// <summary>An EndpointSlice changed: schedule a sync, no sooner than minSyncPeriod after the last.</summary>
     public void OnSliceChanged()
     {
-        if (!Running || _syncPending)
+        if ((!Running && !_booting) || _syncPending)
         {
             return;
         }
         _syncPending = true;
-        long earliest = _lastSync + Time.FromSeconds(_spec.MinSyncPeriodS);
+        // minSyncPeriod spaces sync starts; a sync still writing its rules holds back the next one.
+        long earliest = Math.Max(_lastSync + Time.FromSeconds(_spec.MinSyncPeriodS), _programmedAt);
         long at = Math.Max(_sim.Now + _syncDelay.NextNanoseconds(), earliest);
-        _sim.ScheduleAt(at, this, 0, null, _incarnation);
+        _sim.ScheduleAt(at, this, StartEvent, null, _incarnation);
     }
 
-    /// <summary>kube-proxy starts (at the start of the run, or when kubelet starts it on a node that booted): a full sync at once.</summary>
-    public void Start()
+    /// <summary>
+    /// kube-proxy starts: at the start of the run its rules are in place at once; when kubelet starts it on a
+    /// node that booted (<paramref name="booted"/>), a full sync whose rules take effect once written
+    /// (<see cref="SyncCost"/>): until then nothing answers on the node port or the health ports.
+    /// </summary>
+    public void Start(bool booted = false)
     {
         _incarnation++;
         _syncPending = false;
-        Running = true;
-        Sync();
+        _programmedAt = long.MinValue;
+        if (!booted)
+        {
+            Running = true;
+            _lastSync = _sim.Now;
+            Apply(Capture());
+            return;
+        }
+        _booting = true;
+        StartSync(traced: false);
     }
 
     /// <summary>
@@ -327,6 +344,8 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     {
         _incarnation++;
         _syncPending = false;
+        _booting = false;
+        _programmedAt = long.MinValue;
         Running = false;
         Conntrack.Clear();
         _active.Clear();
@@ -335,33 +354,96 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
             _all[s] = [];
             _local[s] = [];
             _zonal[s] = [];
+            _synced[s] = null;
             _affinity[s].Clear();
         }
     }
 
+    private const int StartEvent = 0;
+    private const int ApplyEvent = 1;
+    private const int ApplyAtBootEvent = 2; // kube-proxy's first sync on a booted node: not an EndpointSlice reaction
+
     /// <inheritdoc />
     public void OnEvent(int kind, object? payload, long data)
     {
-        if (data != _incarnation || !Running)
+        if (data != _incarnation || (!Running && kind != ApplyAtBootEvent))
         {
             return;
         }
-        _syncPending = false;
-        Sync();
-        _trace.Add(_sim.Now, Node.Name, "kube-proxy-sync", $"kube-proxy on {Node.Name} applied the EndpointSlice changes");
+        if (kind == StartEvent)
+        {
+            _syncPending = false;
+            StartSync(traced: true);
+            return;
+        }
+        var target = (EndpointSnapshot[])payload!;
+        Apply(target);
+        if (kind == ApplyEvent)
+        {
+            Traced(target);
+        }
     }
 
-    private void Sync()
+    private void StartSync(bool traced)
+    {
+        // The sync reads the published versions now; its rules take effect once written.
+        _lastSync = _sim.Now;
+        var target = Capture();
+        long writing = SyncCost.Duration(_spec, SyncCost.Rules(_spec.Mode, _services, _synced));
+        if (writing <= 0)
+        {
+            Apply(target);
+            if (traced)
+            {
+                Traced(target);
+            }
+            return;
+        }
+        _programmedAt = _sim.Now + writing;
+        _sim.ScheduleAt(_programmedAt, this, traced ? ApplyEvent : ApplyAtBootEvent, target, _incarnation);
+    }
+
+    private EndpointSnapshot[] Capture()
+    {
+        var target = new EndpointSnapshot[_services.Count];
+        for (int s = 0; s < target.Length; s++)
+        {
+            target[s] = _services[s].Endpoints;
+        }
+        return target;
+    }
+
+    private void Traced(EndpointSnapshot[] applied)
+    {
+        // Every node's kube-proxy applies the same change: one summary row per published state unless
+        // per-node rows are asked for.
+        long published = 0;
+        foreach (var snapshot in applied)
+        {
+            published += snapshot.Version;
+        }
+        _trace.AddToBurst(_sim.Now, Node.Name, "kube-proxy-sync", $"kube-proxy on {Node.Name} applied the EndpointSlice changes",
+            published, "kube-proxy", SyncSummary);
+    }
+
+    private static string SyncSummary(int nodes, long first, long last) => FormattableString.Invariant(
+        $"kube-proxy applied the EndpointSlice changes on {nodes:N0} nodes between {Time.ToSeconds(first):F3} s and {Time.ToSeconds(last):F3} s");
+
+    private void Apply(EndpointSnapshot[] target)
     {
         // The view is a reference to the published version, not a copy: O(services) per sync.
-        _lastSync = _sim.Now;
-        for (int s = 0; s < _services.Count; s++)
+        // The ready endpoints, or the serving terminating ones when none is ready (ProxyTerminatingEndpoints, KEP-1669, GA 1.28).
+        for (int s = 0; s < target.Length; s++)
         {
-            // The ready endpoints, or the serving terminating ones when none is ready (ProxyTerminatingEndpoints, KEP-1669, GA 1.28).
-            var snapshot = _services[s].Endpoints;
-            _all[s] = snapshot.Usable;
-            _local[s] = snapshot.UsableOn(Node);
+            _all[s] = target[s].Usable;
+            _local[s] = target[s].UsableOn(Node);
             _zonal[s] = _services[s].Spec.PreferClose ? Zonal.Of(_all[s], Node) : _all[s];
+            _synced[s] = target[s];
+        }
+        if (_booting)
+        {
+            _booting = false;
+            Running = true;
         }
     }
 }

@@ -24,8 +24,8 @@ public interface IServiceProxy : IHop
     /// <summary>An EndpointSlice changed: apply it after the proxy's own delay.</summary>
     void OnSliceChanged();
 
-    /// <summary>It starts (at the start of the run, or when kubelet starts it on a node that booted): a full sync at once.</summary>
-    void Start();
+    /// <summary>It starts: at the start of the run with its state in place, or when kubelet starts it on a node that <paramref name="booted"/>.</summary>
+    void Start(bool booted = false);
 
     /// <summary>The node went down: its state is gone; until it runs again, connections to the node port are refused.</summary>
     void Halt();
@@ -87,7 +87,7 @@ public sealed class ServiceProxies
                 _proxies[node.Index].Halt();
             }
         };
-        model.KubeletStarted += node => _proxies[node.Index].Start();
+        model.KubeletStarted += node => _proxies[node.Index].Start(booted: true);
         model.EndpointsPublished += () =>
         {
             foreach (var p in _proxies)

@@ -14,10 +14,52 @@ public readonly record struct TraceEntry(long Time, string Subject, string Kind,
 public sealed class Trace
 {
     private readonly List<TraceEntry> _entries = [];
+    private readonly Dictionary<(string Kind, long Burst), Burst> _bursts = [];
+
+    /// <summary>
+    /// Whether each member of a burst gets its own row (<see cref="AddToBurst"/>); otherwise a burst is one
+    /// summary row. On by default.
+    /// </summary>
+    public bool EachMember { get; init; } = true;
 
     /// <summary>Entries in the order they were added (which is time order).</summary>
     public IReadOnlyList<TraceEntry> Entries => _entries;
 
     /// <summary>Appends an entry.</summary>
     public void Add(long time, string subject, string kind, string detail) => _entries.Add(new(time, subject, kind, detail));
+
+    /// <summary>
+    /// Records that <paramref name="subject"/> did <paramref name="kind"/> as part of burst
+    /// <paramref name="burst"/>: the same reaction of many members to one cause (thousands of machines applying
+    /// one change). With <see cref="EachMember"/> this is an ordinary entry; otherwise the burst is one row,
+    /// at its first member's time under <paramref name="summarySubject"/>, whose detail
+    /// <paramref name="summary"/> writes from (members, first time, last time) as members are added.
+    /// </summary>
+    public void AddToBurst(long time, string subject, string kind, string detail, long burst, string summarySubject,
+        Func<int, long, long, string> summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (EachMember)
+        {
+            Add(time, subject, kind, detail);
+            return;
+        }
+        if (!_bursts.TryGetValue((kind, burst), out var b))
+        {
+            b = new Burst(_entries.Count, time);
+            _bursts.Add((kind, burst), b);
+            _entries.Add(new(time, summarySubject, kind, ""));
+        }
+        b.Members++;
+        b.Last = time;
+        _entries[b.Row] = _entries[b.Row] with { Detail = summary(b.Members, b.First, b.Last) };
+    }
+
+    private sealed class Burst(int row, long first)
+    {
+        public int Row { get; } = row;
+        public long First { get; } = first;
+        public long Last { get; set; } = first;
+        public int Members { get; set; }
+    }
 }

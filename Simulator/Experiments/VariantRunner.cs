@@ -29,7 +29,7 @@ public sealed class VariantRunner
         _spec = spec;
         _variant = variant;
         _replication = replication;
-        Trace = new Trace();
+        Trace = new Trace { EachMember = spec.Measurement.EachNodeInEvents(spec.Nodes.Count) };
         Simulation = new Simulation(new RandomStreams(spec.Seed, replication));
         var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
         Model = new KubernetesModel(Simulation, cluster, spec.PodSources, spec.Services, spec.ControlPlane, Trace);

@@ -99,6 +99,29 @@ public sealed class EndpointSnapshot
     /// <summary>Every endpoint with its conditions, terminating ones included, in slice order.</summary>
     public IReadOnlyList<Endpoint> Conditions { get; }
 
+    /// <summary>
+    /// Usable endpoints (<see cref="Usable"/>) added or removed from the first version up to this one: a proxy
+    /// that updates its rules in place writes the difference between the versions it syncs from and to.
+    /// </summary>
+    public long Changes { get; private set; }
+
+    /// <summary>The next version: <paramref name="endpoints"/>, with the usable endpoints added or removed since this one counted.</summary>
+    public EndpointSnapshot Next(IReadOnlyList<Endpoint> endpoints, int version)
+    {
+        var next = new EndpointSnapshot(endpoints, version);
+        var before = new HashSet<Pod>(Usable);
+        long changed = 0;
+        foreach (var p in next.Usable)
+        {
+            if (!before.Remove(p))
+            {
+                changed++;
+            }
+        }
+        next.Changes = Changes + changed + before.Count;
+        return next;
+    }
+
     /// <summary>Every ready endpoint, in slice order.</summary>
     public Pod[] All { get; }
 

@@ -582,7 +582,7 @@ public sealed partial class KubernetesModel : IProbeListener
                 }
             }
             s.SliceVersion++;
-            s.Endpoints = new EndpointSnapshot(endpoints, s.SliceVersion);
+            s.Endpoints = s.Endpoints.Next(endpoints, s.SliceVersion);
         }
     }
 }

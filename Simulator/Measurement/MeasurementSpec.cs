@@ -6,13 +6,24 @@ namespace Svcsim.Measurement;
 /// <param name="Slo">A window meets the objective when its success ratio is at least this.</param>
 /// <param name="OutageResolutionS">Granularity of outage detection: a run of such intervals below the SLO is one outage.</param>
 /// <param name="OverloadThreshold">A node or pod is overloaded in a window when its utilisation is at least this.</param>
+/// <param name="EventsPerNode">
+/// Whether events.csv has a row for each node in a cluster-wide reaction (every kube-proxy applying one
+/// EndpointSlice change) or one summary row; null: per node up to <see cref="EventsPerNodeUpTo"/> nodes.
+/// </param>
 public sealed record MeasurementSpec(
     double WarmupS = 10,
     double WindowS = 5,
     double Slo = 0.99,
     double OutageResolutionS = 1,
-    double OverloadThreshold = 0.8)
+    double OverloadThreshold = 0.8,
+    bool? EventsPerNode = null)
 {
+    /// <summary>Largest cluster whose cluster-wide reactions get a row per node when <see cref="EventsPerNode"/> is not set.</summary>
+    public const int EventsPerNodeUpTo = 50;
+
+    /// <summary>Whether a cluster of <paramref name="nodes"/> nodes gets per-node event rows.</summary>
+    public bool EachNodeInEvents(int nodes) => EventsPerNode ?? nodes <= EventsPerNodeUpTo;
+
     /// <summary>10 s warm-up, 5 s windows, 99 % SLO, 1 s outage resolution, 80 % overload.</summary>
     public static MeasurementSpec Default { get; } = new();
 }

@@ -97,7 +97,7 @@ internal static partial class ClusterSection
                 n.AsMap()!.Get("name")!.Value.Error($"node name '{node.Name}' is used twice");
                 continue;
             }
-            if (ctx.Nodes.FirstOrDefault(o => o.Ip == node.Ip) is { } same)
+            if (ctx.FindNodeByIp(node.Ip) is { } same)
             {
                 n.AsMap()!.Get("ip")!.Value.Error($"{node.Ip} is already the IP of node {same.Name}");
                 continue;
@@ -423,7 +423,8 @@ internal static partial class ClusterSection
             }
         }
         return new KubeProxySpec(mode, m.Enum("scheduler", d.Scheduler, Schedulers),
-            m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration), conntrack) { Ebpf = ebpf };
+            m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration), conntrack,
+            m.Duration("ruleWriteTime", d.RuleWriteS)) { Ebpf = ebpf };
     }
 
     public static ControlPlaneSpec ReadControlPlane(Node? section, double graceDefault)

@@ -41,7 +41,39 @@ internal sealed class ScenarioContext
 
     public string NodeNames => ManifestResolver.List(Nodes.Select(n => n.Name));
 
-    public NodeSpec? FindNode(string name) => Nodes.FirstOrDefault(n => n.Name == name);
+    public NodeSpec? FindNode(string name)
+    {
+        Index();
+        return _byName.GetValueOrDefault(name);
+    }
+
+    /// <summary>The first node declared with <paramref name="ip"/>, or null.</summary>
+    public NodeSpec? FindNodeByIp(string ip)
+    {
+        Index();
+        return _byIp.GetValueOrDefault(ip);
+    }
+
+    // Name and address lookups for thousands of nodes: indexes that follow the list as nodes are added
+    // (a scan per lookup made reading 5,000 nodes quadratic).
+    private readonly Dictionary<string, NodeSpec> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeSpec> _byIp = new(StringComparer.Ordinal);
+    private int _indexed;
+
+    private void Index()
+    {
+        if (_indexed > Nodes.Count)
+        {
+            _byName.Clear();
+            _byIp.Clear();
+            _indexed = 0;
+        }
+        for (; _indexed < Nodes.Count; _indexed++)
+        {
+            _byName.TryAdd(Nodes[_indexed].Name, Nodes[_indexed]);
+            _byIp.TryAdd(Nodes[_indexed].Ip, Nodes[_indexed]);
+        }
+    }
 
     /// <summary>The node named <paramref name="name"/>, or an error at <paramref name="at"/> naming the nodes there are.</summary>
     public NodeSpec? RequireNode(Node at, string name)

@@ -25,7 +25,7 @@ internal static class ScenarioKeys
 
     public static readonly string[] Pods = ["workers", "backlog", "serviceTime", "startupTime", "pinnedNodes", "keepaliveTimeout"];
 
-    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack", "ebpf"];
+    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack", "ruleWriteTime", "ebpf"];
 
     public static readonly string[] Ebpf = ["algorithm", "maglevTableSize", "forwarding", "agentDelay"];
 
@@ -45,7 +45,7 @@ internal static class ScenarioKeys
 
     public static readonly string[] Connection = ["reuse", "maxRequests", "idleTimeout", "maxAge", "streams", "pool"];
 
-    public static readonly string[] Measurement = ["warmup", "window", "slo", "outageResolution", "overloadThreshold"];
+    public static readonly string[] Measurement = ["warmup", "window", "slo", "outageResolution", "overloadThreshold", "eventsPerNode"];
 
     /// <summary>Keys every variant may have, then the keys of each kind.</summary>
     public static readonly string[] VariantCommon = ["kind", "name", "kubeProxy"];

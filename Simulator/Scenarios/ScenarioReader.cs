@@ -217,6 +217,11 @@ internal static class ScenarioReader
         return text.Value;
     }
 
+    private static readonly Dictionary<string, bool?> EventsPerNodeWords = new(StringComparer.Ordinal)
+    {
+        ["auto"] = null, ["true"] = true, ["false"] = false,
+    };
+
     private static MeasurementSpec ReadMeasurement(Map root, ScenarioContext ctx)
     {
         var d = MeasurementSpec.Default;
@@ -226,7 +231,8 @@ internal static class ScenarioReader
             m.Duration("window", d.WindowS, positive: true),
             m.Fraction("slo", d.Slo, zeroAllowed: false),
             m.Duration("outageResolution", d.OutageResolutionS, positive: true),
-            m.Fraction("overloadThreshold", d.OverloadThreshold, zeroAllowed: false));
+            m.Fraction("overloadThreshold", d.OverloadThreshold, zeroAllowed: false),
+            m.Enum("eventsPerNode", d.EventsPerNode, EventsPerNodeWords));
         if (!double.IsNaN(ctx.DurationS) && spec.WarmupS >= ctx.DurationS)
         {
             string warmup = ScenarioContext.Seconds(spec.WarmupS);
