@@ -77,6 +77,8 @@ internal static class SeriesCap
     /// <summary>
     /// Draws the 10th-90th percentile band and the median over all members per window, when there are more
     /// than <see cref="MaxLines"/> members; returns a sentence for the caption, or "" when nothing was drawn.
+    /// A member without a row in a window counts as 0 there (outputs without idle rows leave idle members
+    /// out), so values are taken to be at least 0.
     /// </summary>
     public static string AddBand<T>(Plot plot, IReadOnlyList<T> rows, int members, Func<T, double> time, Func<T, double> value, string what)
     {
@@ -104,10 +106,11 @@ internal static class SeriesCap
         foreach (var (t, values) in byWindow)
         {
             values.Sort();
+            int zeros = Math.Max(0, members - values.Count);
             xs[k] = t;
-            p10[k] = Percentile(values, 0.10);
-            p50[k] = Percentile(values, 0.50);
-            p90[k] = Percentile(values, 0.90);
+            p10[k] = Percentile(values, zeros, 0.10);
+            p50[k] = Percentile(values, zeros, 0.50);
+            p90[k] = Percentile(values, zeros, 0.90);
             k++;
         }
         if (n > 1)
@@ -124,12 +127,14 @@ internal static class SeriesCap
         return $" With {members} {what}, the {Top} with the highest peak are drawn one line each and the others as the grey band (10th to 90th percentile per window) and dashed median.";
     }
 
-    /// <summary>Linear interpolation between closest ranks, on sorted values.</summary>
-    private static double Percentile(List<double> sorted, double q)
+    /// <summary>Linear interpolation between closest ranks, on <paramref name="zeros"/> zeros followed by the sorted values.</summary>
+    private static double Percentile(List<double> sorted, int zeros, double q)
     {
-        double pos = q * (sorted.Count - 1);
+        int count = zeros + sorted.Count;
+        double pos = q * (count - 1);
         int lo = (int)Math.Floor(pos);
-        int hi = Math.Min(lo + 1, sorted.Count - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+        int hi = Math.Min(lo + 1, count - 1);
+        double At(int rank) => rank < zeros ? 0 : sorted[rank - zeros];
+        return At(lo) + (pos - lo) * (At(hi) - At(lo));
     }
 }

@@ -157,7 +157,7 @@ public static class Columns
             Scenario, Variant, Replication,
             new("time_s", "When it happened, in simulated seconds since the start of the run (s)."),
             new("node", "The node it happened on; empty when it concerns no single node."),
-            new("kind", "Short, stable name of the kind of event (for example node_crashed, kube_proxy_synced, metallb_leader_moved)."),
+            new("kind", "Short, stable name of the kind of event (for example node-crash, kube-proxy-sync, metallb-l2-leader); every kind is listed under Event kinds below."),
             new("detail", "What happened, in words."),
         ]),
         new(OutputFiles.Sweep, "One row per sweep point, way of access and replication: the main metrics of summary.csv.",

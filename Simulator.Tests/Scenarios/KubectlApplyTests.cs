@@ -244,6 +244,115 @@ public sealed class KubectlApplyTests : IDisposable
         Assert.Contains("a Deployment named 'web' in namespace default is defined at", error.Message, StringComparison.Ordinal);
     }
 
+    private static string Budget(string spec, string ns = "", string apiVersion = "policy/v1") => $"""
+        apiVersion: {apiVersion}
+        kind: PodDisruptionBudget
+        metadata: {"{"} name: web-pdb{(ns.Length > 0 ? ", namespace: " + ns : "")} {"}"}
+        spec: {spec}
+        ---
+
+        """;
+
+    /// <summary>(line, column), 1-based, of the first <paramref name="needle"/> in <paramref name="text"/>.</summary>
+    private static (int Line, int Column) At(string text, string needle)
+    {
+        int i = text.IndexOf(needle, StringComparison.Ordinal);
+        Assert.True(i >= 0, needle);
+        int line = text[..i].Count(c => c == '\n') + 1;
+        return (line, i - text.LastIndexOf('\n', Math.Max(0, i - 1)));
+    }
+
+    public static TheoryData<string, string, string, string, string> InvalidPodTemplates() => new()
+    {
+        // pod spec, field (suffix), the error's place: the first `at` after `after`, and part of the message
+        { "containers: [{ name: c, image: nginx, livenessProbe: { tcpSocket: { port: 80 }, successThreshold: 2 } }]", "livenessProbe.successThreshold", "successThreshold: ", "2", "must be 1 for a liveness probe" },
+        { "containers: [{ name: c, image: nginx, readinessProbe: { periodSeconds: 5 } }]", "readinessProbe", "readinessProbe: ", "{", "needs one of httpGet, tcpSocket, exec or grpc" },
+        { "containers: [{ name: c, image: nginx, startupProbe: { tcpSocket: { port: 80 }, exec: { command: [true] } } }]", "startupProbe.exec", "exec: ", "{", "only one handler" },
+        { "containers: [{ name: c, image: nginx }], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: zone, operator: In, values: [] }] }] } } }", "values", "values: ", "[", "In needs at least one value" },
+        { "containers: [{ name: c, image: nginx }], tolerations: [{ key: k, operator: Exists, value: v }]", "tolerations[0].value", "value: ", "v", "must be empty when operator is Exists" },
+        { "containers: [{ name: c, image: nginx }], tolerations: [{ key: k, operator: Exists, effect: NoSchedule, tolerationSeconds: 10 }]", "tolerations[0].tolerationSeconds", "tolerationSeconds: ", "10", "may only be set with effect: NoExecute" },
+        { "containers: [{ name: c, image: nginx }], topologySpreadConstraints: [{ maxSkew: 0, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: { matchLabels: { app: web } } }]", "topologySpreadConstraints[0].maxSkew", "maxSkew: ", "0", "" },
+        { "containers: [{ name: c, image: nginx }], topologySpreadConstraints: [{ maxSkew: 1, topologyKey: zone, whenUnsatisfiable: Sometimes, labelSelector: { matchLabels: { app: web } } }]", "topologySpreadConstraints[0].whenUnsatisfiable", "whenUnsatisfiable: ", "Sometimes", "ScheduleAnyway" },
+        { "containers: [{ name: c, image: nginx }], affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: '', labelSelector: { matchLabels: { app: web } } }] } }", "topologyKey", "topologyKey: ", "''", "must not be empty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidPodTemplates))]
+    public void Invalid_Probes_And_Placement_Are_Refused_At_Their_File_Line_And_Column(string podSpec, string field, string after, string at, string message)
+    {
+        string text = Deployment(podSpec: podSpec) + Service();
+        _files.Write("m.yaml", text);
+        var errors = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Scenario())).Errors;
+        var e = errors.FirstOrDefault(x => x.Field.EndsWith(field, StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"no error at ...{field}; got:\n{string.Join("\n", errors)}");
+        Assert.EndsWith("m.yaml", e.File, StringComparison.Ordinal);
+        Assert.StartsWith("Deployment/web.spec.template.spec.", e.Field, StringComparison.Ordinal);
+        int i = text.IndexOf(at, text.IndexOf(after, StringComparison.Ordinal) + after.Length, StringComparison.Ordinal);
+        Assert.Equal(At(text[..i] + "\u0001" + text[i..], "\u0001"), (e.Line, e.Column));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Disruption_Budgets_Are_Read_As_Policy_V1_Validates_Them()
+    {
+        // Valid forms: a percentage minAvailable with AlwaysAllow, an integer maxUnavailable, an empty selector
+        var b = Assert.Single(Load(Deployment() + Service() + Budget("{ minAvailable: 50%, unhealthyPodEvictionPolicy: AlwaysAllow, selector: { matchLabels: { app: web } } }")).Spec.DisruptionBudgets);
+        Assert.Equal(("web-pdb", "default", new IntOrPercent(50, true), (IntOrPercent?)null, true), (b.Name, b.Namespace, b.MinAvailable, b.MaxUnavailable, b.AlwaysAllowUnhealthy));
+        Assert.True(b.Selector!.Matches(new Dictionary<string, string> { ["app"] = "web" }));
+        var every = Load(Deployment() + Service() + Budget("{ maxUnavailable: 1, selector: {} }"));
+        Assert.Equal((null, new IntOrPercent(1, false), false), (every.Spec.DisruptionBudgets[0].MinAvailable, every.Spec.DisruptionBudgets[0].MaxUnavailable, every.Spec.DisruptionBudgets[0].AlwaysAllowUnhealthy));
+        Assert.Empty(every.Warnings);
+
+        // A budget that covers no pod is valid and warned about: another namespace's, and one without selector
+        var elsewhere = Load(Deployment() + Service() + Budget("{ maxUnavailable: 1, selector: {} }", ns: "shop"));
+        Assert.Contains("PodDisruptionBudget shop/web-pdb covers no pod: no workload of namespace shop", Assert.Single(elsewhere.Warnings).Message, StringComparison.Ordinal);
+        var none = Load(Deployment() + Service() + Budget("{ maxUnavailable: 1 }"));
+        Assert.Contains("a null selector matches nothing", Assert.Single(none.Warnings).Message, StringComparison.Ordinal);
+
+        // Invalid forms are refused where they are written
+        string both = Deployment() + Service() + Budget("{ minAvailable: 1, maxUnavailable: 1, selector: {} }");
+        var e = Fails(both, "PodDisruptionBudget/web-pdb.spec.maxUnavailable");
+        Assert.Contains("minAvailable and maxUnavailable cannot both be set", e.Message, StringComparison.Ordinal);
+        Assert.Equal(At(both, "1, selector"), (e.Line, e.Column));
+        string percent = Deployment() + Service() + Budget("{ maxUnavailable: 150%, selector: {} }");
+        var p = Fails(percent, "PodDisruptionBudget/web-pdb.spec.maxUnavailable");
+        Assert.Equal(At(percent, "150%"), (p.Line, p.Column));
+        var policy = Fails(Deployment() + Service() + Budget("{ minAvailable: 1, unhealthyPodEvictionPolicy: Always }"), "PodDisruptionBudget/web-pdb.spec.unhealthyPodEvictionPolicy");
+        Assert.Contains("AlwaysAllow", policy.Message, StringComparison.Ordinal);
+        string beta = Deployment() + Service() + Budget("{ minAvailable: 1 }", apiVersion: "policy/v1beta1");
+        _files.Write("m.yaml", beta);
+        var removed = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Scenario()));
+        var version = Assert.Single(removed.Errors, x => x.Message.Contains("PodDisruptionBudget is read as policy/v1, found policy/v1beta1", StringComparison.Ordinal));
+        Assert.Equal(At(beta, "policy/v1beta1"), (version.Line, version.Column));
+    }
+
+    [Fact]
+    public void Update_Strategies_Are_Read_With_The_Apis_Defaults_And_Checks()
+    {
+        string Strategy(string strategy) => Deployment(replicas: 4).Replace("  replicas: 4\n", "  replicas: 4\n  minReadySeconds: 3\n  strategy: " + strategy + "\n", StringComparison.Ordinal);
+
+        var rolling = Load(Strategy("{ type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 50% } }") + Service()).Spec.PodSources[0].Update;
+        Assert.Equal(new UpdateStrategy(UpdateKind.RollingUpdate, new IntOrPercent(1, false), new IntOrPercent(50, true), 0, 3), rolling);
+        Assert.Equal(UpdateStrategy.For(PodSourceKind.Deployment), Load(Deployment() + Service()).Spec.PodSources[0].Update);
+
+        var both = Fails(Strategy("{ type: RollingUpdate, rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }") + Service(), "Deployment/web.spec.strategy.rollingUpdate.maxUnavailable");
+        Assert.Contains("maxUnavailable may not be 0 when maxSurge is 0", both.Message, StringComparison.Ordinal);
+        var percent = Fails(Strategy("{ rollingUpdate: { maxSurge: 150% } }") + Service(), "Deployment/web.spec.strategy.rollingUpdate.maxSurge");
+        Assert.Equal((7, 42), (percent.Line, percent.Column));
+        var recreate = Fails(Strategy("{ type: Recreate, rollingUpdate: { maxSurge: 1 } }") + Service(), "Deployment/web.spec.strategy.rollingUpdate");
+        Assert.Contains("may not be set when the strategy type is Recreate", recreate.Message, StringComparison.Ordinal);
+
+        string sts = Deployment(replicas: 3).Replace("kind: Deployment", "kind: StatefulSet", StringComparison.Ordinal)
+            .Replace("  replicas: 3\n", "  replicas: 3\n  updateStrategy: { rollingUpdate: { partition: 2 } }\n", StringComparison.Ordinal);
+        Assert.Equal(2, Load(sts + Service()).Spec.PodSources[0].Update.Partition);
+
+        // A ReplicaSet has no rollout: its template change leaves its pods be
+        string rs = Deployment().Replace("kind: Deployment", "kind: ReplicaSet", StringComparison.Ordinal);
+        var error = Fails(rs + Service(), "faults[0].deployment", extra: "faults: [{ kind: rollout, deployment: web, at: 10s }]");
+        Assert.Equal((10, 39), (error.Line, error.Column));
+        Assert.Contains("a ReplicaSet keeps its pods when its template changes; roll out the Deployment that owns it", error.Message, StringComparison.Ordinal);
+    }
+
     // ---- accepted forms ----
 
     [Fact]

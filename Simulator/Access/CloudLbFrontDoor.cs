@@ -25,6 +25,13 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
     private readonly int[] _failures;
     private readonly int[] _successes;
     private readonly int[] _connections;
+    // Kept as targets change, so that a connection's choice never scans the targets: the healthy targets'
+    // positions in _eligible in order (random, round robin), and least-connections trees over the positions
+    // (healthy ones only, and all for fail-open). Each gives what the scan in _eligible order would.
+    private readonly List<int> _healthyPositions = [];
+    private readonly int[] _position; // node index -> position in _eligible, -1 when not a target
+    private readonly MinPositionTree? _leastHealthy;
+    private readonly MinPositionTree? _leastAll;
     private readonly FlowTable<Target> _targets = new();
     private readonly Check[] _checks;
     private readonly Random _random;
@@ -40,14 +47,28 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
-        // Cloud controllers register every node not labelled exclude-from-external-load-balancers.
-        _eligible = Cluster.Nodes.Where(n => !n.Spec.ExcludeFromExternalLoadBalancers).ToArray();
+        // Cloud controllers register every node not labelled exclude-from-external-load-balancers, up to the
+        // LB's target limits: the first nodes in node order, per zone and in all.
+        var candidates = Cluster.Nodes.Where(n => !n.Spec.ExcludeFromExternalLoadBalancers).ToList();
+        _eligible = Registered(candidates, spec.MaxTargetsPerZone, spec.MaxTargets);
+        if (_eligible.Length < candidates.Count)
+        {
+            Trace.Add(Sim.Now, "cloud-lb", EventKinds.LbTargetLimit,
+                $"cloud LB registered {_eligible.Length} of {candidates.Count} nodes (limits: {Limit(spec.MaxTargetsPerZone)} per zone, {Limit(spec.MaxTargets)} in all)");
+        }
         int count = Cluster.Nodes.Count;
         _healthy = new bool[count];
         _failures = new int[count];
         _successes = new int[count];
         _connections = new int[count];
         _checks = new Check[count];
+        _position = new int[count];
+        Array.Fill(_position, -1);
+        if (spec.Algorithm == LbAlgorithm.LeastConnections)
+        {
+            _leastHealthy = new MinPositionTree(_eligible.Length);
+            _leastAll = new MinPositionTree(_eligible.Length);
+        }
         _random = Sim.Streams.Get("cloud-lb");
         _interval = Time.FromSeconds(spec.HealthCheck.IntervalS);
         _timeout = Time.FromSeconds(spec.HealthCheck.TimeoutS);
@@ -59,11 +80,41 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
         {
             var n = _eligible[k];
             _healthy[n.Index] = true;
+            _position[n.Index] = k;
+            _healthyPositions.Add(k);
+            _leastHealthy?.Set(k, 0);
+            _leastAll?.Set(k, 0);
             _checks[n.Index] = new Check(this, n, new Connection(Cluster.NewConnectionId()) { Group = -1, Client = n.Index, Service = _checkService, Port = _checkPort });
-            // Checks of different nodes run at spread phases.
-            Sim.Schedule(_interval * (k + 1) / (_eligible.Length + 1), this, CheckEvent, n);
+            // Each node's checker starts at a phase of its own, drawn afresh in every replication.
+            Sim.Schedule(Sim.Streams.Phase($"cloud-lb-check:{n.Name}", _interval), this, CheckEvent, n);
         }
     }
+
+    private static string Limit(int limit) => limit > 0 ? limit.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none";
+
+    private static Node[] Registered(List<Node> candidates, int perZone, int total)
+    {
+        var perZoneCount = new Dictionary<string, int>(StringComparer.Ordinal);
+        var registered = new List<Node>(candidates.Count);
+        foreach (var n in candidates)
+        {
+            if (total > 0 && registered.Count >= total)
+            {
+                break;
+            }
+            int inZone = perZoneCount.GetValueOrDefault(n.Spec.Zone);
+            if (perZone > 0 && inZone >= perZone)
+            {
+                continue;
+            }
+            perZoneCount[n.Spec.Zone] = inZone + 1;
+            registered.Add(n);
+        }
+        return [.. registered];
+    }
+
+    /// <summary>Nodes registered as the LB's targets, in node order.</summary>
+    public IReadOnlyList<Node> Targets => _eligible;
 
     /// <summary>Whether the LB currently believes <paramref name="node"/> healthy.</summary>
     public bool IsHealthy(Node node) => _healthy[node.Index];
@@ -87,7 +138,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             {
                 return Delivery.Lose(FailureCause.NoRoute);
             }
-            _connections[chosen.Index]++;
+            Count(chosen, +1);
             target = new Target(chosen);
         }
         // The LB's flow table keeps a connection (and its SYN retransmissions) on the target it chose.
@@ -110,7 +161,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
         ref var target = ref _targets[connection.Id];
         if (target.Node is { } node)
         {
-            _connections[node.Index]--;
+            Count(node, -1);
             target = default;
         }
     }
@@ -118,54 +169,91 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
     /// <inheritdoc />
     public override bool IsAnnouncedEntry(Node node) => _healthy[node.Index];
 
+    private void Count(Node node, int change)
+    {
+        int i = node.Index;
+        _connections[i] += change;
+        if (_leastAll is not null && _position[i] >= 0)
+        {
+            _leastAll.Set(_position[i], _connections[i]);
+            if (_healthy[i])
+            {
+                _leastHealthy!.Set(_position[i], _connections[i]);
+            }
+        }
+    }
+
+    private void SetHealthy(Node node, bool healthy)
+    {
+        int i = node.Index;
+        _healthy[i] = healthy;
+        int k = _position[i];
+        if (k < 0)
+        {
+            return;
+        }
+        int at = _healthyPositions.BinarySearch(k);
+        if (healthy && at < 0)
+        {
+            _healthyPositions.Insert(~at, k);
+            _leastHealthy?.Set(k, _connections[i]);
+        }
+        else if (!healthy && at >= 0)
+        {
+            _healthyPositions.RemoveAt(at);
+            _leastHealthy?.Remove(k);
+        }
+    }
+
     private Node? Choose(bool healthyOnly)
     {
+        // O(log n) at most per new connection, whatever the number of targets.
         int n = _eligible.Length;
+        if (n == 0)
+        {
+            return null;
+        }
         switch (_spec.Algorithm)
         {
             case LbAlgorithm.RoundRobin:
-                for (int k = 0; k < n; k++)
+            {
+                // The first target at or after the cursor (in _eligible order, wrapping) that qualifies.
+                int k;
+                if (!healthyOnly)
                 {
-                    var node = _eligible[(_roundRobin + k) % n];
-                    if (!healthyOnly || _healthy[node.Index])
-                    {
-                        _roundRobin = (_roundRobin + k + 1) % n;
-                        return node;
-                    }
+                    k = _roundRobin;
                 }
-                return null;
+                else if (_healthyPositions.Count == 0)
+                {
+                    return null;
+                }
+                else
+                {
+                    int at = _healthyPositions.BinarySearch(_roundRobin);
+                    if (at < 0)
+                    {
+                        at = ~at;
+                    }
+                    k = _healthyPositions[at < _healthyPositions.Count ? at : 0];
+                }
+                _roundRobin = (k + 1) % n;
+                return _eligible[k];
+            }
             case LbAlgorithm.LeastConnections:
-                Node? best = null;
-                foreach (var node in _eligible)
-                {
-                    if ((!healthyOnly || _healthy[node.Index]) && (best is null || _connections[node.Index] < _connections[best.Index]))
-                    {
-                        best = node;
-                    }
-                }
-                return best;
+            {
+                int best = (healthyOnly ? _leastHealthy! : _leastAll!).Best;
+                return best < 0 ? null : _eligible[best];
+            }
             default:
-                int healthy = 0;
-                foreach (var node in _eligible)
-                {
-                    if (!healthyOnly || _healthy[node.Index])
-                    {
-                        healthy++;
-                    }
-                }
+            {
+                int healthy = healthyOnly ? _healthyPositions.Count : n;
                 if (healthy == 0)
                 {
                     return null;
                 }
                 int pick = _random.Next(healthy);
-                foreach (var node in _eligible)
-                {
-                    if ((!healthyOnly || _healthy[node.Index]) && pick-- == 0)
-                    {
-                        return node;
-                    }
-                }
-                return null;
+                return _eligible[healthyOnly ? _healthyPositions[pick] : pick];
+            }
         }
     }
 
@@ -203,8 +291,8 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             _failures[i] = 0;
             if (!_healthy[i] && ++_successes[i] >= _spec.HealthCheck.HealthyThreshold)
             {
-                _healthy[i] = true;
-                Trace.Add(Sim.Now, node.Name, "lb-healthy", $"cloud LB marked {node.Name} healthy");
+                SetHealthy(node, true);
+                Trace.Add(Sim.Now, node.Name, EventKinds.LbHealthy, $"cloud LB marked {node.Name} healthy");
             }
         }
         else
@@ -212,8 +300,8 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             _successes[i] = 0;
             if (_healthy[i] && ++_failures[i] >= _spec.HealthCheck.UnhealthyThreshold)
             {
-                _healthy[i] = false;
-                Trace.Add(Sim.Now, node.Name, "lb-unhealthy", $"cloud LB marked {node.Name} unhealthy after {_failures[i]} failed checks");
+                SetHealthy(node, false);
+                Trace.Add(Sim.Now, node.Name, EventKinds.LbUnhealthy, $"cloud LB marked {node.Name} unhealthy after {_failures[i]} failed checks");
             }
         }
     }
@@ -347,12 +435,16 @@ public sealed record HealthCheckSpec(double IntervalS, double TimeoutS, int Unhe
 /// <param name="FailOpen">When every node is unhealthy, send to all of them (AWS NLB) instead of refusing.</param>
 /// <param name="ProbeThroughPods">The check is an HTTP request on the traffic port that a pod must answer
 /// (so it waits behind queued work and can time out under load), rather than kube-proxy's health port.</param>
+/// <param name="MaxTargets">At most this many nodes are registered as targets (the first in node order); 0: no limit.</param>
+/// <param name="MaxTargetsPerZone">At most this many nodes of each zone are registered; 0: no limit.</param>
 public sealed record CloudLbAccess(
     string Name,
     HealthCheckSpec HealthCheck,
     LbAlgorithm Algorithm = LbAlgorithm.RoundRobin,
     bool FailOpen = true,
-    bool ProbeThroughPods = false) : AccessSpec(Name)
+    bool ProbeThroughPods = false,
+    int MaxTargets = 0,
+    int MaxTargetsPerZone = 0) : AccessSpec(Name)
 {
     /// <inheritdoc />
     public override FrontDoorKind Kind => CloudLbKind.Instance;
@@ -380,6 +472,20 @@ public sealed class CloudLbKind : FrontDoorKind
         ["azure"] = false, ["gce"] = true, ["aws-clb"] = false, ["aws-nlb"] = true,
     };
 
+    /// <summary>
+    /// Each cloud's documented limit on the targets of one load balancer, (in all, per zone); 0: none
+    /// published. AWS NLB: 500 targets per Availability Zone and 3,000 per load balancer (Elastic Load
+    /// Balancing quotas, "Quotas for your Network Load Balancers"); Classic ELB: 1,000 registered instances
+    /// ("Quotas for your Classic Load Balancer"); Azure Standard Load Balancer: a backend pool of up to
+    /// 1,000 instances (Azure Load Balancer SKU comparison; Basic: 300). GCE's external passthrough
+    /// load balancer publishes none (an internal one without GKE subsetting takes at most 250 nodes: set
+    /// maxTargets: 250).
+    /// </summary>
+    private static readonly Dictionary<string, (int Total, int PerZone)> PresetTargets = new(StringComparer.Ordinal)
+    {
+        ["azure"] = (1000, 0), ["gce"] = (0, 0), ["aws-clb"] = (1000, 0), ["aws-nlb"] = (3000, 500),
+    };
+
     private CloudLbKind()
     {
     }
@@ -400,6 +506,8 @@ public sealed class CloudLbKind : FrontDoorKind
         new("healthCheck", "`interval`, `timeout` (durations > 0, timeout ≤ interval), `unhealthyThreshold`, `healthyThreshold` (whole numbers ≥ 1)", "the preset's", "azure 5 s/5 s/2/1; gce 8 s/1 s/3/1; aws-clb 10 s/5 s/6/2; aws-nlb 30 s/10 s/3/3 (cloud-provider-aws `aws_loadbalancer.go`, GCE provider constants, cloud-provider-azure consts)."),
         new("algorithm", "`roundRobin`, `leastConnections`, `random`", "`roundRobin`", ""),
         new("failOpen", "true/false", "azure `false`, gce `true`, aws-clb `false`, aws-nlb `true`; `true` without a preset", "When every node fails its check: an NLB sends to all (kubernetes#73362); GCE passthrough LBs spread over all unless `dropTrafficIfUnhealthy`; Azure's default `noHealthyBackendsBehavior` is AllProbedDown (no new flows); a Classic ELB with no healthy instance is taken to refuse."),
+        new("maxTargets", "integer >= 0", "azure `1000`, aws-clb `1000`, aws-nlb `3000`, gce and no preset `0` (no limit)", "Nodes registered as targets at most, the first in node order; the rest never get traffic. AWS quotas for Network (3,000 per NLB) and Classic (1,000 registered instances) Load Balancers; Azure Standard SKU backend pool 1,000 instances. GCE publishes none for external passthrough LBs; an internal one without GKE subsetting takes at most 250 nodes."),
+        new("maxTargetsPerZone", "integer >= 0", "aws-nlb `500`, others `0` (no limit)", "Registered targets per zone at most (AWS NLB: 500 per Availability Zone)."),
         new("probeThroughPods", "true/false", "`false`", "The check is an HTTP request on the service's traffic port, answered by a pod behind kube-proxy, so it waits behind queued work and times out under load (how overload cascades through health checks). `false`: kube-proxy's health port (10256) with Cluster policy, the healthCheckNodePort with Local policy, answered without pod work."),
     ];
 
@@ -450,7 +558,9 @@ public sealed class CloudLbKind : FrontDoorKind
         bool failOpen = settings.Bool("failOpen", presetName is null || PresetFailOpen[presetName]);
         string name = settings.String("name", presetName is null ? Name : $"{Name}-{presetName}");
         bool throughPods = settings.Bool("probeThroughPods", false);
-        return new CloudLbAccess(name, check, settings.Choice("algorithm", LbAlgorithm.RoundRobin, Algorithms), failOpen, throughPods);
+        var limits = presetName is null ? (Total: 0, PerZone: 0) : PresetTargets[presetName];
+        return new CloudLbAccess(name, check, settings.Choice("algorithm", LbAlgorithm.RoundRobin, Algorithms), failOpen, throughPods,
+            settings.Int("maxTargets", limits.Total, 0), settings.Int("maxTargetsPerZone", limits.PerZone, 0));
     }
 
     /// <inheritdoc />

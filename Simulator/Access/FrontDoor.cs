@@ -15,6 +15,8 @@ namespace Svcsim.Access;
 /// <param name="ClientsPerGroup">Client machines of each group.</param>
 /// <param name="Trace">Where reactions are recorded.</param>
 /// <param name="Probe">Where requests entering the cluster are counted.</param>
+/// <param name="IngressBackends">For each client group, the Service key the manifests' Ingress rules route its
+/// requests to ("" when none matches); null when the manifests have no Ingress.</param>
 public sealed record FrontDoorContext(
     Simulation Sim,
     KubernetesModel Model,
@@ -22,7 +24,8 @@ public sealed record FrontDoorContext(
     IReadOnlyList<ServiceState> GroupServices,
     IReadOnlyList<int> ClientsPerGroup,
     Trace Trace,
-    IEntryProbe Probe)
+    IEntryProbe Probe,
+    IReadOnlyList<string?>? IngressBackends = null)
 {
     /// <summary>The nodes each group's client pods run on (<c>clients[].nodes</c>), by group index; empty lists for clients outside the cluster.</summary>
     public IReadOnlyList<IReadOnlyList<string>> GroupNodes { get; init; } = [];
@@ -77,6 +80,9 @@ public abstract class FrontDoor : IHop
     /// </summary>
     public virtual bool ClientsResolveNodes => false;
 
+    /// <summary>The address a client's neighbour entry for <paramref name="connection"/> is about (with <see cref="ClientsResolveNodes"/>), or null.</summary>
+    public virtual string? NeighbourAddress(Connection connection) => null;
+
     /// <inheritdoc />
     public abstract Delivery Receive(Connection connection, Request? request, int depth, long at);
 
@@ -84,7 +90,7 @@ public abstract class FrontDoor : IHop
     protected abstract long ToClient(Node entry, long at, long bytes);
 
     /// <inheritdoc />
-    public long Back(Connection connection, long at, long bytes)
+    public virtual long Back(Connection connection, long at, long bytes)
     {
         ArgumentNullException.ThrowIfNull(connection);
         // Direct server return: the answer leaves from the backend's node, not the entry node.

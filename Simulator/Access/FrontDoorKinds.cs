@@ -17,6 +17,13 @@ public abstract class FrontDoorKind : KindDescriptor
     {
     }
 
+    /// <summary>
+    /// The pod sources and Services a world of <paramref name="spec"/> runs with: the scenario's, plus what the
+    /// way of access deploys into the cluster itself (an Ingress controller's pods and Service).
+    /// </summary>
+    public virtual (IReadOnlyList<PodSourceSpec> Sources, IReadOnlyList<ServiceSpec> Services) World(
+        AccessSpec spec, IReadOnlyList<PodSourceSpec> sources, IReadOnlyList<ServiceSpec> services) => (sources, services);
+
     /// <summary>Builds the front door of <paramref name="spec"/> in a world.</summary>
     public abstract FrontDoor Create(AccessSpec spec, FrontDoorContext context);
 
@@ -38,6 +45,7 @@ public static class FrontDoorKinds
         MetalLbBgpKind.Instance,
         CloudLbKind.Instance,
         ClusterIpKind.Instance,
+        Ingress.IngressNginxKind.Instance,
     ];
 
     /// <summary>The kind called <paramref name="name"/>, or null.</summary>

@@ -18,6 +18,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     private readonly Dictionary<ServiceState, Node[]> _buckets = []; // resilient hashing: the next hop of each bucket
     private readonly NodeLivenessView _sessions; // the router's view of each node's BGP session
     private readonly FlowTable<Pinned> _pinned = new(); // resetOnRehash: false: the next hop each established flow keeps
+    private readonly Dictionary<ServiceState, bool[]> _onRoute = []; // per node index: whether it is a next hop now
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
     public MetalLbBgpFrontDoor(MetalLbBgpAccess spec, FrontDoorContext context)
@@ -36,17 +37,17 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         _sessions = new NodeLivenessView(sim, model, holdExpiry, Time.FromSeconds(5),
             node =>
             {
-                Trace.Add(Sim.Now, node.Name, "bgp-session-down", $"router dropped the BGP session to {node.Name} ({(_spec.Bfd ? "BFD" : "hold timer")})");
+                Trace.Add(Sim.Now, node.Name, EventKinds.BgpSessionDown, $"router dropped the BGP session to {node.Name} ({(_spec.Bfd ? "BFD" : "hold timer")})");
                 Recompute();
             },
             node =>
             {
-                Trace.Add(Sim.Now, node.Name, "bgp-session-up", $"BGP session to {node.Name} established");
+                Trace.Add(Sim.Now, node.Name, EventKinds.BgpSessionUp, $"BGP session to {node.Name} established");
                 Recompute();
             });
         foreach (var svc in GroupServices.Distinct())
         {
-            _routes[svc] = ComputeRoutes(svc);
+            SetRoutes(svc, ComputeRoutes(svc));
             if (spec.Hashing == EcmpHashing.Resilient)
             {
                 _buckets[svc] = ResilientBuckets.Fill(_routes[svc], MetalLbBgpAccess.ResilientBucketCount);
@@ -91,7 +92,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         if (!_spec.ResetOnRehash)
         {
             ref var pinned = ref _pinned[connection.Id];
-            if (request is null || pinned.Node is null || Array.IndexOf(routes, pinned.Node) < 0)
+            if (request is null || pinned.Node is null || !_onRoute[GroupServices[connection.Group]][pinned.Node.Index])
             {
                 pinned = new Pinned(node);
             }
@@ -135,26 +136,41 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
             var next = ComputeRoutes(svc);
             if (!next.AsSpan().SequenceEqual(_routes[svc]))
             {
-                _routes[svc] = next;
+                SetRoutes(svc, next);
                 if (_spec.Hashing == EcmpHashing.Resilient)
                 {
                     _buckets[svc] = ResilientBuckets.Update(_buckets[svc], next);
                 }
                 Epoch++;
-                Trace.Add(Sim.Now, "router", "bgp-rehash", $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
+                Trace.Add(Sim.Now, "router", EventKinds.BgpRehash, $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
             }
         }
+    }
+
+    private void SetRoutes(ServiceState svc, Node[] routes)
+    {
+        _routes[svc] = routes;
+        var on = new bool[Model.Cluster.Nodes.Count];
+        foreach (var n in routes)
+        {
+            on[n.Index] = true;
+        }
+        _onRoute[svc] = on;
     }
 
     private Node[] ComputeRoutes(ServiceState svc)
     {
         bool local = Eligibility.LocalPolicy(svc);
-        // The router keeps a route while the session is up, even to a node that has died; it installs at
-        // most maxPaths of them (the first peers in address order), the others carry nothing.
-        return Model.Cluster.Nodes
-            .Where(n => _sessions.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
-            .Take(_spec.MaxPaths)
-            .ToArray();
+        if (svc.ReadyEndpoints.Count == 0)
+        {
+            return []; // no ready endpoint anywhere: every speaker withdraws the route (bgp_controller.go ShouldAnnounce)
+        }
+        // The router keeps a route while the session is up, even to a node that has died. With maxPaths it
+        // installs at most that many of the equal paths: those of the lowest peer addresses (BGP's last
+        // tie-break), taken here as the first nodes in cluster order; the others carry nothing.
+        var routes = Model.Cluster.Nodes
+            .Where(n => _sessions.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)));
+        return (_spec.MaxPaths > 0 ? routes.Take(_spec.MaxPaths) : routes).ToArray();
     }
 
     private record struct Pinned(Node? Node);
@@ -166,9 +182,9 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
 /// <param name="Bfd">BFD enabled: failure detected in about <paramref name="BfdDetectS"/>.</param>
 /// <param name="BfdDetectS">BFD detection time, 300 ms × 3.</param>
 /// <param name="Hashing">How the router maps a flow's hash to a next hop: modulo the number of next hops, or resilient buckets.</param>
-/// <param name="MaxPaths">The most next hops the router installs for one prefix (its maximum-paths); int.MaxValue: no cap.</param>
 /// <param name="ResetOnRehash">The router hashes every packet afresh, so a change of the node set moves established flows (and the
 /// node they reach resets them); false: the router keeps each established flow on its next hop while that hop stays announced.</param>
+/// <param name="MaxPaths">The router's ECMP limit (BGP maximum-paths): at most this many announcing nodes carry traffic; 0: no limit.</param>
 public sealed record MetalLbBgpAccess(
     string Name,
     double HoldTimeS = 90,
@@ -176,7 +192,7 @@ public sealed record MetalLbBgpAccess(
     double BfdDetectS = 0.9,
     bool ResetOnRehash = true,
     EcmpHashing Hashing = EcmpHashing.Modulo,
-    int MaxPaths = int.MaxValue) : AccessSpec(Name)
+    int MaxPaths = 0) : AccessSpec(Name)
 {
     /// <summary>Buckets of a resilient next-hop group: Linux's default for <c>ip nexthop ... type resilient</c> (128).</summary>
     public const int ResilientBucketCount = 128;
@@ -214,7 +230,7 @@ public sealed class MetalLbBgpKind : FrontDoorKind
         new("bfdDetect", "duration > 0", "`0.9s`", "BFD 300 ms × 3 (MetalLB BFDProfile defaults)."),
         new("resetOnRehash", "true/false", "`true`", "The router hashes every packet afresh: a change of the node set moves most established flows, and the node they reach has no conntrack entry for them and resets them (metallb.universe.tf/concepts/bgp). `false`: the router keeps an established flow on its next hop while that hop stays announced."),
         new("hashing", "`modulo`, `resilient`", "`modulo`", "`modulo`: hash mod the number of next hops, so a change of the node set moves most flows (1 - 1/n of them when one of n leaves). `resilient`: a resilient next-hop group of 128 buckets (Linux `ip nexthop ... type resilient`, RFC 2992's concern): when a next hop leaves only its buckets move; when one joins it takes an equal share of buckets from the others at once."),
-        new("maxPaths", "whole number ≥ 1", "no cap", "The router's ECMP limit for one prefix (BGP `maximum-paths`, 8 to 128 next hops on common routers): it installs the first `maxPaths` announcing nodes in address order, and the others get no traffic."),
+        new("maxPaths", "integer >= 0", "`0` (no limit)", "The router's BGP maximum-paths: only that many announcing nodes (the lowest addresses, BGP's last tie-break; here the first in node order) get traffic. Routers differ: Cisco IOS 1 for BGP until configured, Aruba CX 4, Juniper cRPD 16 ECMP next hops; set your router's."),
     ];
 
     /// <inheritdoc />
@@ -224,7 +240,7 @@ public sealed class MetalLbBgpKind : FrontDoorKind
         var d = new MetalLbBgpAccess(Name);
         return new MetalLbBgpAccess(settings.String("name", d.Name), settings.Duration("holdTime", d.HoldTimeS, positive: true),
             settings.Bool("bfd", d.Bfd), settings.Duration("bfdDetect", d.BfdDetectS, positive: true), settings.Bool("resetOnRehash", d.ResetOnRehash),
-            settings.Choice("hashing", d.Hashing, Hashings), settings.Int("maxPaths", d.MaxPaths, 1));
+            settings.Choice("hashing", d.Hashing, Hashings), settings.Int("maxPaths", d.MaxPaths, 0));
     }
 
     /// <inheritdoc />

@@ -141,6 +141,26 @@ internal sealed partial class OutputFolder : IDisposable
     }
 
     /// <summary>
+    /// Writes <c>NAME</c> whole: <paramref name="write"/> fills a <see cref="Fresh"/> folder, which is then swapped in;
+    /// if it throws, the unfinished folder is deleted and the previous <c>NAME</c> stays as it was.
+    /// </summary>
+    public void WriteWhole(string name, Action<string> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        string fresh = Fresh(name);
+        try
+        {
+            write(fresh);
+        }
+        catch
+        {
+            Directory.Delete(fresh, recursive: true);
+            throw;
+        }
+        SwapIn(fresh, name);
+    }
+
+    /// <summary>
     /// Puts the finished folder <paramref name="fresh"/> in place of <c>NAME</c>: one atomic exchange on Linux
     /// (renameat2 RENAME_EXCHANGE), else the old one set aside, the new one moved in, the old one deleted.
     /// </summary>

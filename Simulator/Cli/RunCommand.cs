@@ -89,17 +89,7 @@ internal static class RunCommand
                     report => ExperimentRunner.Run(file.Spec, CommonOptions.ParallelOrCores(parse, parallel), (done, _) => report(done)));
                 var rows = ResultMapping.ToRunResults(results, file.Text, ResultMapping.Parameters(file, file.Overrides));
                 // Written whole into a fresh folder, then swapped in: a run killed here leaves the previous one intact.
-                string fresh = output.Fresh(name);
-                try
-                {
-                    RunReportWriter.Write(fresh, rows);
-                }
-                catch
-                {
-                    Directory.Delete(fresh, recursive: true);
-                    throw;
-                }
-                output.SwapIn(fresh, name);
+                output.WriteWhole(name, fresh => RunReportWriter.Write(fresh, rows));
                 written.Add(rows);
                 if (!q)
                 {

@@ -100,18 +100,7 @@ internal static class StudyCommand
                     string folder = RunCommand.FolderName(scenario);
                     var rows = ResultMapping.ToRunResults(results, scenario.Text, ResultMapping.Parameters(scenario, scenario.Overrides));
                     // Written whole into a fresh folder, then swapped in: a study killed here leaves the previous run intact.
-                    string fresh = output.Fresh(folder);
-                    try
-                    {
-                        RunReportWriter.Write(fresh, rows);
-                    }
-                    catch
-                    {
-                        Directory.Delete(fresh, recursive: true);
-                        throw;
-                    }
-
-                    output.SwapIn(fresh, folder);
+                    output.WriteWhole(folder, fresh => RunReportWriter.Write(fresh, rows));
                     runs.Add(new StudyScenario(entry.Fault, folder, rows));
                     before += scenario.Spec.Replications * scenario.Spec.Variants.Count;
                 }

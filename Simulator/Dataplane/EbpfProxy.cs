@@ -368,8 +368,19 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         }
         _syncPending = false;
         Sync();
-        _trace.Add(_sim.Now, Node.Name, "cilium-sync", $"the Cilium agent on {Node.Name} updated the BPF service maps");
+        // Every node's agent applies the same change: one summary row per published state unless per-node
+        // rows are asked for.
+        long published = 0;
+        for (int s = 0; s < _services.Count; s++)
+        {
+            published += _services[s].Endpoints.Version;
+        }
+        _trace.AddToBurst(_sim.Now, Node.Name, EventKinds.CiliumSync, $"the Cilium agent on {Node.Name} updated the BPF service maps",
+            published, "cilium", SyncSummary);
     }
+
+    private static string SyncSummary(int nodes, long first, long last) => FormattableString.Invariant(
+        $"the Cilium agents updated the BPF service maps on {nodes:N0} nodes between {Time.ToSeconds(first):F3} s and {Time.ToSeconds(last):F3} s");
 
     private void Sync()
     {

@@ -41,6 +41,9 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     private readonly int[] _roundRobin;
     private readonly Dictionary<long, (Pod Pod, long Expires)>[] _affinity;
     private readonly Dictionary<Pod, int> _active = []; // IPVS: open connections per endpoint in this node's table
+    // Per endpoint list in use (a snapshot's array), built on first need: positions for membership and, for
+    // IPVS lc, a tree of open connections, so a choice never scans the endpoints.
+    private readonly Dictionary<Pod[], CandidateIndex> _indexes = new(ReferenceEqualityComparer.Instance);
     private readonly EndpointSnapshot?[] _synced; // the versions the rules in force were written from
     private long _lastSync = long.MinValue / 2;
     private long _programmedAt = long.MinValue; // the sync being written ends then
@@ -151,7 +154,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
                 : new ProxyFlow(this, Conntrack.Generation, chosen, source, now, _cluster.Between(Node, there), _cluster.Between(there, Node));
             if (_spec.Mode == ProxyMode.Ipvs)
             {
-                _active[chosen!] = _active.GetValueOrDefault(chosen!) + 1;
+                SetActive(chosen!, _active.GetValueOrDefault(chosen!) + 1);
             }
         }
         flow.LastSeen = now;
@@ -213,14 +216,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
             }
             if (_spec.Mode == ProxyMode.Ipvs && _active.TryGetValue(flow.Backend, out int n))
             {
-                if (n <= 1)
-                {
-                    _active.Remove(flow.Backend);
-                }
-                else
-                {
-                    _active[flow.Backend] = n - 1;
-                }
+                SetActive(flow.Backend, n - 1);
             }
         }
         flow = default;
@@ -259,7 +255,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         {
             long now = _sim.Now;
             var table = _affinity[s];
-            chosen = table.TryGetValue(client, out var entry) && entry.Expires > now && Array.IndexOf(candidates, entry.Pod) >= 0
+            chosen = table.TryGetValue(client, out var entry) && entry.Expires > now && IndexOf(candidates, s).Contains(entry.Pod)
                 ? entry.Pod
                 : Pick(candidates, s);
             table[client] = (chosen, now + Time.FromSeconds(spec.AffinityTimeoutS));
@@ -284,19 +280,36 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
             _roundRobin[service] = i + 1;
             return candidates[i];
         }
-        // Least connection: fewest open connections in this node's IPVS table; ties to the first.
-        var best = candidates[0];
-        int bestCount = _active.GetValueOrDefault(best);
-        for (int i = 1; i < n; i++)
+        // Least connection: fewest open connections in this node's IPVS table; ties to the first. O(log n):
+        // the tree follows every change of a count.
+        return candidates[IndexOf(candidates, service).Least(_active)];
+    }
+
+    private CandidateIndex IndexOf(Pod[] candidates, int service)
+    {
+        if (!_indexes.TryGetValue(candidates, out var index))
         {
-            int count = _active.GetValueOrDefault(candidates[i]);
-            if (count < bestCount)
-            {
-                best = candidates[i];
-                bestCount = count;
-            }
+            // The lists come from the version last synced (an empty one has no index and is never asked for).
+            index = new CandidateIndex(candidates, _synced[service]!.PositionsIn(candidates));
+            _indexes.Add(candidates, index);
         }
-        return best;
+        return index;
+    }
+
+    private void SetActive(Pod pod, int count)
+    {
+        if (count <= 0)
+        {
+            _active.Remove(pod);
+        }
+        else
+        {
+            _active[pod] = count;
+        }
+        foreach (var index in _indexes.Values)
+        {
+            index.Changed(pod, count, _active);
+        }
     }
 
     // ---- following the EndpointSlices ----
@@ -349,6 +362,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         Running = false;
         Conntrack.Clear();
         _active.Clear();
+        _indexes.Clear();
         for (int s = 0; s < _all.Length; s++)
         {
             _all[s] = [];
@@ -422,7 +436,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         {
             published += snapshot.Version;
         }
-        _trace.AddToBurst(_sim.Now, Node.Name, "kube-proxy-sync", $"kube-proxy on {Node.Name} applied the EndpointSlice changes",
+        _trace.AddToBurst(_sim.Now, Node.Name, EventKinds.KubeProxySync, $"kube-proxy on {Node.Name} applied the EndpointSlice changes",
             published, "kube-proxy", SyncSummary);
     }
 
@@ -440,10 +454,101 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
             _zonal[s] = _services[s].Spec.PreferClose ? Zonal.Of(_all[s], Node) : _all[s];
             _synced[s] = target[s];
         }
+        if (_indexes.Count > 0)
+        {
+            // Keep the indexes of the lists still in use; the others are rebuilt if needed again.
+            var inUse = new HashSet<Pod[]>(ReferenceEqualityComparer.Instance);
+            for (int s = 0; s < _all.Length; s++)
+            {
+                inUse.Add(_all[s]);
+                inUse.Add(_local[s]);
+            }
+            foreach (var list in _indexes.Keys.Where(k => !inUse.Contains(k)).ToList())
+            {
+                _indexes.Remove(list);
+            }
+        }
         if (_booting)
         {
             _booting = false;
             Running = true;
+        }
+    }
+}
+
+/// <summary>
+/// One endpoint list of a proxy's view (a snapshot's array, shared, never changed): the positions of its pods
+/// (the snapshot's, shared by every proxy) and, when IPVS lc needs it, this proxy's tree of open connections
+/// per position. Membership is O(1), the least-connected endpoint O(1) and a change of a count O(log n).
+/// The tree covers only a prefix of the positions, those up to the last one with a connection: the
+/// others have none, so the first of them wins when every endpoint in the prefix has some. Its memory
+/// follows this proxy's connections, not the endpoints.
+/// </summary>
+internal sealed class CandidateIndex(Pod[] pods, IReadOnlyDictionary<Pod, int> positions)
+{
+    private MinPositionTree? _least;
+    private int _prefix; // positions [0, _prefix) are in the tree
+
+    public bool Contains(Pod pod) => positions.ContainsKey(pod);
+
+    /// <summary>The least-connected endpoint's position (ties to the first), the tree built from <paramref name="active"/> on first use.</summary>
+    public int Least(Dictionary<Pod, int> active)
+    {
+        if (_least is null)
+        {
+            _least = new MinPositionTree(Math.Min(pods.Length, 16));
+            // Start with the prefix up to the last endpoint that has connections already.
+            int last = -1;
+            foreach (var (pod, count) in active)
+            {
+                if (count > 0 && positions.TryGetValue(pod, out int i))
+                {
+                    last = Math.Max(last, i);
+                }
+            }
+            Extend(last + 1, active);
+        }
+        int best = _least.Best;
+        if (best >= 0 && (_least.ValueAt(best) == 0 || _prefix == pods.Length))
+        {
+            return best;
+        }
+        return _prefix; // every endpoint in the prefix has a connection: the first one beyond has none
+    }
+
+    public void Changed(Pod pod, int count, Dictionary<Pod, int> active)
+    {
+        if (_least is null || !positions.TryGetValue(pod, out int i))
+        {
+            return;
+        }
+        if (i >= _prefix)
+        {
+            Extend(i + 1, active);
+        }
+        _least.Set(i, Math.Max(0, count));
+    }
+
+    private void Extend(int prefix, Dictionary<Pod, int> active)
+    {
+        if (prefix > _least!.Count)
+        {
+            // Grow by doubling: the positions already in the tree are copied over.
+            int size = _least.Count;
+            while (size < prefix)
+            {
+                size *= 2;
+            }
+            var grown = new MinPositionTree(Math.Min(size, pods.Length));
+            for (int k = 0; k < _prefix; k++)
+            {
+                grown.Set(k, _least.ValueAt(k));
+            }
+            _least = grown;
+        }
+        for (; _prefix < prefix; _prefix++)
+        {
+            _least.Set(_prefix, active.GetValueOrDefault(pods[_prefix]));
         }
     }
 }

@@ -32,14 +32,16 @@ public sealed class VariantRunner
         Trace = new Trace { EachMember = spec.Measurement.EachNodeInEvents(spec.Nodes.Count) };
         Simulation = new Simulation(new RandomStreams(spec.Seed, replication));
         var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
-        Model = new KubernetesModel(Simulation, cluster, spec.PodSources, spec.Services, spec.ControlPlane, Trace);
+        var (sources, services) = variant.Kind.World(variant, spec.PodSources, spec.Services);
+        Model = new KubernetesModel(Simulation, cluster, sources, services, spec.ControlPlane, Trace, spec.DisruptionBudgets);
         Proxies = new ServiceProxies(Simulation, Model, variant.KubeProxy ?? spec.KubeProxy, Trace);
         Collector = new Collector(Simulation, spec.Measurement, Model, spec.DurationS, MaxRequestS(spec));
         Model.PodProbe = Collector;
         var groupServices = spec.Clients
             .Select(c => Model.Service(variant.Kind.UsesNodePortService && c.NodePortService.Length > 0 ? c.NodePortService : c.Service))
             .ToList();
-        var context = new FrontDoorContext(Simulation, Model, Proxies, groupServices, spec.Clients.Select(c => c.Clients).ToList(), Trace, Collector)
+        var context = new FrontDoorContext(Simulation, Model, Proxies, groupServices, spec.Clients.Select(c => c.Clients).ToList(), Trace, Collector,
+            spec.Clients.Any(c => c.IngressService is not null) ? spec.Clients.Select(c => c.IngressService).ToList() : null)
         {
             GroupNodes = spec.Clients.Select(c => c.Nodes).ToList(),
         };

@@ -22,6 +22,31 @@ public abstract class FaultKind : KindDescriptor
     public abstract FaultSpec? Read(IKindSettings settings);
 }
 
+/// <summary>A fault kind that acts on one node from <c>at</c> for <c>duration</c> (forever by default).</summary>
+public abstract class NodeForDurationKind : FaultKind
+{
+    /// <inheritdoc />
+    public sealed override IReadOnlyList<KindKey> Keys { get; } =
+    [
+        new("node", "node name", "required", ""),
+        new("at", "duration", "required", ""),
+        new("duration", "duration or `never`", "`never`", ""),
+    ];
+
+    /// <inheritdoc />
+    public sealed override FaultSpec? Read(IKindSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        string? node = settings.Node("node");
+        double at = settings.TimeInRun("at");
+        double duration = settings.Duration("duration", double.PositiveInfinity, positive: true, allowNever: true);
+        return node is null ? null : Create(node, at, duration);
+    }
+
+    /// <summary>The fault on <paramref name="node"/> from <paramref name="atS"/> for <paramref name="durationS"/> seconds.</summary>
+    protected abstract FaultSpec Create(string node, double atS, double durationS);
+}
+
 /// <summary>The registered fault kinds: one line each.</summary>
 public static class FaultKinds
 {
@@ -35,6 +60,7 @@ public static class FaultKinds
         NetworkPartitionKind.Instance,
         PodCrashKind.Instance,
         NodeDrainKind.Instance,
+        WorkloadRolloutKind.Instance,
         RandomNodeFailuresKind.Instance,
     ];
 

@@ -18,7 +18,7 @@ public sealed record NodeCrash(string Node, double AtS, double DurationS = doubl
 }
 
 /// <summary><c>kind: nodeCrash</c>.</summary>
-public sealed class NodeCrashKind : FaultKind
+public sealed class NodeCrashKind : NodeForDurationKind
 {
     private NodeCrashKind()
     {
@@ -33,21 +33,7 @@ public sealed class NodeCrashKind : FaultKind
     /// <inheritdoc />
     public override string Summary => "The node stops answering and its pods are gone; back after `duration`.";
 
-    /// <inheritdoc />
-    public override IReadOnlyList<KindKey> Keys { get; } =
-    [
-        new("node", "node name", "required", ""),
-        new("at", "duration", "required", ""),
-        new("duration", "duration or `never`", "`never`", ""),
-    ];
 
     /// <inheritdoc />
-    public override FaultSpec? Read(IKindSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        string? node = settings.Node("node");
-        double at = settings.TimeInRun("at");
-        double duration = settings.Duration("duration", double.PositiveInfinity, positive: true, allowNever: true);
-        return node is null ? null : new NodeCrash(node, at, duration);
-    }
+    protected override FaultSpec Create(string node, double atS, double durationS) => new NodeCrash(node, atS, durationS);
 }

@@ -20,7 +20,7 @@ public sealed record NodeDrain(string Node, double AtS, double DurationS = doubl
 }
 
 /// <summary><c>kind: nodeDrain</c>.</summary>
-public sealed class NodeDrainKind : FaultKind
+public sealed class NodeDrainKind : NodeForDurationKind
 {
     private NodeDrainKind()
     {
@@ -33,23 +33,9 @@ public sealed class NodeDrainKind : FaultKind
     public override string Name => "nodeDrain";
 
     /// <inheritdoc />
-    public override string Summary => "`kubectl drain`: the node is cordoned and its pods (DaemonSet pods excepted) are evicted gracefully (see *Termination*) and replaced elsewhere; uncordoned after `duration`.";
+    public override string Summary => "`kubectl drain`: the node is cordoned and its pods (DaemonSet pods excepted) are evicted gracefully (see *Termination*) as their PodDisruptionBudgets allow (see *Disruption budgets*) and replaced elsewhere; uncordoned after `duration`.";
+
 
     /// <inheritdoc />
-    public override IReadOnlyList<KindKey> Keys { get; } =
-    [
-        new("node", "node name", "required", ""),
-        new("at", "duration", "required", ""),
-        new("duration", "duration or `never`", "`never`", ""),
-    ];
-
-    /// <inheritdoc />
-    public override FaultSpec? Read(IKindSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        string? node = settings.Node("node");
-        double at = settings.TimeInRun("at");
-        double duration = settings.Duration("duration", double.PositiveInfinity, positive: true, allowNever: true);
-        return node is null ? null : new NodeDrain(node, at, duration);
-    }
+    protected override FaultSpec Create(string node, double atS, double durationS) => new NodeDrain(node, atS, durationS);
 }

@@ -90,6 +90,14 @@ public interface IKindSettings
     /// </summary>
     (string Key, int Pods)? Workload(string key);
 
+    /// <summary>
+    /// A workload of the manifests (required), whatever its pods: its key and its kind as the manifests write it
+    /// (<c>Deployment</c>, <c>StatefulSet</c>, <c>DaemonSet</c>, <c>ReplicaSet</c>, <c>Pod</c>...).
+    /// </summary>
+    (string Key, string Kind)? WorkloadKind(string key);
+    /// <summary>A list of words (a single word counts as a list of one); empty when not given.</summary>
+    IReadOnlyList<string> Words(string key, string expected);
+
     /// <summary>The settings under <paramref name="key"/>, a mapping of <paramref name="keys"/>; null when not given.</summary>
     IKindSettings? Section(string key, IReadOnlyList<string> keys, string expected);
 

@@ -145,6 +145,30 @@ public sealed class EndpointSnapshot
         return _byNode.ContainsKey(node.Index);
     }
 
+    // Positions of the pods in the lists this snapshot hands out, built on first need and shared by every
+    // proxy that synced to this version (a membership test or a least-connections index costs no scan).
+    private Dictionary<Pod[], Dictionary<Pod, int>>? _positions;
+
+    /// <summary>
+    /// Each pod's position in <paramref name="list"/>, one of the lists this snapshot handed out
+    /// (<see cref="Usable"/>, <see cref="UsableOn"/>...); built once per list and version.
+    /// </summary>
+    public IReadOnlyDictionary<Pod, int> PositionsIn(Pod[] list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        _positions ??= new Dictionary<Pod[], Dictionary<Pod, int>>(ReferenceEqualityComparer.Instance);
+        if (!_positions.TryGetValue(list, out var map))
+        {
+            map = new Dictionary<Pod, int>(list.Length);
+            for (int i = 0; i < list.Length; i++)
+            {
+                map.TryAdd(list[i], i);
+            }
+            _positions.Add(list, map);
+        }
+        return map;
+    }
+
     /// <summary>What kube-proxy forwards new connections to: the ready endpoints, or the serving terminating ones when none is ready.</summary>
     public Pod[] Usable => All.Length > 0 ? All : Fallback;
 

@@ -41,9 +41,10 @@ public enum Replacement
 {
     /// <summary>As soon as the old pod is marked for deletion (the ReplicaSet controller counts only active pods).</summary>
     WhenDeleted,
-    /// <summary>Only once the old pod object is gone (the StatefulSet controller keeps at most one pod per identity).</summary>
+    /// <summary>Only once the old pod object is gone (the StatefulSet controller keeps at most one pod per identity;
+    /// a DaemonSet's comes back on its own node, and only a rollout deletes one).</summary>
     WhenGone,
-    /// <summary>Never (a bare Pod; a DaemonSet pod comes back only with its node).</summary>
+    /// <summary>Never (a bare Pod).</summary>
     Never,
 }
 
@@ -66,7 +67,7 @@ public sealed record PodSourceKindInfo(PodSourceKind Kind, Replacement Replaces,
         PodSourceKind.Deployment => new(kind, Replacement.WhenDeleted, false, false, true),
         PodSourceKind.ReplicaSet => new(kind, Replacement.WhenDeleted, false, false, true),
         PodSourceKind.StatefulSet => new(kind, Replacement.WhenGone, false, true, true),
-        PodSourceKind.DaemonSet => new(kind, Replacement.Never, true, false, true),
+        PodSourceKind.DaemonSet => new(kind, Replacement.WhenGone, true, false, true),
         PodSourceKind.Pod => new(kind, Replacement.Never, false, true, true),
         _ => new(kind, Replacement.Never, false, true, false),
     };
@@ -107,11 +108,67 @@ public sealed record PodSourceSpec(
     /// <summary>For <see cref="PodSourceKind.EndpointSlice"/>: the endpoints' written ready condition, one per pinned node.</summary>
     public IReadOnlyList<bool> StaticReady { get; init; } = [];
 
+    /// <summary>How a change of the pod template replaces the pods (spec.strategy, spec.updateStrategy), with minReadySeconds; the kind's default unless set.</summary>
+    public UpdateStrategy Update
+    {
+        get => _update ?? UpdateStrategy.For(Kind);
+        init => _update = value;
+    }
+
+    private readonly UpdateStrategy? _update;
+
     /// <summary>How this kind behaves.</summary>
     public PodSourceKindInfo KindInfo => PodSourceKindInfo.Of(Kind);
 
     /// <summary><c>name</c> in the default namespace, <c>namespace/name</c> elsewhere: how scenarios and outputs name it.</summary>
     public string Key => Namespace == "default" ? Name : $"{Namespace}/{Name}";
+}
+
+/// <summary>How a workload replaces its pods when its template changes.</summary>
+public enum UpdateKind
+{
+    /// <summary>A few at a time, keeping the workload available (Deployment: by maxSurge and maxUnavailable;
+    /// StatefulSet: one pod at a time from the highest ordinal; DaemonSet: maxUnavailable nodes at a time).</summary>
+    RollingUpdate,
+    /// <summary>Deployment: every old pod is deleted, and new ones are made once they are all gone.</summary>
+    Recreate,
+    /// <summary>StatefulSet and DaemonSet: nothing happens until a pod is deleted for another reason.</summary>
+    OnDelete,
+}
+
+/// <summary>A count given as a number or as a percentage of the replicas (intstr.IntOrString).</summary>
+/// <param name="Value">The number, or the percentage.</param>
+/// <param name="Percent">True when <paramref name="Value"/> is a percentage.</param>
+public sealed record IntOrPercent(int Value, bool Percent)
+{
+    /// <summary>The count for <paramref name="total"/> replicas; a percentage rounds up or down as the controller does.</summary>
+    public int Of(int total, bool roundUp) =>
+        !Percent ? Value : (int)(roundUp ? Math.Ceiling(total * Value / 100.0) : Math.Floor(total * Value / 100.0));
+
+    /// <inheritdoc />
+    public override string ToString() => Percent ? $"{Value}%" : Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// A workload's update strategy with the API's defaults: a Deployment rolls 25 % surge and 25 % unavailable
+/// (maxSurge rounded up, maxUnavailable down), a StatefulSet one pod at a time from the highest ordinal down
+/// to <paramref name="Partition"/>, a DaemonSet one node at a time (apps/v1 defaults).
+/// </summary>
+/// <param name="Kind">RollingUpdate, Recreate or OnDelete.</param>
+/// <param name="MaxSurge">Pods above the replicas a Deployment may run during a rolling update.</param>
+/// <param name="MaxUnavailable">Pods below the replicas that may be unavailable during a rolling update.</param>
+/// <param name="Partition">StatefulSet: ordinals below it keep the old template.</param>
+/// <param name="MinReadyS">minReadySeconds: a new pod counts as available only after being ready this long.</param>
+public sealed record UpdateStrategy(UpdateKind Kind, IntOrPercent MaxSurge, IntOrPercent MaxUnavailable, int Partition = 0, double MinReadyS = 0)
+{
+    /// <summary>The default strategy of <paramref name="kind"/>.</summary>
+    public static UpdateStrategy For(PodSourceKind kind) => kind switch
+    {
+        PodSourceKind.Deployment => new(UpdateKind.RollingUpdate, new IntOrPercent(25, true), new IntOrPercent(25, true)),
+        PodSourceKind.StatefulSet => new(UpdateKind.RollingUpdate, new IntOrPercent(0, false), new IntOrPercent(1, false)),
+        PodSourceKind.DaemonSet => new(UpdateKind.RollingUpdate, new IntOrPercent(0, false), new IntOrPercent(1, false)),
+        _ => new(UpdateKind.OnDelete, new IntOrPercent(0, false), new IntOrPercent(0, false)),
+    };
 }
 
 /// <summary>spec.type of a Service.</summary>

@@ -46,6 +46,9 @@ public sealed class PodSource
     /// <summary>Draws container start times.</summary>
     internal Sampler Startup { get; }
 
+    /// <summary>The pod template's revision: bumped by a rollout; pods keep the revision they were made from.</summary>
+    public int Revision { get; internal set; }
+
     /// <summary>Ordinal of the next pod of a source whose names grow (Deployment, ReplicaSet).</summary>
     internal int NextOrdinal { get; set; }
 

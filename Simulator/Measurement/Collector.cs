@@ -77,6 +77,15 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     private readonly double[] _linkUtil;
     private long _lastTick;
     private long _rejected;
+    // Without idle rows (MeasurementSpec.IdleRows), a window reads only what changed: the pods a probe
+    // named or that still had work, the links that carried traffic, and their nodes.
+    private readonly bool _everyRow;
+    private readonly List<bool> _podMarked = [];
+    private List<int> _markedPods = [];
+    private readonly bool[] _nodeMarked;
+    private readonly List<int> _markedNodes = [];
+    private readonly LinkWatch? _watch;
+    private readonly Dictionary<Link, (LinkMeter Meter, int From, int To)> _meterOf = new(ReferenceEqualityComparer.Instance);
     private double _maxNodeUtil;
     private double _overloadS;
 
@@ -116,6 +125,28 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         _bytesIn = new long[cluster.Nodes.Count];
         _bytesOut = new long[cluster.Nodes.Count];
         _linkUtil = new double[cluster.Nodes.Count];
+        _nodeMarked = new bool[cluster.Nodes.Count];
+        _everyRow = spec.EveryRow(cluster.Nodes.Count);
+        if (!_everyRow)
+        {
+            _watch = new LinkWatch();
+            foreach (var n in cluster.Nodes)
+            {
+                int i = n.Index;
+                for (int k = 0; k < 2; k++)
+                {
+                    _watch.Add(_linksIn[i][k].Link);
+                    _meterOf[_linksIn[i][k].Link] = (_linksIn[i][k], -1, i);
+                    _watch.Add(_linksOut[i][k].Link);
+                    _meterOf[_linksOut[i][k].Link] = (_linksOut[i][k], i, -1);
+                }
+            }
+            foreach (var l in cluster.NodeLinks)
+            {
+                _watch.Add(l.Link);
+            }
+            cluster.Watch = _watch;
+        }
         _sim.ScheduleAt(_warmup, this, 0);
     }
 
@@ -145,29 +176,22 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     }
 
     /// <inheritdoc />
-    public void Reset(Connection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        if (Measuring)
-        {
-            _connectionsReset++;
-            if (PodOf(connection) is int pod)
-            {
-                _podReset[pod]++;
-            }
-        }
-    }
+    public void Reset(Connection connection) => CountBroken(connection, ref _connectionsReset, _podReset);
 
     /// <inheritdoc />
-    public void Hung(Connection connection)
+    public void Hung(Connection connection) => CountBroken(connection, ref _connectionsHung, _podHung);
+
+    /// <summary>An established connection broke: counted in the run's total and on the pod that accepted it.</summary>
+    private void CountBroken(Connection connection, ref long total, List<long> perPod)
     {
         ArgumentNullException.ThrowIfNull(connection);
         if (Measuring)
         {
-            _connectionsHung++;
+            total++;
             if (PodOf(connection) is int pod)
             {
-                _podHung[pod]++;
+                perPod[pod]++;
+                Mark(pod);
             }
         }
     }
@@ -177,6 +201,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     {
         ArgumentNullException.ThrowIfNull(node);
         _entered[node.Index]++;
+        MarkNode(node.Index);
     }
 
     /// <inheritdoc />
@@ -185,6 +210,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         ArgumentNullException.ThrowIfNull(pod);
         Track(pod.Id);
         _podArrived[pod.Id]++;
+        Mark(pod.Id);
     }
 
     /// <inheritdoc />
@@ -193,6 +219,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         ArgumentNullException.ThrowIfNull(pod);
         Track(pod.Id);
         _podRejected[pod.Id]++;
+        Mark(pod.Id);
     }
 
     /// <inheritdoc />
@@ -202,7 +229,26 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         ArgumentNullException.ThrowIfNull(connection);
         Track(pod.Id);
         _podConnections[pod.Id]++;
+        Mark(pod.Id);
         _connectionPod[connection.Id] = new ConnectionPod(pod.Id + 1);
+    }
+
+    private void Mark(int pod)
+    {
+        if (!_podMarked[pod])
+        {
+            _podMarked[pod] = true;
+            _markedPods.Add(pod);
+        }
+    }
+
+    private void MarkNode(int node)
+    {
+        if (!_nodeMarked[node])
+        {
+            _nodeMarked[node] = true;
+            _markedNodes.Add(node);
+        }
     }
 
     private int? PodOf(Connection connection) => _connectionPod[connection.Id].PodPlusOne is int p and > 0 ? p - 1 : null;
@@ -334,6 +380,28 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         {
             m.Take(0);
         }
+        if (!_everyRow)
+        {
+            // Every count starts from here: only pods with work in progress carry over into the first window.
+            _watch!.Take();
+            foreach (int i in _markedPods)
+            {
+                _podMarked[i] = false;
+            }
+            _markedPods.Clear();
+            foreach (int n in _markedNodes)
+            {
+                _nodeMarked[n] = false;
+            }
+            _markedNodes.Clear();
+            for (int i = 0; i < pods.Count; i++)
+            {
+                if (pods[i].Pool.Busy > 0 || pods[i].Pool.Queued > 0)
+                {
+                    Mark(i);
+                }
+            }
+        }
     }
 
     private void TrackNodeLinks()
@@ -342,7 +410,12 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         var links = _model.Cluster.NodeLinks;
         for (int i = _nodeLinkMeters.Count; i < links.Count; i++)
         {
-            _nodeLinkMeters.Add(new LinkMeter(links[i].Link, fromZero: true));
+            var meter = new LinkMeter(links[i].Link, fromZero: true);
+            _nodeLinkMeters.Add(meter);
+            if (!_everyRow)
+            {
+                _meterOf[links[i].Link] = (meter, links[i].From.Index, links[i].To.Index);
+            }
         }
     }
 
@@ -358,11 +431,17 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             _podReset.Add(0);
             _podHung.Add(0);
             _podTotal.Add(0);
+            _podMarked.Add(false);
         }
     }
 
     private void SampleWindow(long now)
     {
+        if (!_everyRow)
+        {
+            SampleChanged(now);
+            return;
+        }
         double span = Time.ToSeconds(now - _lastTick);
         double start = Time.ToSeconds(_lastTick);
         var nodes = _model.Cluster.Nodes;
@@ -442,6 +521,106 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             _nodeRows.Add(new NodeWindowStats(start, node.Name, node.Spec.Role == NodeRole.ControlPlane ? "control-plane" : "worker",
                 entered, util, queue[n] / span, rejected[n], over, entered > 0, bytesIn, bytesOut, linkUtil));
         }
+    }
+
+    /// <summary>
+    /// A window without idle rows: the same figures as <see cref="SampleWindow"/> gives for the pods and nodes
+    /// that had anything in it, and no row for the others (all zeros), at a cost of what happened.
+    /// </summary>
+    private void SampleChanged(long now)
+    {
+        double span = Time.ToSeconds(now - _lastTick);
+        double start = Time.ToSeconds(_lastTick);
+        var nodes = _model.Cluster.Nodes;
+        var pods = _model.AllPods;
+        var busy = new Dictionary<int, (double Busy, double Queue, long Rejected, double DeletedWorkers)>();
+        var marked = _markedPods;
+        _markedPods = [];
+        marked.Sort();
+        foreach (int i in marked)
+        {
+            _podMarked[i] = false;
+            var p = pods[i];
+            double b = p.Pool.BusyServers.Integral(now), q = p.Pool.QueueLength.Integral(now);
+            double db = b - _podBusy[i], dq = q - _podQueue[i];
+            _podBusy[i] = b;
+            _podQueue[i] = q;
+            long req = _podArrived[i], rej = _podRejected[i], conns = _podConnections[i], reset = _podReset[i], hung = _podHung[i];
+            _podArrived[i] = 0;
+            _podRejected[i] = 0;
+            _podConnections[i] = 0;
+            _podReset[i] = 0;
+            _podHung[i] = 0;
+            _podTotal[i] += req;
+            if (!p.Deleted && (p.Pool.Busy > 0 || p.Pool.Queued > 0))
+            {
+                Mark(i); // work goes on into the next window
+            }
+            bool idle = db <= 0 && dq <= 0 && req == 0 && rej == 0 && conns == 0 && reset == 0 && hung == 0;
+            if (idle || (p.Deleted && db <= 0 && req == 0 && reset == 0 && hung == 0))
+            {
+                continue;
+            }
+            double util = db / (p.Pool.Servers * span);
+            bool over = util >= _spec.OverloadThreshold;
+            _podRows.Add(new PodWindowStats(start, p.Name, p.Node.Name, req, util, dq / span, rej, over, conns, reset, hung));
+            int n = p.Node.Index;
+            var acc = busy.GetValueOrDefault(n);
+            busy[n] = (acc.Busy + db, acc.Queue + dq, acc.Rejected + rej, acc.DeletedWorkers + (p.Deleted ? p.Pool.Servers : 0));
+            MarkNode(n);
+            _rejected += rej;
+            _servedPerNode[n] += req - rej;
+        }
+        TrackNodeLinks();
+        var bytesIn = new Dictionary<int, long>();
+        var bytesOut = new Dictionary<int, long>();
+        var linkUtil = new Dictionary<int, double>();
+        foreach (var link in _watch!.Take())
+        {
+            if (!_meterOf.TryGetValue(link, out var m))
+            {
+                continue;
+            }
+            long bytes = m.Meter.Take(span, out double u);
+            if (m.From >= 0)
+            {
+                bytesOut[m.From] = bytesOut.GetValueOrDefault(m.From) + bytes;
+                linkUtil[m.From] = Math.Max(linkUtil.GetValueOrDefault(m.From), u);
+                MarkNode(m.From);
+            }
+            if (m.To >= 0)
+            {
+                bytesIn[m.To] = bytesIn.GetValueOrDefault(m.To) + bytes;
+                linkUtil[m.To] = Math.Max(linkUtil.GetValueOrDefault(m.To), u);
+                MarkNode(m.To);
+            }
+        }
+        _markedNodes.Sort();
+        foreach (int n in _markedNodes)
+        {
+            _nodeMarked[n] = false;
+            var node = nodes[n];
+            var acc = busy.GetValueOrDefault(n);
+            // The node's capacity is every pod on it, as when every row is written, busy or not.
+            double workers = acc.DeletedWorkers;
+            foreach (var p in _model.PodsOn(node))
+            {
+                workers += p.Pool.Servers;
+            }
+            double util = workers > 0 ? acc.Busy / (workers * span) : 0;
+            bool over = util >= _spec.OverloadThreshold;
+            if (over)
+            {
+                _overloadS += span;
+            }
+            _maxNodeUtil = Math.Max(_maxNodeUtil, util);
+            long entered = _entered[n];
+            _entered[n] = 0;
+            _nodeRows.Add(new NodeWindowStats(start, node.Name, node.Spec.Role == NodeRole.ControlPlane ? "control-plane" : "worker",
+                entered, util, acc.Queue / span, acc.Rejected, over, entered > 0, bytesIn.GetValueOrDefault(n), bytesOut.GetValueOrDefault(n),
+                linkUtil.GetValueOrDefault(n)));
+        }
+        _markedNodes.Clear();
     }
 
     /// <summary>The figures of the run, with the timeline of <paramref name="trace"/>.</summary>
@@ -562,6 +741,8 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     /// <summary>Reads a link's counters as differences since the last reading.</summary>
     private sealed class LinkMeter(Link link, bool fromZero = false)
     {
+        public Link Link => link;
+
         private long _bytes = fromZero ? 0 : link.BytesSent;
         private long _busy = fromZero ? 0 : link.BusyTime;
 

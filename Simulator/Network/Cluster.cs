@@ -71,6 +71,9 @@ public sealed class Cluster
 
     /// <summary>Bumped whenever an address changes owner, so that a lookup cached before can tell it is stale.</summary>
     public int AddressVersion { get; private set; }
+    /// <summary>Watches every node-to-node link made from now on (a sampler that reads only the links that carried traffic).</summary>
+    public LinkWatch? Watch { get; set; }
+
     /// <summary>Node-to-node links made so far, in the order they were first used.</summary>
     public IReadOnlyList<NodeLink> NodeLinks => _nodeLinks;
 
@@ -106,6 +109,7 @@ public sealed class Cluster
             ExtraLatency = _extraLatency[from.Index] + _extraLatency[to.Index],
             ExtraLoss = _extraLoss[from.Index] + _extraLoss[to.Index],
         };
+        link.Watch = Watch;
         _nodeToNode.Add(key, link);
         _linksOf[from.Index].Add(link);
         _linksOf[to.Index].Add(link);

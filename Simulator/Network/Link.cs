@@ -38,6 +38,12 @@ public sealed class Link
     /// <summary>Added loss probability from a degradation fault.</summary>
     public double ExtraLoss { get; set; }
 
+    /// <summary>Told the first time this link carries a message after its watcher last read it (null: nobody watches).</summary>
+    internal LinkWatch? Watch { get; set; }
+
+    /// <summary>Whether the link carried a message since its watcher last read it.</summary>
+    internal bool Touched { get; set; }
+
     /// <summary>Bytes sent since the last statistics reset.</summary>
     public long BytesSent { get; private set; }
 
@@ -57,6 +63,11 @@ public sealed class Link
         _busyUntil = done;
         BytesSent += bytes;
         BusyTime += tx;
+        if (!Touched && Watch is { } watch)
+        {
+            Touched = true;
+            watch.Sent(this);
+        }
         long arrive = done + _latency.NextNanoseconds() + ExtraLatency;
         double loss = _baseLoss + ExtraLoss;
         if (loss > 0)
@@ -77,5 +88,35 @@ public sealed class Link
     {
         BytesSent = 0;
         BusyTime = 0;
+    }
+}
+
+/// <summary>
+/// The links that carried traffic since the last reading, so that a sampler reads those and not every link:
+/// each watched link tells it once, on its first message after a reading.
+/// </summary>
+public sealed class LinkWatch
+{
+    private readonly List<Link> _touched = [];
+
+    internal void Sent(Link link) => _touched.Add(link);
+
+    /// <summary>Starts watching <paramref name="link"/>.</summary>
+    public void Add(Link link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        link.Watch = this;
+    }
+
+    /// <summary>The links that carried traffic since the last call, in the order they first did; each is watched afresh.</summary>
+    public List<Link> Take()
+    {
+        var touched = new List<Link>(_touched);
+        foreach (var link in _touched)
+        {
+            link.Touched = false;
+        }
+        _touched.Clear();
+        return touched;
     }
 }

@@ -52,4 +52,10 @@ public class Request
 
     /// <summary>Slot in the serving pod's in-service table, -1 when not in service.</summary>
     public int ServiceSlot { get; set; } = -1;
+
+    /// <summary>Work the server does for this request on top of its own service time (a proxy's TLS handshake), nanoseconds.</summary>
+    public long ExtraService { get; set; }
+
+    /// <summary>Why a rejected answer failed, as the sender records it: a full queue (503) unless a proxy said otherwise.</summary>
+    public FailureCause RejectCause { get; set; } = FailureCause.Overloaded;
 }

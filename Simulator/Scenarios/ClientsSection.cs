@@ -151,7 +151,37 @@ internal static class ClientsSection
             }
             spec = spec with { Nodes = nodes };
         }
+        spec = WithIngressRoute(spec, m, ctx);
         return new ClientGroupRef(spec, item, service, nodePortService);
+    }
+
+    /// <summary>The group's host and path, and the Service the manifests' Ingress rules send them to.</summary>
+    private static ClientGroupSpec WithIngressRoute(ClientGroupSpec spec, Map m, ScenarioContext ctx)
+    {
+        string host = m.String("host", "");
+        string path = m.String("path", "/");
+        if (!path.StartsWith('/'))
+        {
+            m.Get("path")!.Value.Error($"'{path}' is not a URL path: it starts with '/'");
+        }
+        if (!m.Has("host") && !m.Has("path"))
+        {
+            return spec; // a group that asks for no host or path is not routed by Ingress rules: it reaches its service
+        }
+        if (ctx.IngressRoutes is not { } routes)
+        {
+            foreach (string key in new[] { "host", "path" })
+            {
+                m.Get(key)?.Warn($"{key} is matched against Ingress rules, and the manifests have no Ingress: an ingress-nginx variant sends the group to its service");
+            }
+            return spec with { Host = host, Path = path };
+        }
+        string? routed = Access.Ingress.IngressRoute.Match(routes, host, path);
+        if (routed is null)
+        {
+            (m.Get("path") ?? m.Get("host") ?? m.Self).Warn($"no Ingress rule matches host '{host}' and path {path}: through an ingress-nginx variant every request of this group gets 404 (no_route)");
+        }
+        return spec with { Host = host, Path = path, IngressService = routed ?? "" };
     }
 
     /// <summary>

@@ -305,6 +305,7 @@ internal static partial class ClusterSection
             NamedPorts = w.Ports.Where(p => p.Name.Length > 0).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().Port, StringComparer.Ordinal),
             Health = w.Health,
             Placement = w.Placement,
+            Update = w.Update ?? UpdateStrategy.For(w.Kind),
         };
 
     private static PodSourceSpec FromSlice(SliceSource e, PodSettings s) =>

@@ -127,6 +127,12 @@ internal sealed class KindSettings(Map map, ScenarioContext ctx) : IKindSettings
         return (d.Key, pods);
     }
 
+    public (string Key, string Kind)? WorkloadKind(string key) =>
+        map.RequiredString(key, "the name of a workload (Deployment, StatefulSet, DaemonSet...)") is { } name
+        && ctx.RequirePodSource(map.Get(key)!.Value, name) is { } d ? (d.Key, d.Kind.ToString()) : null;
+    public IReadOnlyList<string> Words(string key, string expected) =>
+        map.Get(key)?.Strings(expected).Select(w => w.Value.Trim()).ToList() ?? [];
+
     public IKindSettings? Section(string key, IReadOnlyList<string> keys, string expected) =>
         map.Get(key)?.AsMap(expected)?.Check(keys.ToArray()) is { } m ? new KindSettings(m, ctx) : null;
 

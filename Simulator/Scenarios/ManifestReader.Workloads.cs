@@ -10,6 +10,9 @@ internal sealed record ContainerPort(int Port, string Name, string Protocol = "T
 internal sealed record PodSourceManifest(Node At, PodSourceKind Kind, string Name, string Namespace, int Replicas,
     IReadOnlyDictionary<string, string> PodLabels, IReadOnlyList<ContainerPort> Ports, HealthSpec Health, PlacementSpec Placement)
 {
+    /// <summary>spec.strategy or spec.updateStrategy, with minReadySeconds; the kind's default unless set.</summary>
+    public UpdateStrategy? Update { get; init; }
+
     /// <summary><c>name</c> in the default namespace, <c>namespace/name</c> elsewhere.</summary>
     public string Key => Namespace == "default" ? Name : $"{Namespace}/{Name}";
 }
@@ -107,11 +110,83 @@ internal static partial class ManifestReader
                 selectorNode!.Value.Error($"selector {Format(selector.MatchLabels)}{(selector.MatchExpressions.Count > 0 ? " with matchExpressions" : "")} does not match the template's labels {Format(podLabels)}");
             }
         }
-        if (spec.Get("strategy")?.AsMap()?.Get("type") is { } st && st.Text("RollingUpdate or Recreate") is { } stText && stText is not ("RollingUpdate" or "Recreate"))
+        var update = ReadUpdateStrategy(spec, sourceKind);
+        return read is null ? null : new PodSourceManifest(doc.Self, sourceKind, name, ns, replicas, podLabels, read.Value.Ports, read.Value.Health, read.Value.Placement)
         {
-            st.Error($"'{stText}' is not a Deployment strategy; expected RollingUpdate or Recreate");
+            Update = update,
+        };
+    }
+
+    /// <summary>
+    /// A Deployment's spec.strategy (RollingUpdate with maxSurge and maxUnavailable, or Recreate), a StatefulSet's
+    /// or DaemonSet's spec.updateStrategy (RollingUpdate with partition or maxUnavailable, or OnDelete), and
+    /// minReadySeconds, validated as the API server does.
+    /// </summary>
+    private static UpdateStrategy ReadUpdateStrategy(Map spec, PodSourceKind kind)
+    {
+        var d = UpdateStrategy.For(kind);
+        if (kind == PodSourceKind.ReplicaSet)
+        {
+            return d;
         }
-        return read is null ? null : new PodSourceManifest(doc.Self, sourceKind, name, ns, replicas, podLabels, read.Value.Ports, read.Value.Health, read.Value.Placement);
+        double minReady = spec.Int("minReadySeconds", 0, min: 0);
+        bool deployment = kind == PodSourceKind.Deployment;
+        string key = deployment ? "strategy" : "updateStrategy";
+        var m = spec.Get(key)?.AsMap("an update strategy (type, rollingUpdate)")?.Check(["type", "rollingUpdate"], UnknownKeys.Warn, what: "field");
+        if (m is null)
+        {
+            return d with { MinReadyS = minReady };
+        }
+        var types = deployment
+            ? new Dictionary<string, UpdateKind>(StringComparer.Ordinal) { ["RollingUpdate"] = UpdateKind.RollingUpdate, ["Recreate"] = UpdateKind.Recreate }
+            : new Dictionary<string, UpdateKind>(StringComparer.Ordinal) { ["RollingUpdate"] = UpdateKind.RollingUpdate, ["OnDelete"] = UpdateKind.OnDelete };
+        var type = m.Enum("type", UpdateKind.RollingUpdate, types, exactCase: true);
+        var rolling = m.Get("rollingUpdate");
+        if (rolling is { } r && type != UpdateKind.RollingUpdate)
+        {
+            r.Error($"may not be set when the strategy type is {type}");
+            return d with { Kind = type, MinReadyS = minReady };
+        }
+        var rm = rolling?.AsMap("rolling update settings")?.Check(kind switch
+        {
+            PodSourceKind.Deployment => ["maxSurge", "maxUnavailable"],
+            PodSourceKind.StatefulSet => ["partition", "maxUnavailable"],
+            _ => ["maxSurge", "maxUnavailable"],
+        }, UnknownKeys.Warn, what: "field");
+        var surge = rm?.Get("maxSurge") is { } sn ? IntOrPercentAt(sn) ?? d.MaxSurge : d.MaxSurge;
+        var unavailable = rm?.Get("maxUnavailable") is { } un ? IntOrPercentAt(un) ?? d.MaxUnavailable : d.MaxUnavailable;
+        int partition = rm?.Int("partition", 0, min: 0) ?? 0;
+        if (kind != PodSourceKind.StatefulSet && surge.Value == 0 && unavailable.Value == 0 && rm is not null && (rm.Has("maxSurge") || rm.Has("maxUnavailable")))
+        {
+            (rm.Get("maxUnavailable") ?? rm.Get("maxSurge")!.Value).Error("maxUnavailable may not be 0 when maxSurge is 0 (the rollout could never proceed)");
+        }
+        if (kind == PodSourceKind.DaemonSet && surge.Value > 0)
+        {
+            rm!.Get("maxSurge")!.Value.Warn("a DaemonSet's maxSurge is not simulated: it rolls node by node, maxUnavailable at a time");
+        }
+        if (kind == PodSourceKind.StatefulSet && rm?.Get("maxUnavailable") is { } su)
+        {
+            su.Warn("a StatefulSet's maxUnavailable (alpha) is not simulated: it rolls one pod at a time");
+        }
+        return new UpdateStrategy(type, surge, unavailable, partition, minReady);
+    }
+
+    /// <summary>A count or a percentage (<c>1</c>, <c>25%</c>), as intstr.IntOrString fields are written.</summary>
+    private static IntOrPercent? IntOrPercentAt(Node n)
+    {
+        if (n.Text("a number or a percentage like 25%") is not { } text)
+        {
+            return null;
+        }
+        string t = text.Trim();
+        bool percent = t.EndsWith('%');
+        var v = Map.ParseInt(percent ? t[..^1] : t);
+        if (!v.Ok || v.Value < 0 || (percent && v.Value > 100))
+        {
+            n.Error($"'{t}' is not a count or a percentage; expected a whole number of at least 0, or 0% to 100%");
+            return null;
+        }
+        return new IntOrPercent(v.Value, percent);
     }
 
     private static (IReadOnlyList<ContainerPort> Ports, HealthSpec Health, PlacementSpec Placement)? ReadPodSpec(Map? podSpec)

@@ -28,6 +28,8 @@ internal sealed class ManifestSet
     public List<PoolManifest> Pools { get; } = [];
     public List<AdvertisementManifest> Advertisements { get; } = [];
     public List<PeerManifest> Peers { get; } = [];
+    public List<BudgetManifest> DisruptionBudgets { get; } = [];
+    public List<IngressManifest> Ingresses { get; } = [];
 
     /// <summary>Applies <paramref name="item"/>: appended when new, replacing the object with the same key otherwise.</summary>
     public void Apply<T>(List<T> list, ObjectKey key, Node at, T item)
@@ -47,8 +49,8 @@ internal sealed class ManifestSet
 /// <summary>
 /// Reads Kubernetes and MetalLB objects from manifest documents, as <c>kubectl apply</c> takes them: apps/v1
 /// Deployment, ReplicaSet, StatefulSet, DaemonSet; v1 Pod, Service, Endpoints, List; discovery.k8s.io/v1
-/// EndpointSlice; metallb.io IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer. Other kinds (Jobs,
-/// ConfigMaps, RBAC, Ingresses...) and the same kind names from other API groups are applied without svcsim
+/// EndpointSlice; networking.k8s.io/v1 Ingress and IngressClass; policy/v1 PodDisruptionBudget; metallb.io IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer. Other kinds (Jobs,
+/// ConfigMaps, RBAC...) and the same kind names from other API groups are applied without svcsim
 /// needing them. Unknown fields where svcsim reads are warnings, as the API server warns.
 /// </summary>
 internal static partial class ManifestReader
@@ -64,10 +66,13 @@ internal static partial class ManifestReader
         ["Endpoints"] = ("", "v1"),
         ["EndpointSlice"] = ("discovery.k8s.io", "v1"),
         ["List"] = ("", "v1"),
+        ["PodDisruptionBudget"] = ("policy", "v1"),
         ["IPAddressPool"] = ("metallb.io", "v1beta1"),
         ["L2Advertisement"] = ("metallb.io", "v1beta1"),
         ["BGPAdvertisement"] = ("metallb.io", "v1beta1"),
         ["BGPPeer"] = ("metallb.io", "v1beta2"),
+        ["Ingress"] = ("networking.k8s.io", "v1"),
+        ["IngressClass"] = ("networking.k8s.io", "v1"),
     };
 
     private static string[] TopLevelKeys(string kind) => kind switch
@@ -198,8 +203,20 @@ internal static partial class ManifestReader
             case "BGPAdvertisement":
                 into.Apply(into.Advertisements, key, at, ReadAdvertisement(doc, name, ns, kind == "BGPAdvertisement"));
                 break;
+            case "PodDisruptionBudget":
+                if (ReadDisruptionBudget(doc, name, ns) is { } pdb)
+                {
+                    into.Apply(into.DisruptionBudgets, key, at, pdb);
+                }
+                break;
             case "BGPPeer":
                 into.Apply(into.Peers, key, at, new PeerManifest(at, name, ns));
+                break;
+            case "Ingress":
+                if (ReadIngress(doc, name, ns) is { } ing)
+                {
+                    into.Apply(into.Ingresses, key, at, ing);
+                }
                 break;
         }
     }

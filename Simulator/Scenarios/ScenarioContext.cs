@@ -27,6 +27,11 @@ internal sealed class ScenarioContext
 
     public List<ResolvedService> Services { get; } = [];
 
+    /// <summary>PodDisruptionBudgets of the manifests, with where each is written.</summary>
+    public List<BudgetManifest> DisruptionBudgets { get; } = [];
+    /// <summary>The routes of the manifests' Ingresses; null when they have none.</summary>
+    public List<Access.Ingress.IngressRoute>? IngressRoutes { get; set; }
+
     /// <summary>Services some client group uses (their problems are errors; the others' are warnings).</summary>
     public HashSet<ResolvedService> UsedServices { get; } = new(ReferenceEqualityComparer.Instance);
 

@@ -40,12 +40,12 @@ internal static class ScenarioKeys
     public static readonly string[] Clients =
     [
         "name", "service", "nodePortService", "clients", "rate", "users", "thinkTime", "requestSize", "responseSize",
-        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection", "nodes",
+        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection", "nodes", "host", "path",
     ];
 
     public static readonly string[] Connection = ["reuse", "maxRequests", "idleTimeout", "maxAge", "streams", "pool"];
 
-    public static readonly string[] Measurement = ["warmup", "window", "slo", "outageResolution", "overloadThreshold", "eventsPerNode"];
+    public static readonly string[] Measurement = ["warmup", "window", "slo", "outageResolution", "overloadThreshold", "eventsPerNode", "idleRows"];
 
     /// <summary>Keys every variant may have, then the keys of each kind.</summary>
     public static readonly string[] VariantCommon = ["kind", "name", "kubeProxy"];

@@ -38,6 +38,13 @@ internal static class ScenarioReader
         var kubeProxy = ClusterSection.ReadKubeProxy(root.Get("kubeProxy"));
         var controlPlane = ClusterSection.ReadControlPlane(root.Get("controlPlane"), grace);
         var groups = ClientsSection.Read(root.Get("clients"), root, ctx);
+        foreach (var b in ctx.DisruptionBudgets)
+        {
+            if (!ctx.PodSources.Exists(b.Spec.Covers))
+            {
+                b.At.Warn($"PodDisruptionBudget {b.Spec.Key} covers no pod: {(b.Spec.Selector is null ? "it has no selector (a null selector matches nothing)" : $"no workload of namespace {b.Spec.Namespace} has pod labels its selector matches")}");
+            }
+        }
         foreach (var svc in ctx.Services)
         {
             // Kubernetes accepts a Service without endpoints; only a Service clients use must have some.
@@ -62,6 +69,7 @@ internal static class ScenarioReader
             Network = network,
             PodSources = ctx.PodSources.ToArray(),
             Services = ctx.Services.Where(s => s.NotSimulated is null).Select(s => s.Spec).ToArray(),
+            DisruptionBudgets = ctx.DisruptionBudgets.Select(b => b.Spec).ToArray(),
             KubeProxy = kubeProxy,
             ControlPlane = controlPlane,
             Clients = groups.Select(g => g.Spec).ToArray(),
@@ -158,6 +166,8 @@ internal static class ScenarioReader
         ctx.WorkloadManifests.AddRange(resolved.Workloads);
         ctx.SliceSources.AddRange(resolved.Slices);
         ctx.Services.AddRange(resolved.Services);
+        ctx.DisruptionBudgets.AddRange(set.DisruptionBudgets);
+        ctx.IngressRoutes = set.Ingresses.Count == 0 ? null : IngressResolver.Resolve(set.Ingresses, resolved.Services);
         return read;
     }
 
@@ -232,7 +242,8 @@ internal static class ScenarioReader
             m.Fraction("slo", d.Slo, zeroAllowed: false),
             m.Duration("outageResolution", d.OutageResolutionS, positive: true),
             m.Fraction("overloadThreshold", d.OverloadThreshold, zeroAllowed: false),
-            m.Enum("eventsPerNode", d.EventsPerNode, EventsPerNodeWords));
+            m.Enum("eventsPerNode", d.EventsPerNode, EventsPerNodeWords),
+            m.Enum("idleRows", d.IdleRows, EventsPerNodeWords));
         if (!double.IsNaN(ctx.DurationS) && spec.WarmupS >= ctx.DurationS)
         {
             string warmup = ScenarioContext.Seconds(spec.WarmupS);

@@ -27,6 +27,8 @@ public sealed record ScenarioSpec
     public required IReadOnlyList<PodSourceSpec> PodSources { get; init; }
     /// <summary>Services.</summary>
     public required IReadOnlyList<ServiceSpec> Services { get; init; }
+    /// <summary>PodDisruptionBudgets: what a drain's evictions must keep healthy.</summary>
+    public IReadOnlyList<DisruptionBudgetSpec> DisruptionBudgets { get; init; } = [];
     /// <summary>kube-proxy on every node.</summary>
     public KubeProxySpec KubeProxy { get; init; } = KubeProxySpec.Default;
     /// <summary>Control-plane timings.</summary>

@@ -42,6 +42,18 @@ public sealed record ClientGroupSpec(
 
     /// <summary>Nodes of the cluster the group's client pods run on (machine c on <c>Nodes[c % count]</c>); empty: outside the cluster.</summary>
     public IReadOnlyList<string> Nodes { get; init; } = [];
+
+    /// <summary>The host the clients ask for (HTTP Host header, TLS SNI): what Ingress rules match; empty: none.</summary>
+    public string Host { get; init; } = "";
+
+    /// <summary>The URL path the clients ask for: what Ingress rules match.</summary>
+    public string Path { get; init; } = "/";
+
+    /// <summary>
+    /// The Service the manifests' Ingress rules send this group's requests to: null when the manifests have no
+    /// Ingress (an Ingress proxy sends them to <see cref="Service"/>), empty when no rule matches (404).
+    /// </summary>
+    public string? IngressService { get; init; }
 }
 
 /// <summary>How a client uses TCP connections to the Service.</summary>
