@@ -13,7 +13,7 @@ public sealed class ColumnsDocTests
         [OutputFiles.Pods] = p => CsvFiles.Write<PodRow>(p, []),
         [OutputFiles.Outages] = p => CsvFiles.Write<OutageRow>(p, []),
         [OutputFiles.Events] = p => CsvFiles.Write<EventRow>(p, []),
-        [OutputFiles.Sweep] = p => CsvFiles.Write<SweepRow>(p, []),
+        [OutputFiles.Sweep] = p => SweepCsv.Write(p, "", [], []),
         [OutputFiles.SweepCi] = p => CsvFiles.Write<SweepCiRow>(p, []),
         [StudyReportWriter.StudyCsv] = p => CsvFiles.Write<StudyRow>(p, []),
     };
