@@ -165,7 +165,7 @@ public static class Columns
             Scenario, Variant, Replication,
             new("time_s", "When it happened, in simulated seconds since the start of the run (s)."),
             new("node", "The node it happened on; empty when it concerns no single node."),
-            new("kind", "Short, stable name of the kind of event (for example node_crashed, kube_proxy_synced, metallb_leader_moved)."),
+            new("kind", "Short, stable name of the kind of event (for example node-crash, kube-proxy-sync, metallb-l2-leader); every kind is listed under Event kinds below."),
             new("detail", "What happened, in words."),
         ]),
         new(OutputFiles.Sweep, "One row per sweep point, way of access and replication: every metric of summary.csv, an empty cell where a value is undefined. After `parameters` come two columns per swept parameter, in the order swept: its value in SI units, named after the path in snake case and the unit (`clients[0].rate` = `200/s` gives `clients_0_rate_per_s` = 200; `_s` seconds, `_per_s` per second, `_bytes`, `_bps` bits per second, no suffix for plain numbers; text that is no number stays text), then the value as written (`clients_0_rate_text` = `200/s`).",
