@@ -128,6 +128,8 @@ internal static class ResultMapping
                 return new VariantInfo(lb.Name, "cloud-lb",
                     $"cloud load balancer, health checks every {S(hc.IntervalS)} ({hc.UnhealthyThreshold} failures, about {S(hc.IntervalS * hc.UnhealthyThreshold)} to drop a dead node)"
                     + (lb.ProbeThroughPods ? " through the pods" : ""), []);
+            case Access.ClusterIpAccess cip:
+                return new VariantInfo(cip.Name, "clusterip", "in-cluster clients call the ClusterIP through their own node's service proxy", []);
             default:
                 return new VariantInfo(variant.Name, variant.GetType().Name, "", []);
         }
