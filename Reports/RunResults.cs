@@ -85,4 +85,11 @@ public sealed record SweepResults(
     string ScenarioYaml,
     IReadOnlyList<RunParameter> Parameters,
     IReadOnlyList<SweepRow> Rows,
-    IReadOnlyList<SweepCiRow> Ci);
+    IReadOnlyList<SweepCiRow> Ci)
+{
+    /// <summary>The sweep's id (the sweep_id column of sweep.csv and sweep.db); empty when unknown.</summary>
+    public string SweepId { get; init; } = "";
+
+    /// <summary>The typed and text columns of the swept parameters in sweep.csv, in the order swept.</summary>
+    public IReadOnlyList<SweepParameterColumn> ParameterColumns { get; init; } = [];
+}

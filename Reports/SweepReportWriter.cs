@@ -24,7 +24,7 @@ public static class SweepReportWriter
         ArgumentNullException.ThrowIfNull(results);
         Directory.CreateDirectory(directory);
         Checksums.Remove(directory); // written again last: until then the folder reads as unfinished
-        CsvFiles.Write(Path.Combine(directory, OutputFiles.Sweep), results.Rows);
+        SweepCsv.Write(Path.Combine(directory, OutputFiles.Sweep), results.SweepId, results.ParameterColumns, results.Rows);
         CsvFiles.Write(Path.Combine(directory, OutputFiles.SweepCi), results.Ci);
         RunManifest.Write(Path.Combine(directory, OutputFiles.RunJson),
             new RunManifest(RunManifest.CurrentFormat, RunManifest.SweepKind, results.Name, results.Parameters, []));

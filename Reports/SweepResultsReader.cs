@@ -17,7 +17,7 @@ public static class SweepResultsReader
             throw new FileNotFoundException($"{directory} holds no {OutputFiles.Sweep}, so it is not the output of a sweep", sweepPath);
         }
 
-        var rows = CsvFiles.Read<SweepRow>(sweepPath);
+        var (sweepId, parameterColumns, rows) = SweepCsv.Read(sweepPath);
         string ciPath = Path.Combine(directory, OutputFiles.SweepCi);
         var manifest = RunManifest.ReadIfExists(Path.Combine(directory, OutputFiles.RunJson));
         string yamlPath = Path.Combine(directory, OutputFiles.ScenarioYaml);
@@ -26,6 +26,10 @@ public static class SweepResultsReader
             File.Exists(yamlPath) ? File.ReadAllText(yamlPath, AtomicFile.Utf8) : "",
             manifest?.Parameters ?? [],
             rows,
-            File.Exists(ciPath) ? CsvFiles.Read<SweepCiRow>(ciPath) : ConfidenceIntervals.ForSweep(rows));
+            File.Exists(ciPath) ? CsvFiles.Read<SweepCiRow>(ciPath) : ConfidenceIntervals.ForSweep(rows))
+        {
+            SweepId = sweepId,
+            ParameterColumns = parameterColumns,
+        };
     }
 }

@@ -9,7 +9,55 @@ namespace Svcsim.Reports;
 /// <param name="LongestOutage">The longest outage per replication (s).</param>
 /// <param name="KeptSlo">Whether its mean availability reached the SLO.</param>
 /// <param name="MainCause">The failure cause with the most failures (empty without failures).</param>
-internal sealed record Verdict(string Variant, Estimate Availability, Estimate LongestOutage, bool KeptSlo, string MainCause);
+/// <param name="Connections">What became of the clients' connections, per replication.</param>
+internal sealed record Verdict(string Variant, Estimate Availability, Estimate LongestOutage, bool KeptSlo, string MainCause, ConnectionFigures Connections)
+{
+    /// <summary>Whether any connection failed to connect, was reset or hung.</summary>
+    public bool ConnectionsBroke => Connections.Broke;
+}
+
+/// <summary>A way of access's connections, means per replication (see summary.csv).</summary>
+/// <param name="Opened">Connections the clients made.</param>
+/// <param name="ConnectFailures">Connection attempts that were never established.</param>
+/// <param name="Reset">Established connections that were reset.</param>
+/// <param name="Hung">Established connections given up after a request on them got no answer.</param>
+internal sealed record ConnectionFigures(Estimate Opened, Estimate ConnectFailures, Estimate Reset, Estimate Hung)
+{
+    public static ConnectionFigures Of(RunFigures figures, string variant) => new(figures.Of(variant, "connections"),
+        figures.Of(variant, "connect_failures"), figures.Of(variant, "connections_reset"), figures.Of(variant, "connections_hung"));
+
+    /// <summary>Whether any connection failed to connect, was reset or hung (on average over replications).</summary>
+    public bool Broke => Positive(ConnectFailures) || Positive(Reset) || Positive(Hung);
+
+    /// <summary>Whether an established connection broke: reset or hung.</summary>
+    public bool EstablishedBroke => Positive(Reset) || Positive(Hung);
+
+    /// <summary>"12 failed to connect, 3 reset, 1 hung" (means per replication), the zero parts left out.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (Positive(ConnectFailures))
+        {
+            parts.Add($"{Count(ConnectFailures)} failed to connect");
+        }
+
+        if (Positive(Reset))
+        {
+            parts.Add($"{Count(Reset)} reset");
+        }
+
+        if (Positive(Hung))
+        {
+            parts.Add($"{Count(Hung)} hung");
+        }
+
+        return parts.Count == 0 ? "none broke" : string.Join(", ", parts);
+    }
+
+    private static bool Positive(Estimate e) => double.IsFinite(e.Mean) && e.Mean > 0;
+
+    private static string Count(Estimate e) => e.Mean >= 10 ? Text.Fixed(e.Mean, 0) : Text.Fixed(e.Mean, 1);
+}
 
 /// <summary>
 /// What a run's figures decide: the way of access that wins (the most availability; among those the paired
@@ -31,7 +79,7 @@ internal sealed record Decision(string? Winner, IReadOnlyList<string> Tied, stri
         var results = figures.Results;
         double slo = RunPlots.Slo(results);
         var verdicts = figures.Variants.Select(v => new Verdict(v, figures.Of(v, "availability"), figures.Of(v, "longest_outage_s"),
-            figures.Of(v, "availability").Mean >= slo, MainCause(figures, v))).ToList();
+            figures.Of(v, "availability").Mean >= slo, MainCause(figures, v), ConnectionFigures.Of(figures, v))).ToList();
         // Those that kept the SLO first, each group by availability (OrderBy is stable: ties keep the listed order).
         var ranked = verdicts.Where(v => double.IsFinite(v.Availability.Mean))
             .OrderByDescending(v => v.KeptSlo)
@@ -93,6 +141,21 @@ internal sealed record Decision(string? Winner, IReadOnlyList<string> Tied, stri
         if (why.Length == 0)
         {
             why.Append("No request failed under any way of access.");
+        }
+
+        // Connections that broke once established are what keep-alive and long-lived clients feel: a reset or a
+        // hung connection fails every request in flight on it, and the client has to notice and reconnect.
+        var broken = verdicts.Where(v => v.Connections.EstablishedBroke).ToList();
+        if (broken.Count > 0)
+        {
+            why.Append(" Connections broke after they were established (mean per replication): ")
+                .Append(string.Join("; ", broken.Select(v => $"{v.Variant} {v.Connections.Describe()}")))
+                .Append('.');
+            var whole = verdicts.Where(v => !v.Connections.EstablishedBroke && double.IsFinite(v.Connections.Opened.Mean) && v.Connections.Opened.Mean > 0).ToList();
+            if (whole.Count > 0)
+            {
+                why.Append(CultureInfo.InvariantCulture, $" None broke under {Join(whole.Select(v => v.Variant).ToList())}.");
+            }
         }
 
         return new(winner.Variant, tied, headline.ToString(), why.ToString().TrimEnd(), CaveatsOf(figures, verdicts, winner, slo), verdicts, slo);

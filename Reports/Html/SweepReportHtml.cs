@@ -16,7 +16,7 @@ internal static class SweepReportHtml
             + "Figures are means over replications with their 95 % Student-t confidence intervals.", "lede");
 
         page.Heading(2, "Comparison", "comparison");
-        var metrics = SweepRow.Metrics.Select(m => m.Name).ToList();
+        var metrics = SweepRow.Reported.Select(m => m.Name).ToList();
         page.Table("comparison-table", ["Point", "Parameters", "Way of access", "Replications", .. metrics.Select(m => MetricDisplay.For(m).AxisLabel)],
             Rows(results, variants, points, metrics));
 

@@ -21,7 +21,7 @@ internal static class SweepPlots
         var parsed = points.Select(p => SweepParameters.Parse(p.Parameters)).ToList();
         var names = Order.FirstAppearance(parsed.SelectMany(p => p), p => p.Name);
         var slugs = Text.UniqueSlugs(names);
-        foreach (var metric in SweepRow.Metrics)
+        foreach (var metric in SweepRow.Reported)
         {
             for (int n = 0; n < names.Count; n++)
             {
@@ -36,14 +36,18 @@ internal static class SweepPlots
     {
         var display = MetricDisplay.For(metric);
         string title = $"{display.Label} against {parameter}";
-        var plot = Figure.Create(title, parameter, display.AxisLabel);
         var rows = results.Ci.Where(c => c.Metric == metric).ToList();
 
-        // x: the parameter's value when every point's value is a number, else its rank among the values seen.
+        // x: the parameter's value in SI units (sweep.csv's typed column: 200/s is 200, 40s is 40) when every point's
+        // value is a number, else its rank among the values seen.
+        var column = results.ParameterColumns.FirstOrDefault(c => c.Path == parameter);
+        string Typed(string value) => column is not null && column.Typed.TryGetValue(value, out string? typed) ? typed : value;
         var values = rows.Select(r => ValueOf(r.Parameters, parameter)).ToList();
-        bool numeric = values.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        bool numeric = values.All(v => double.TryParse(Typed(v), NumberStyles.Float, CultureInfo.InvariantCulture, out _));
         var categories = Order.FirstAppearance(values, v => v);
-        double X(string value) => numeric ? double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture) : categories.IndexOf(value);
+        double X(string value) => numeric ? double.Parse(Typed(value), NumberStyles.Float, CultureInfo.InvariantCulture) : categories.IndexOf(value);
+        string xLabel = numeric && column is not null && values.Any(v => Typed(v) != v) ? $"{parameter} ({column.Column})" : parameter;
+        var plot = Figure.Create(title, xLabel, display.AxisLabel);
 
         // One line per way of access and combination of the other parameters' values.
         var others = Order.FirstAppearance(rows, r => Others(r.Parameters, parameter));

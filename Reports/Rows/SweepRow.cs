@@ -1,35 +1,60 @@
-using CsvHelper;
-
 namespace Svcsim.Reports;
 
 /// <summary>
-/// The main metrics of one replication of one way of access at one point of a parameter sweep (a line of
-/// <c>sweep.csv</c>). <see cref="Parameters"/> names the point's parameter values as <c>a=1;b=2</c>.
+/// One replication of one way of access at one point of a parameter sweep (a line of <c>sweep.csv</c>): every metric
+/// of <c>summary.csv</c>, in the order of <see cref="SummaryRow.Metrics"/>. <see cref="Parameters"/> names the point's
+/// parameter values as <c>a=1;b=2</c>. Written and read by <see cref="SweepCsv"/>.
 /// </summary>
-[CsvRecord]
-public sealed partial record SweepRow(
-    [CsvColumn("point")] int Point,
-    [CsvColumn("parameters")] string Parameters,
-    [CsvColumn("variant")] string Variant,
-    [CsvColumn("replication")] int Replication,
-    [CsvColumn("seed")] long Seed,
-    [CsvColumn("availability")] double Availability,
-    [CsvColumn("time_availability")] double TimeAvailability,
-    [CsvColumn("longest_outage_s")] double LongestOutageS,
-    [CsvColumn("latency_p99_ms")] double LatencyP99Ms,
-    [CsvColumn("max_node_utilization")] double MaxNodeUtilization,
-    [CsvColumn("failed")] long Failed)
+/// <param name="Point">The sweep point.</param>
+/// <param name="Parameters">The point's parameter values, <c>path=value</c> pairs joined by <c>;</c>.</param>
+/// <param name="Variant">The way of access.</param>
+/// <param name="Replication">The replication.</param>
+/// <param name="Seed">The replication's seed.</param>
+/// <param name="Values">The value of each metric of <see cref="Metrics"/>, NaN where undefined.</param>
+public sealed record SweepRow(int Point, string Parameters, string Variant, int Replication, long Seed, IReadOnlyList<double> Values)
 {
-    /// <summary>The metric columns that <c>sweep_ci.csv</c> summarises and the sweep plots show, in column order.</summary>
+    /// <summary>Every metric column of sweep.csv (those of summary.csv), in column order; sweep_ci.csv summarises each.</summary>
     public static IReadOnlyList<Metric<SweepRow>> Metrics { get; } =
-    [
-        new("availability", r => r.Availability),
-        new("time_availability", r => r.TimeAvailability),
-        new("longest_outage_s", r => r.LongestOutageS),
-        new("latency_p99_ms", r => r.LatencyP99Ms),
-        new("max_node_utilization", r => r.MaxNodeUtilization),
-        new("failed", r => r.Failed),
-    ];
+        [.. SummaryRow.Metrics.Select((m, i) => new Metric<SweepRow>(m.Name, r => r.Values[i]))];
+
+    /// <summary>The metrics the sweep's report tabulates and plots against each swept parameter.</summary>
+    public static IReadOnlyList<Metric<SweepRow>> Reported { get; } =
+        [.. new[] { "availability", "time_availability", "longest_outage_s", "latency_p99_ms", "max_node_utilization", "failed", "connections_reset", "connections_hung" }
+            .Select(name => Metrics.Single(m => m.Name == name))];
+
+    /// <summary>The value of the metric column <paramref name="metric"/>.</summary>
+    public double this[string metric] => Values[Index(metric)];
+
+    /// <summary>Request availability (0..1).</summary>
+    public double Availability => this["availability"];
+
+    /// <summary>Time availability (0..1).</summary>
+    public double TimeAvailability => this["time_availability"];
+
+    /// <summary>The longest outage (s).</summary>
+    public double LongestOutageS => this["longest_outage_s"];
+
+    /// <summary>The 99th percentile latency of successful requests (ms).</summary>
+    public double LatencyP99Ms => this["latency_p99_ms"];
+
+    /// <summary>The highest utilisation of any node in any window (0..1).</summary>
+    public double MaxNodeUtilization => this["max_node_utilization"];
+
+    /// <summary>Failed requests.</summary>
+    public long Failed => (long)this["failed"];
+
+    private static int Index(string metric)
+    {
+        for (int i = 0; i < Metrics.Count; i++)
+        {
+            if (Metrics[i].Name == metric)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"sweep.csv has no metric {metric}", nameof(metric));
+    }
 
     /// <summary>
     /// Builds a <see cref="SweepRow"/> from the summary of one replication at one sweep point, so that sweeps and
@@ -38,7 +63,14 @@ public sealed partial record SweepRow(
     public static SweepRow FromSummary(int point, string parameters, SummaryRow summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return new(point, parameters, summary.Variant, summary.Replication, summary.Seed, summary.Availability,
-            summary.TimeAvailability, summary.LongestOutageS, summary.LatencyP99Ms, summary.MaxNodeUtilization, summary.Failed);
+        return new(point, parameters, summary.Variant, summary.Replication, summary.Seed, [.. SummaryRow.Metrics.Select(m => m.Read(summary))]);
     }
+
+    /// <summary>Rows are equal when every field and every value is (NaN equal to NaN).</summary>
+    public bool Equals(SweepRow? other) =>
+        other is not null && Point == other.Point && Parameters == other.Parameters && Variant == other.Variant
+        && Replication == other.Replication && Seed == other.Seed && Values.SequenceEqual(other.Values);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Point, Parameters, Variant, Replication, Seed, Values.Count);
 }

@@ -65,12 +65,9 @@ public static class Columns
         new("ci_high", "Upper bound of the 95 % Student-t confidence interval of the mean (NaN with fewer than two replications)."),
     ];
 
-    /// <summary>The CSV files of a run (<see cref="RunReportWriter"/>) and of a sweep (<see cref="SweepReportWriter"/>).</summary>
-    public static IReadOnlyList<FileDoc> CsvFiles { get; } =
+    // The metric columns of summary.csv, which sweep.csv repeats for each sweep point.
+    private static readonly ColumnDoc[] SummaryMetricColumns =
     [
-        new(OutputFiles.Summary, "One row per way of access and replication: the run's headline figures.",
-        [
-            Scenario, Variant, Replication, Seed,
             new("requests", "Logical requests the clients started between the end of warm-up and the end of the run, retries counted once (count); every one has an outcome."),
             new("succeeded", "Requests answered successfully (count)."),
             new("failed", "Requests that failed, whatever the cause (count); the failed_* columns split it."),
@@ -94,7 +91,15 @@ public static class Columns
             new("connections_reset", "Established connections that were reset: an RST reached the client, for example after an ECMP rehash or an L2 leader move sent the connection to a node without its conntrack entry (count)."),
             new("connections_hung", "Established connections the client gave up after a request on them got no answer: a keep-alive connection pinned by conntrack to a dead pod, or an entry node that died (count)."),
             new("pod_imbalance_max_over_mean", "Requests that reached the busiest pod divided by the mean per pod over the pods that existed during the run (1 is perfectly even): long-lived connections pile load on a few pods."),
-            .. FailureColumns("over the replication"),
+        .. FailureColumns("over the replication"),
+    ];
+
+    /// <summary>The CSV files of a run (<see cref="RunReportWriter"/>) and of a sweep (<see cref="SweepReportWriter"/>).</summary>
+    public static IReadOnlyList<FileDoc> CsvFiles { get; } =
+    [
+        new(OutputFiles.Summary, "One row per way of access and replication: the run's headline figures.",
+        [
+            Scenario, Variant, Replication, Seed, .. SummaryMetricColumns,
         ]),
         new(OutputFiles.SummaryCi, "One row per way of access and metric of summary.csv (mean and 95 % confidence interval over replications), then one row per pair of ways of access and metric for the paired difference.",
         [
@@ -157,20 +162,16 @@ public static class Columns
             Scenario, Variant, Replication,
             new("time_s", "When it happened, in simulated seconds since the start of the run (s)."),
             new("node", "The node it happened on; empty when it concerns no single node."),
-            new("kind", "Short, stable name of the kind of event (for example node_crashed, kube_proxy_synced, metallb_leader_moved)."),
+            new("kind", "Short, stable name of the kind of event (for example node-crash, kube-proxy-sync, metallb-l2-leader); every kind is listed under Event kinds below."),
             new("detail", "What happened, in words."),
         ]),
-        new(OutputFiles.Sweep, "One row per sweep point, way of access and replication: the main metrics of summary.csv.",
+        new(OutputFiles.Sweep, "One row per sweep point, way of access and replication: every metric of summary.csv, an empty cell where a value is undefined. After `parameters` come two columns per swept parameter, in the order swept: its value in SI units, named after the path in snake case and the unit (`clients[0].rate` = `200/s` gives `clients_0_rate_per_s` = 200; `_s` seconds, `_per_s` per second, `_bytes`, `_bps` bits per second, no suffix for plain numbers; text that is no number stays text), then the value as written (`clients_0_rate_text` = `200/s`).",
         [
+            new("sweep_id", "The sweep's id: the first 16 hex digits of the SHA-256 of its identity (scenario and manifests, overrides, seed, replications, swept values, svcsim version); the sweep_id of sweep.db. Shards of one sweep share it."),
             new("point", "Index of the sweep point."),
             new("parameters", "The swept parameters' values at this point, name=value pairs joined by ';' (for example replicas=3;client_timeout_s=2)."),
             Variant, Replication, Seed,
-            new("availability", "Request availability, as in summary.csv (fraction 0..1)."),
-            new("time_availability", "Time availability, as in summary.csv (fraction 0..1)."),
-            new("longest_outage_s", "Duration of the longest outage, as in summary.csv (s)."),
-            new("latency_p99_ms", "99th percentile latency of successful requests, as in summary.csv (ms)."),
-            new("max_node_utilization", "Highest utilisation of any node in any window, as in summary.csv (0..1)."),
-            new("failed", "Failed requests, as in summary.csv (count)."),
+            .. SummaryMetricColumns.Select(c => new ColumnDoc(c.Name, "As in summary.csv: " + c.Meaning)),
         ]),
         new(StudyReportWriter.StudyCsv, "Written by `svcsim study`: one row per fault and way of access, the cells of the decision matrix in index.html.",
         [
@@ -185,6 +186,10 @@ public static class Columns
             new("longest_outage_s", "Mean over replications of the longest outage (s)."),
             new("longest_outage_s_ci_low", "Lower bound of its 95 % confidence interval (s)."),
             new("longest_outage_s_ci_high", "Upper bound of its 95 % confidence interval (s)."),
+            new("connections", "Mean over replications of the TCP connections the clients established, as in summary.csv (count)."),
+            new("connect_failures", "Mean over replications of the connection attempts never established, as in summary.csv (count)."),
+            new("connections_reset", "Mean over replications of the established connections that were reset, as in summary.csv (count)."),
+            new("connections_hung", "Mean over replications of the established connections given up after a request on them got no answer, as in summary.csv (count)."),
             new("kept_slo", "True when the mean availability reached the scenario's SLO."),
             new("winner", "True for the row's winner: the most availability among those that kept the SLO (else among all); among those the paired differences cannot tell apart, the shortest longest outage."),
             new("report", "The scenario's report, relative to the study folder."),
@@ -233,7 +238,7 @@ public static class Columns
         md.Append("<!-- Generated from Reports/Schema/Columns.cs by the test Columns_Doc_Is_Up_To_Date; edit that file, not this one. -->\n\n");
         md.Append("`svcsim run` writes the files of a run into its output directory, `svcsim sweep` those of a sweep. ");
         md.Append("CSV files are RFC 4180 with a header, comma separated, LF line ends, UTF-8 without BOM, numbers in the invariant ");
-        md.Append("culture (`.` decimal point, `NaN` for undefined values), booleans `True`/`False`, one observation per row. ");
+        md.Append("culture (`.` decimal point, `NaN` for undefined values, except in sweep.csv: an empty cell), booleans `True`/`False`, one observation per row. ");
         md.Append("Units are in the column names: `_s` seconds, `_ms` milliseconds; fractions are 0..1. ");
         md.Append("Every file is written to a temporary name and renamed, so a file is either whole or absent, and `checksums.json` ");
         md.Append("comes last. `svcsim run` writes each run into a fresh hidden folder beside its own and swaps it in whole, so a run ");

@@ -32,6 +32,10 @@ public sealed partial record StudyRow(
     [CsvColumn("longest_outage_s")] double LongestOutageS,
     [CsvColumn("longest_outage_s_ci_low")] double LongestOutageCiLow,
     [CsvColumn("longest_outage_s_ci_high")] double LongestOutageCiHigh,
+    [CsvColumn("connections")] double Connections,
+    [CsvColumn("connect_failures")] double ConnectFailures,
+    [CsvColumn("connections_reset")] double ConnectionsReset,
+    [CsvColumn("connections_hung")] double ConnectionsHung,
     [CsvColumn("kept_slo")] bool KeptSlo,
     [CsvColumn("winner")] bool Winner,
     [CsvColumn("report")] string Report);
@@ -78,7 +82,8 @@ public static class StudyReportWriter
             {
                 rows.Add(new StudyRow(scenario.Fault, scenario.Run.ScenarioName, verdict.Variant, scenario.Run.Info.Of(verdict.Variant)?.Kind ?? "",
                     figures.Replications(verdict.Variant), verdict.Availability.Mean, verdict.Availability.Low, verdict.Availability.High,
-                    verdict.LongestOutage.Mean, verdict.LongestOutage.Low, verdict.LongestOutage.High, verdict.KeptSlo,
+                    verdict.LongestOutage.Mean, verdict.LongestOutage.Low, verdict.LongestOutage.High, verdict.Connections.Opened.Mean,
+                    verdict.Connections.ConnectFailures.Mean, verdict.Connections.Reset.Mean, verdict.Connections.Hung.Mean, verdict.KeptSlo,
                     verdict.Variant == decision.Winner, scenario.Folder + "/" + OutputFiles.ReportHtml));
             }
         }
@@ -113,8 +118,30 @@ public static class StudyReportWriter
             md.Append(decision.Winner ?? "\u2014").Append(" |\n");
         }
 
+        // What the request figures do not show: connections that broke once established, which every request in
+        // flight on them shares (few with one connection per request, many with keep-alive clients).
+        md.Append("\nConnections that broke after they were established, mean per replication (reset / hung):\n\n");
+        md.Append("| fault | ").Append(string.Join(" | ", kinds.Select(k => k.Label))).Append(" |\n");
+        md.Append("|---|").Append(string.Concat(kinds.Select(_ => "---|"))).Append('\n');
+        foreach (var scenario in study.Scenarios)
+        {
+            var decision = Decision.Of(Figures(scenario.Run));
+            md.Append("| ").Append(scenario.Fault).Append(" | ");
+            foreach (var (kind, _) in kinds)
+            {
+                var verdict = FirstOfKind(scenario.Run, decision, kind);
+                md.Append(verdict is null || !double.IsFinite(verdict.Connections.Reset.Mean) ? "\u2014"
+                    : $"{ConnectionCount(verdict.Connections.Reset)} / {ConnectionCount(verdict.Connections.Hung)}").Append(" | ");
+            }
+
+            md.Length--;
+            md.Append('\n');
+        }
+
         return md.ToString();
     }
+
+    private static string ConnectionCount(Estimate e) => !double.IsFinite(e.Mean) ? "\u2014" : e.Mean >= 10 || e.Mean == Math.Floor(e.Mean) ? Text.Fixed(e.Mean, 0) : Text.Fixed(e.Mean, 1);
 
     private static string MarkdownCell(Verdict v)
     {
@@ -165,7 +192,7 @@ internal static class StudyPage
             page.Paragraph(study.Description, "lede");
         }
 
-        page.Paragraph("Each row is one fault in its own scenario; each cell lists that scenario's ways of access of one kind with their request availability and longest outage per replication (means over replications, \u00b1 the half-width of the 95 % confidence interval). Bold: the row's winner. Red: lost the SLO over the run. The fault links to its scenario's full report; hovering a way of access shows how it is set up.", "note");
+        page.Paragraph("Each row is one fault in its own scenario; each cell lists that scenario's ways of access of one kind with their request availability and longest outage per replication (means over replications, \u00b1 the half-width of the 95 % confidence interval). Bold: the row's winner. Red: lost the SLO over the run. Where a row's connections broke under some way of access, its cells also give the connections per replication that failed to connect, were reset, or hung (given up after a request on them got no answer): each of those failed the requests in flight on it. The fault links to its scenario's full report; hovering a way of access shows how it is set up.", "note");
         var headers = new List<string> { "Fault" };
         headers.AddRange(columns.Select(c => c.Label));
         headers.Add("Winner");
@@ -206,6 +233,9 @@ internal static class StudyPage
     private static List<Cell> MatrixRow(StudyScenario scenario, Decision decision, List<(string Kind, string Label)> columns)
     {
         var cells = new List<Cell> { new(Page.Link(scenario.Folder + "/" + OutputFiles.ReportHtml, scenario.Fault), "name") };
+        // Connections are shown where they broke under some way of access of the row: there they tell apart ways
+        // of access whose request figures look alike (a reset fails every request in flight on the connection).
+        bool showConnections = decision.Verdicts.Any(v => v.ConnectionsBroke);
         foreach (var (kind, _) in columns)
         {
             var lines = new List<string>();
@@ -222,6 +252,11 @@ internal static class StudyPage
                 string name = "<span class=\"variant\" title=\"" + Text.Html(info.Description) + "\">" + Text.Html(info.Name) + "</span>";
                 string value = verdict.KeptSlo ? Text.Html(availability) : "<span class=\"lost\">" + Text.Html(availability) + "</span>";
                 string line = name + " " + value + "<span class=\"ci\">longest outage " + Text.Html(outage) + "</span>";
+                if (showConnections)
+                {
+                    line += "<span class=\"ci connections\">connections: " + Text.Html(verdict.Connections.Describe()) + "</span>";
+                }
+
                 lines.Add(info.Name == decision.Winner ? "<div class=\"winner\">" + line + "</div>" : "<div>" + line + "</div>");
             }
 

@@ -130,7 +130,7 @@ public sealed partial class DeployTests : IDisposable
         // Then the shards were one sweep: 3 rates x 2 grace periods, each point computed once
         Assert.True(merged.ExitCode == 0, merged.ToString());
         Assert.Contains($"merged 6 points into {results}/merged/{OutputFiles.Sweep}", merged.Out, StringComparison.Ordinal);
-        var rows = CsvFiles.Read<SweepRow>(Path.Combine(results, "merged", OutputFiles.Sweep));
+        var rows = SweepCsv.Read(Path.Combine(results, "merged", OutputFiles.Sweep)).Rows;
         Assert.Equal(Enumerable.Range(0, 6), rows.Select(r => r.Point).Distinct().Order());
     }
 

@@ -28,11 +28,19 @@ public sealed class ReadmeTests
 
         string matrix = StudyReportWriter.DecisionMarkdown(new StudyResults(study.Name, study.Description, study.Text, [], scenarios));
 
-        // Then the README holds exactly that table (out/origin-study/decision.md after `svcsim study`)
-        string readme = File.ReadAllText(CliPaths.InRepo("README.md")).ReplaceLineEndings("\n");
+        // Then the README holds exactly that table (out/origin-study/decision.md after `svcsim study`; to rewrite
+        // it after a change of the model, run this test with SVCSIM_UPDATE_DOCS=1)
+        string path = CliPaths.InRepo("README.md");
+        string readme = File.ReadAllText(path).ReplaceLineEndings("\n");
         int from = readme.IndexOf(Begin, StringComparison.Ordinal);
         int to = readme.IndexOf(End, StringComparison.Ordinal);
         Assert.True(from >= 0 && to > from, $"README.md has no block between '{Begin.Trim()}' and '{End}'");
+        if (Environment.GetEnvironmentVariable("SVCSIM_UPDATE_DOCS") == "1")
+        {
+            readme = readme[..(from + Begin.Length)] + matrix + readme[to..];
+            File.WriteAllText(path, readme);
+            to = readme.IndexOf(End, StringComparison.Ordinal);
+        }
         Assert.True(readme[(from + Begin.Length)..to] == matrix,
             $"README.md's decision matrix differs from a fresh run of the origin study; paste in out/origin-study/decision.md:\n{matrix}");
     }

@@ -83,7 +83,7 @@ public sealed class RunScriptTests : IDisposable
 
         // Then the grid has 2 x 2 points
         Assert.True(result.ExitCode == 0, result.ToString());
-        var rows = CsvFiles.Read<SweepRow>(Path.Combine(_temp.Path, OutputFiles.Sweep));
+        var rows = SweepCsv.Read(Path.Combine(_temp.Path, OutputFiles.Sweep)).Rows;
         Assert.Equal(4, rows.Select(r => r.Parameters).Distinct().Count());
     }
 

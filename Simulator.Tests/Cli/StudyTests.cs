@@ -39,13 +39,13 @@ public sealed class StudyFixture : IDisposable
 [Collection(CliCollection.Name)]
 public sealed class StudyTests(StudyFixture study) : IClassFixture<StudyFixture>
 {
-    private static readonly string[] Faults = ["worker crash", "control-plane crash", "reboot with a new IP", "L2 leader loss", "random failures", "overload"];
+    private static readonly string[] Faults = ["worker crash", "keep-alive worker crash", "control-plane crash", "reboot with a new IP", "L2 leader loss", "random failures", "overload"];
 
     [Fact]
     public void The_Study_Writes_Every_Scenarios_Report_And_One_Index()
     {
         Assert.True(study.Result.ExitCode == 0, study.Result.ToString());
-        foreach (string folder in new[] { "worker-crash", "control-plane-crash", "reboot-new-ip", "l2-leader-loss", "random-failures", "cascade" })
+        foreach (string folder in new[] { "worker-crash", "keepalive-worker-crash", "control-plane-crash", "reboot-new-ip", "l2-leader-loss", "random-failures", "cascade" })
         {
             Assert.True(File.Exists(Path.Combine(study.Folder, folder, OutputFiles.ReportHtml)), $"{folder}/report.html is missing");
             Assert.True(File.Exists(Path.Combine(study.Folder, folder, OutputFiles.Summary)), $"{folder}/summary.csv is missing");
@@ -91,6 +91,32 @@ public sealed class StudyTests(StudyFixture study) : IClassFixture<StudyFixture>
     }
 
     [Fact]
+    public void The_Matrix_Shows_The_Connections_That_Broke_Under_Each_Way_Of_Access()
+    {
+        // Given the worker crash with keep-alive clients (w2 holds a pod and, for BGP, a share of the ECMP flows)
+        var rows = CsvFiles.Read<StudyRow>(Path.Combine(study.Folder, StudyReportWriter.StudyCsv)).Where(r => r.Fault == "keep-alive worker crash").ToList();
+
+        // Then BGP's rehash after the withdrawal resets established connections, while NodePort clients on cp1 see none
+        // reset; under every way of access some keep-alive connections hung on w2's pod until their clients gave up
+        Assert.True(rows.Single(r => r.Variant == "metallb-bgp").ConnectionsReset > 0);
+        Assert.Equal(0, rows.Single(r => r.Variant == "nodeport").ConnectionsReset);
+        Assert.All(rows, r => Assert.True(r.ConnectionsHung > 0, $"{r.Variant}: no hung connection"));
+
+        // and the index's row says so for each way of access, and the scenario's decision box names them
+        var row = Regex.Match(study.Index, "<tr><td class=\"name\"><a href=\"[^\"]+\">keep-alive worker crash</a></td>.*?</tr>");
+        Assert.True(row.Success);
+        string bgp = row.Value.Split("<div").Single(d => d.Contains(">metallb-bgp</span>", StringComparison.Ordinal));
+        Assert.Matches(@"<span class=""ci connections"">connections: [^<]*\d reset", bgp);
+        string report = File.ReadAllText(Path.Combine(study.Folder, "keepalive-worker-crash", OutputFiles.ReportHtml));
+        Assert.Contains("Connections broke after they were established (mean per replication): ", report, StringComparison.Ordinal);
+
+        // and decision.md (the README's tables) has the connections table with a row per fault
+        string md = File.ReadAllText(Path.Combine(study.Folder, StudyReportWriter.DecisionMarkdownFile));
+        Assert.Contains("Connections that broke after they were established, mean per replication (reset / hung):", md, StringComparison.Ordinal);
+        Assert.All(Faults, f => Assert.Equal(2, md.Split('\n').Count(l => l.StartsWith($"| {f} |", StringComparison.Ordinal))));
+    }
+
+    [Fact]
     public void Every_Scenario_Report_Opens_With_Its_Decision_Box()
     {
         foreach (var winner in CsvFiles.Read<StudyRow>(Path.Combine(study.Folder, StudyReportWriter.StudyCsv)).Where(r => r.Winner))
@@ -125,7 +151,7 @@ public sealed class StudyTests(StudyFixture study) : IClassFixture<StudyFixture>
         using var shots = new TempDirectory();
         var pages = new List<string> { Path.Combine(study.Folder, StudyReportWriter.IndexHtml) };
         pages.AddRange(Directory.GetDirectories(study.Folder).Order(StringComparer.Ordinal).Select(d => Path.Combine(d, OutputFiles.ReportHtml)));
-        Assert.Equal(7, pages.Count);
+        Assert.Equal(8, pages.Count);
         foreach (string page in pages)
         {
             string shot = shots.File(Path.GetFileName(Path.GetDirectoryName(page)!) + ".png");
@@ -151,7 +177,7 @@ public sealed class StudyTests(StudyFixture study) : IClassFixture<StudyFixture>
 
         var validated = SvcsimCli.Run("validate", StudyFixture.Study);
         Assert.True(validated.ExitCode == 0, validated.ToString());
-        Assert.Contains("study of 6 scenarios", validated.Out, StringComparison.Ordinal);
+        Assert.Contains("study of 7 scenarios", validated.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class SweepDatabaseTests(SweepDatabaseTests.Sweeps sweeps) : IClas
         // Then sweep.csv, sweep_ci.csv and the report are the bytes of the CSV-only sweep
         SweepTests.AssertSameFiles(sweeps.Csv, dir, [OutputFiles.Sweep, OutputFiles.SweepCi, OutputFiles.ReportHtml]);
         // and every row of sweep.csv is in the summary table, with the same numbers
-        var csv = CsvFiles.Read<SweepRow>(Path.Combine(dir, OutputFiles.Sweep))
+        var csv = SweepCsv.Read(Path.Combine(dir, OutputFiles.Sweep)).Rows
             .OrderBy(r => r.Point).ThenBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Replication).ToList();
         var db = Query(Db(dir), """
             SELECT s.point, p.parameters, s.variant, s.replication, s.seed, s.availability, s.time_availability, s.longest_outage_s,
@@ -197,7 +197,7 @@ public sealed class SweepDatabaseTests(SweepDatabaseTests.Sweeps sweeps) : IClas
         AssertSameDatabase(Db(Whole), Db(merged));
         SweepTests.AssertSameFiles(sweeps.Csv, merged, [OutputFiles.Sweep, OutputFiles.SweepCi]);
         // and the merged database's summary and the merged sweep.csv give the same numbers
-        var csv = CsvFiles.Read<SweepRow>(Path.Combine(merged, OutputFiles.Sweep));
+        var csv = SweepCsv.Read(Path.Combine(merged, OutputFiles.Sweep)).Rows;
         var stored = Query(Db(merged), "SELECT point, variant, replication, availability, longest_outage_s, latency_p99_ms, failed FROM summary")
             .ToDictionary(r => (int.Parse(r[0], CultureInfo.InvariantCulture), r[1], int.Parse(r[2], CultureInfo.InvariantCulture)), r => r[3..].Select(Number).ToArray());
         Assert.Equal(csv.Count, stored.Count);

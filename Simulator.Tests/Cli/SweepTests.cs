@@ -21,7 +21,7 @@ public sealed class SweepTests(SweepFixture sweeps)
         string dir = sweeps.Reference;
 
         // When
-        var rows = CsvFiles.Read<SweepRow>(Path.Combine(dir, OutputFiles.Sweep));
+        var rows = SweepCsv.Read(Path.Combine(dir, OutputFiles.Sweep)).Rows;
         var ci = CsvFiles.Read<SweepCiRow>(Path.Combine(dir, OutputFiles.SweepCi));
 
         // Then every (point, variant, replication) appears once, the last axis varying fastest
@@ -39,6 +39,33 @@ public sealed class SweepTests(SweepFixture sweeps)
         Assert.Equal(SweepFixture.Points * Variants * SweepRow.Metrics.Count, ci.Count);
         Assert.All(ci, r => Assert.Equal(SweepFixture.Replications, r.Replications));
         Assert.True(File.Exists(Path.Combine(dir, OutputFiles.ReportHtml)));
+    }
+
+    [Fact]
+    public void Sweep_Csv_Is_Tidy_A_Typed_Column_Per_Parameter_Every_Summary_Metric_A_Sweep_Id()
+    {
+        // Given the sweep of clients[0].rate (100/s, 200/s) by the grace period (40s, 50s)
+        string path = Path.Combine(sweeps.Reference, OutputFiles.Sweep);
+        var lines = File.ReadAllLines(path);
+
+        // Then the header has the sweep id, each parameter in SI units and as written, and every metric of summary.csv
+        Assert.Equal(
+            [
+                "sweep_id", "point", "parameters", "clients_0_rate_per_s", "clients_0_rate_text",
+                "control_plane_node_monitor_grace_period_s", "control_plane_node_monitor_grace_period_text",
+                "variant", "replication", "seed", .. SummaryRow.Metrics.Select(m => m.Name),
+            ],
+            lines[0].Split(','));
+        var cells = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.All(cells, c => Assert.Matches("^[0-9a-f]{16}$", c[0]));
+        Assert.Single(cells.Select(c => c[0]).Distinct());
+        Assert.Equal(["100", "100/s", "40", "40s"], cells.First(c => c[1] == "0")[3..7]);
+        Assert.Equal(["200", "200/s", "50", "50s"], cells.First(c => c[1] == "3")[3..7]);
+        // and no cell is NaN: an undefined value is an empty cell
+        Assert.DoesNotContain(cells.SelectMany(c => c), c => c.Contains("NaN", StringComparison.OrdinalIgnoreCase));
+        // and the rows carry the connection figures of summary.csv: the seed scenario opens one connection per request
+        var rows = SweepCsv.Read(path).Rows;
+        Assert.All(rows, r => Assert.True(r["connections"] > 0 && r["connections"] >= r["requests"] - r["failed"], $"point {r.Point} {r.Variant}: {r["connections"]} connections for {r["requests"]} requests"));
     }
 
     [Fact]

@@ -89,6 +89,14 @@ public sealed class ForbiddenCodeTests
     }
 
     [Fact]
+    public void Event_Kinds_Are_Declared_Only_In_The_Catalogue()
+    {
+        // A kind made up where it is written would reach events.csv without a line in docs/outputs.md.
+        AssertNone(Repository.Files("Simulator", "*.cs").Where(f => f != "Simulator/Network/EventKinds.cs"),
+            new Regex(@"new TraceKind\(|TraceKind\s+\w+\s*=\s*new\("), "a TraceKind declared outside Simulator/Network/EventKinds.cs");
+    }
+
+    [Fact]
     public void The_Scan_Sees_The_Sources_It_Guards()
     {
         // A wrong root or pattern would make every rule above pass on nothing.

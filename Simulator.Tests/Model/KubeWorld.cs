@@ -22,6 +22,21 @@ internal sealed class KubeWorld
         Proxies = new ServiceProxies(Sim, Model, KubeProxySpec.Default, Trace);
     }
 
+    /// <summary>
+    /// When the node lifecycle controller marks <paramref name="node"/> NotReady after it crashed at
+    /// <paramref name="crashS"/> with the default control plane, derived from this replication's timer phases: its
+    /// last lease renewal before the crash (every 10 s from its kubelet's phase), then the first monitor tick (every
+    /// 5 s from the controller's phase) more than the 50 s grace period later.
+    /// </summary>
+    public double NotReadyAfterCrash(string node, double crashS)
+    {
+        var cp = ControlPlaneSpec.Default;
+        double lease = Time.ToSeconds(Sim.Streams.Phase($"kubelet-lease:{node}", Time.FromSeconds(cp.LeaseRenewS)));
+        double tick = Time.ToSeconds(Sim.Streams.Phase("node-monitor", Time.FromSeconds(cp.NodeMonitorPeriodS)));
+        double last = lease + Math.Floor((crashS - lease) / cp.LeaseRenewS) * cp.LeaseRenewS;
+        return tick + (Math.Floor((last + cp.NodeMonitorGracePeriodS - tick) / cp.NodeMonitorPeriodS) + 1) * cp.NodeMonitorPeriodS;
+    }
+
     /// <summary>Each node's kube-proxy.</summary>
     public ServiceProxies Proxies { get; }
 

@@ -9,21 +9,30 @@ namespace Svcsim.Tests.Model;
 /// </summary>
 public sealed class PodSourceTests
 {
-    // With 1 control plane and 3 workers, w3's kubelet renews its lease at 8 s, 18 s...; crashing at 10 s it is
-    // marked NotReady at the monitor tick of 60 s (52 s > 50 s grace), tainted then, and its pods are evicted
-    // 300 s later (DefaultTolerationSeconds).
-    private const double Crash = 10, NotReady = 60, Evicted = 360;
+    // w3 crashes at 10 s; it is marked NotReady at the first monitor tick more than the 50 s grace period after
+    // its last lease (both timers at this replication's phases: KubeWorld.NotReadyAfterCrash), tainted then, and
+    // its pods are evicted 300 s later (DefaultTolerationSeconds).
+    private const double Crash = 10;
+
+    private static (double NotReady, double Evicted) Times(KubeWorld world)
+    {
+        double notReady = world.NotReadyAfterCrash("w3", Crash);
+        Assert.InRange(notReady - Crash, 40, 55); // the window the timers allow: a lease 0 to 10 s old, a tick within 5 s
+        return (notReady, notReady + 300);
+    }
 
     [Fact]
     public void A_Deployment_Replaces_An_Evicted_Pod_At_Once_On_Another_Node_With_A_New_Name()
     {
         var world = new KubeWorld(KubeWorld.Nodes(3), [KubeWorld.Source("web")]);
         world.At(Crash, () => world.Model.CrashNode(world.Node("w3")));
+        var (NotReady, Evicted) = Times(world);
 
         world.RunTo(Evicted + 1);
 
-        Assert.Equal(NotReady, world.Events("node-not-ready").Single().T);
-        Assert.Equal(("web-2", Evicted), (world.Events("pod-evicted").Single().Subject, world.Events("pod-evicted").Single().T));
+        Assert.Equal(NotReady, world.Events("node-not-ready").Single().T, 6);
+        Assert.Equal("web-2", world.Events("pod-evicted").Single().Subject);
+        Assert.Equal(Evicted, world.Events("pod-evicted").Single().T, 6);
         Assert.Equal([("web-0", "w1"), ("web-1", "w2"), ("web-2", "w3"), ("web-3", "w1")], world.Placement("web"));
         Assert.True(world.Model.Source("web").Pods[2].Terminating); // the old one waits on the dead node
         Assert.Equal(3, world.Model.Source("web").Active);
@@ -35,13 +44,14 @@ public sealed class PodSourceTests
         // Given a StatefulSet of 3 and w3 crashing for 10 minutes
         var world = new KubeWorld(KubeWorld.Nodes(3), [KubeWorld.Source("db", PodSourceKind.StatefulSet)]);
         world.At(Crash, () => world.Model.CrashNode(world.Node("w3")));
+        var (_, Evicted) = Times(world);
         world.At(Crash + 600, () => world.Model.StartNode(world.Node("w3")));
 
         // When the pod on w3 has been evicted and the node is still down
         world.RunTo(Evicted + 200);
 
         // Then db-2 is terminating on w3 and nothing replaces it: a second db-2 could run beside the first
-        Assert.Equal(Evicted, world.Events("pod-evicted").Single().T);
+        Assert.Equal(Evicted, world.Events("pod-evicted").Single().T, 6);
         Assert.Equal([("db-0", "w1"), ("db-1", "w2"), ("db-2", "w3")], world.Placement("db"));
         Assert.True(world.Model.Source("db").Pods[2].Terminating);
         Assert.Empty(world.Events("pod-scheduled"));
@@ -108,10 +118,13 @@ public sealed class PodSourceTests
         var quick = new PlacementSpec { Tolerations = [new Toleration(Taint.UnreachableKey, true, "", TaintEffect.NoExecute, 30)] };
         var world = new KubeWorld(KubeWorld.Nodes(3), [KubeWorld.Source("web", placement: quick), KubeWorld.Source("slow")]);
         world.At(Crash, () => world.Model.CrashNode(world.Node("w3")));
+        var (NotReady, Evicted) = Times(world);
 
         world.RunTo(Evicted + 1);
 
         var evictions = world.Events("pod-evicted").Select(e => (e.Subject, e.T)).ToList();
-        Assert.Equal([("web-2", NotReady + 30), ("slow-2", Evicted)], evictions);
+        Assert.Equal(["web-2", "slow-2"], evictions.Select(e => e.Subject));
+        Assert.Equal(NotReady + 30, evictions[0].T, 6);
+        Assert.Equal(Evicted, evictions[1].T, 6);
     }
 }

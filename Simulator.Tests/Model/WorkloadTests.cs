@@ -140,9 +140,9 @@ public class WorkloadTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(true, 3)]
+    [InlineData(true, 10)]
     [InlineData(false, 10)]
-    public void A_Client_On_The_Nodes_Segment_Learns_A_Dead_Address_From_Arp_In_Three_Seconds(bool sameSegment, double expectedS)
+    public void A_Client_Moves_Once_To_The_Next_Address_After_Its_First_Failed_Connect(bool sameSegment, double expectedS)
     {
         // Regression: every failed connection to a dead address moved the client on, so the many
         // connections it had open to w1 moved it back and forth between w1 and w2.
@@ -161,8 +161,9 @@ public class WorkloadTests(ITestOutputHelper output)
         // When they run
         var run = new VariantRunner(spec, spec.Variants[0], 0).Run();
 
-        // Then every request succeeds, and the slowest took the failed attempt on w1 first: EHOSTUNREACH
-        // after about 3 s on the same segment (ARP fails), the full connect timeout otherwise
+        // Then every request succeeds, and the slowest took the failed attempt on w1 first: the full connect
+        // timeout, on the segment too, since the client's neighbour entry for w1 was confirmed just before the
+        // crash and stays REACHABLE (15 s at least) past it (NeighbourTests time the entry itself)
         Assert.Equal(run.Summary.Requests, run.Summary.Succeeded);
         Assert.InRange(run.Summary.LatencyMaxMs / 1000, expectedS, expectedS + 0.1);
         Assert.Equal(0, run.Summary.FailedByCause[(int)FailureCause.NodeDown]);

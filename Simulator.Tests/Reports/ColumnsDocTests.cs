@@ -13,7 +13,7 @@ public sealed class ColumnsDocTests
         [OutputFiles.Pods] = p => CsvFiles.Write<PodRow>(p, []),
         [OutputFiles.Outages] = p => CsvFiles.Write<OutageRow>(p, []),
         [OutputFiles.Events] = p => CsvFiles.Write<EventRow>(p, []),
-        [OutputFiles.Sweep] = p => CsvFiles.Write<SweepRow>(p, []),
+        [OutputFiles.Sweep] = p => SweepCsv.Write(p, "", [], []),
         [OutputFiles.SweepCi] = p => CsvFiles.Write<SweepCiRow>(p, []),
         [StudyReportWriter.StudyCsv] = p => CsvFiles.Write<StudyRow>(p, []),
     };
@@ -45,9 +45,10 @@ public sealed class ColumnsDocTests
     [Fact]
     public void Columns_Doc_Is_Up_To_Date()
     {
-        // docs/outputs.md is generated from Columns; to regenerate it run this test with SVCSIM_UPDATE_DOCS=1.
+        // docs/outputs.md is generated from Columns and the event kinds' catalogue; to regenerate it run this
+        // test with SVCSIM_UPDATE_DOCS=1.
         string path = Path.Combine(Repository.Root(), "docs", "outputs.md");
-        string expected = Columns.RenderMarkdown();
+        string expected = Columns.RenderMarkdown() + Svcsim.Network.EventKinds.RenderMarkdown();
         if (Environment.GetEnvironmentVariable("SVCSIM_UPDATE_DOCS") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -55,6 +56,6 @@ public sealed class ColumnsDocTests
         }
 
         Assert.True(File.Exists(path), $"{path} is missing; run the tests once with SVCSIM_UPDATE_DOCS=1");
-        Assert.True(File.ReadAllText(path) == expected, "docs/outputs.md is out of date with Reports/Schema/Columns.cs; run the tests with SVCSIM_UPDATE_DOCS=1");
+        Assert.True(File.ReadAllText(path) == expected, "docs/outputs.md is out of date with Reports/Schema/Columns.cs or Simulator/Network/EventKinds.cs; run the tests with SVCSIM_UPDATE_DOCS=1");
     }
 }

@@ -33,7 +33,10 @@ public sealed class CsvRoundTripTests
     public void Sweep_Rows_Read_Back_Equal()
     {
         var sweep = FakeResults.Sweep();
-        AssertRoundTrips(sweep.Rows);
+        using var dir = new TempDirectory();
+        string path = dir.File("sweep.csv");
+        SweepCsv.Write(path, "0123456789abcdef", [], sweep.Rows); // sweep.csv is written field by field, not as a record
+        Assert.Equal(sweep.Rows, SweepCsv.Read(path).Rows);
         AssertRoundTrips(sweep.Ci);
     }
 

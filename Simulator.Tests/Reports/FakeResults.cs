@@ -222,8 +222,13 @@ internal sealed class FakeResults
                     for (int rep = 1; rep <= 3; rep++)
                     {
                         double loss = (v == 0 ? 0.03 : v == 1 ? 0.01 : 0.006) / replicas * (timeout == 1 ? 1.2 : 1.0) * (1 + 0.1 * rep);
-                        rows.Add(new(point, parameters, Variants[v], rep, 2000 + rep, 1 - loss, 1 - loss * 1.3, 10.0 + 30 * loss * 100 / (v + 1), 20 + 5 * v + 2 * timeout,
-                            0.9 / replicas + 0.05 * v, (long)(loss * 60000)));
+                        var values = new Dictionary<string, double>
+                        {
+                            ["availability"] = 1 - loss, ["time_availability"] = 1 - loss * 1.3, ["longest_outage_s"] = 10.0 + 30 * loss * 100 / (v + 1),
+                            ["latency_p99_ms"] = 20 + 5 * v + 2 * timeout, ["max_node_utilization"] = 0.9 / replicas + 0.05 * v, ["failed"] = (long)(loss * 60000),
+                            ["requests"] = 60000, ["connections_reset"] = v == 2 ? 3 * rep : 0, ["latency_p999_ms"] = double.NaN,
+                        };
+                        rows.Add(new(point, parameters, Variants[v], rep, 2000 + rep, [.. SweepRow.Metrics.Select(m => values.GetValueOrDefault(m.Name))]));
                     }
                 }
 

@@ -118,7 +118,7 @@ public sealed class PlotTests(WrittenReports written)
     [Fact]
     public void Every_Sweep_Metric_Is_Plotted_Against_Every_Swept_Parameter()
     {
-        var expected = SweepRow.Metrics.SelectMany(m => new[] { $"sweep_{m.Name}_vs_replicas", $"sweep_{m.Name}_vs_client_timeout_s" }).ToArray();
+        var expected = SweepRow.Reported.SelectMany(m => new[] { $"sweep_{m.Name}_vs_replicas", $"sweep_{m.Name}_vs_client_timeout_s" }).ToArray();
         AssertPlots(written.SweepDirectory, expected);
     }
 

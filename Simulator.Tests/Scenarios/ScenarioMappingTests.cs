@@ -92,7 +92,7 @@ public sealed class ScenarioMappingTests : IDisposable
             thinkTime: weibull(shape=1.5, scale=2s)
         variants:
           - { kind: nodeport, name: np, addresses: [w1, 10.0.0.12], assignment: spread, failover: nextAddress, reconfigureAfter: 90s }
-          - { kind: metallb-l2, probeInterval: 2s, probeTimeout: 1s, suspicion: 6s, arpCache: 15s }
+          - { kind: metallb-l2, probeInterval: 2s, probeTimeout: 1s, suspicionMult: 6, suspicionMaxTimeoutMult: 3, arpCache: 15s }
           - { kind: metallb-bgp, holdTime: 9s, bfd: true, bfdDetect: 300ms, resetOnRehash: false }
           - { kind: cloud-lb, preset: aws-nlb, healthCheck: { interval: 10s }, algorithm: leastConnections, failOpen: false }
           - { kind: cloud-lb, name: custom, healthCheck: { interval: 2s, timeout: 1s, unhealthyThreshold: 2, healthyThreshold: 3 }, algorithm: random }
@@ -149,7 +149,7 @@ public sealed class ScenarioMappingTests : IDisposable
         var np = Assert.IsType<NodePortAccess>(s.Variants[0]);
         Assert.Equal(["10.0.0.11", "10.0.0.12"], np.Addresses); // a node name and a node IP
         Assert.Equal(("np", NodePortAssignment.Spread, NodePortFailover.NextAddress, 90.0), (np.Name, np.Assignment, np.Failover, np.ReconfigureAfterS));
-        Assert.Equal(new MetalLbL2Access("metallb-l2", 2, 1, 6, 15), s.Variants[1]);
+        Assert.Equal(new MetalLbL2Access("metallb-l2", 2, 1, 6, 3, 15), s.Variants[1]);
         Assert.Equal(new MetalLbBgpAccess("metallb-bgp", 9, true, 0.3, false), s.Variants[2]);
         Assert.Equal(new CloudLbAccess("cloud-lb-aws-nlb", new HealthCheckSpec(10, 10, 3, 3), LbAlgorithm.LeastConnections, false, MaxTargets: 3000, MaxTargetsPerZone: 500), s.Variants[3]);
         Assert.Equal(new CloudLbAccess("custom", new HealthCheckSpec(2, 1, 2, 3), LbAlgorithm.Random, true), s.Variants[4]);

@@ -101,6 +101,36 @@ public class SchemaAndReferenceTests
         Assert.Contains($"`{key}`", Readme, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string> ControlPlaneKeys() => [.. ScenarioKeys.ControlPlane];
+
+    [Theory]
+    [MemberData(nameof(ControlPlaneKeys))]
+    public void The_Readme_And_The_Schema_Give_The_Loader_s_Default_For_Each_ControlPlane_Key(string key)
+    {
+        // Given the default the README's controlPlane table and the schema state for the key
+        string readme = ReadmeDefault("controlPlane", key);
+        var schemaDefault = Section("controlPlane").GetProperty("properties").GetProperty(key).GetProperty("default");
+        string schema = schemaDefault.ValueKind == JsonValueKind.String ? schemaDefault.GetString()! : schemaDefault.GetRawText();
+        var seed = Path.Combine(ScenarioFiles.ScenariosDir, "seed.yaml");
+        var loaded = ScenarioLoader.Load(seed).Spec.ControlPlane;
+
+        // When the seed scenario sets the key to that value, Then nothing changes: the documented value is the code's default
+        Assert.Equal(loaded, ScenarioLoader.Load(seed, [$"controlPlane.{key}={readme}"]).Spec.ControlPlane);
+        Assert.Equal(loaded, ScenarioLoader.Load(seed, [$"controlPlane.{key}={schema}"]).Spec.ControlPlane);
+    }
+
+    /// <summary>The first backquoted value in the Default column of <paramref name="key"/>'s row under the README's <paramref name="section"/> heading.</summary>
+    private static string ReadmeDefault(string section, string key)
+    {
+        int at = Readme.IndexOf($"## `{section}`", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"README has no section {section}");
+        var row = Readme[at..].Split('\n').First(l => l.StartsWith($"| `{key}` |", StringComparison.Ordinal));
+        var cell = row.Split('|')[3];
+        var match = System.Text.RegularExpressions.Regex.Match(cell, "`([^`]+)`");
+        Assert.True(match.Success, $"no default in {row}");
+        return match.Groups[1].Value;
+    }
+
     [Fact]
     public void The_Readme_Documents_Every_Cloud_Preset()
     {

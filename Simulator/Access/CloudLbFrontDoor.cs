@@ -53,7 +53,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
         _eligible = Registered(candidates, spec.MaxTargetsPerZone, spec.MaxTargets);
         if (_eligible.Length < candidates.Count)
         {
-            Trace.Add(Sim.Now, "cloud-lb", "lb-target-limit",
+            Trace.Add(Sim.Now, "cloud-lb", EventKinds.LbTargetLimit,
                 $"cloud LB registered {_eligible.Length} of {candidates.Count} nodes (limits: {Limit(spec.MaxTargetsPerZone)} per zone, {Limit(spec.MaxTargets)} in all)");
         }
         int count = Cluster.Nodes.Count;
@@ -85,8 +85,8 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             _leastHealthy?.Set(k, 0);
             _leastAll?.Set(k, 0);
             _checks[n.Index] = new Check(this, n, new Connection(Cluster.NewConnectionId()) { Group = -1, Client = n.Index, Service = _checkService, Port = _checkPort });
-            // Checks of different nodes run at spread phases.
-            Sim.Schedule(_interval * (k + 1) / (_eligible.Length + 1), this, CheckEvent, n);
+            // Each node's checker starts at a phase of its own, drawn afresh in every replication.
+            Sim.Schedule(Sim.Streams.Phase($"cloud-lb-check:{n.Name}", _interval), this, CheckEvent, n);
         }
     }
 
@@ -292,7 +292,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             if (!_healthy[i] && ++_successes[i] >= _spec.HealthCheck.HealthyThreshold)
             {
                 SetHealthy(node, true);
-                Trace.Add(Sim.Now, node.Name, "lb-healthy", $"cloud LB marked {node.Name} healthy");
+                Trace.Add(Sim.Now, node.Name, EventKinds.LbHealthy, $"cloud LB marked {node.Name} healthy");
             }
         }
         else
@@ -301,7 +301,7 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
             if (_healthy[i] && ++_failures[i] >= _spec.HealthCheck.UnhealthyThreshold)
             {
                 SetHealthy(node, false);
-                Trace.Add(Sim.Now, node.Name, "lb-unhealthy", $"cloud LB marked {node.Name} unhealthy after {_failures[i]} failed checks");
+                Trace.Add(Sim.Now, node.Name, EventKinds.LbUnhealthy, $"cloud LB marked {node.Name} unhealthy after {_failures[i]} failed checks");
             }
         }
     }

@@ -79,6 +79,9 @@ public abstract class FrontDoor : IHop
     /// </summary>
     public virtual bool ClientsResolveNodes => false;
 
+    /// <summary>The address a client's neighbour entry for <paramref name="connection"/> is about (with <see cref="ClientsResolveNodes"/>), or null.</summary>
+    public virtual string? NeighbourAddress(Connection connection) => null;
+
     /// <inheritdoc />
     public abstract Delivery Receive(Connection connection, Request? request, int depth, long at);
 

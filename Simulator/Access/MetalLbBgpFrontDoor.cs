@@ -36,12 +36,12 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         _sessions = new NodeLivenessView(sim, model, holdExpiry, Time.FromSeconds(5),
             node =>
             {
-                Trace.Add(Sim.Now, node.Name, "bgp-session-down", $"router dropped the BGP session to {node.Name} ({(_spec.Bfd ? "BFD" : "hold timer")})");
+                Trace.Add(Sim.Now, node.Name, EventKinds.BgpSessionDown, $"router dropped the BGP session to {node.Name} ({(_spec.Bfd ? "BFD" : "hold timer")})");
                 Recompute();
             },
             node =>
             {
-                Trace.Add(Sim.Now, node.Name, "bgp-session-up", $"BGP session to {node.Name} established");
+                Trace.Add(Sim.Now, node.Name, EventKinds.BgpSessionUp, $"BGP session to {node.Name} established");
                 Recompute();
             });
         foreach (var svc in GroupServices.Distinct())
@@ -119,7 +119,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
             {
                 SetRoutes(svc, next);
                 Epoch++;
-                Trace.Add(Sim.Now, "router", "bgp-rehash", $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
+                Trace.Add(Sim.Now, "router", EventKinds.BgpRehash, $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
             }
         }
     }
@@ -138,6 +138,10 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     private Node[] ComputeRoutes(ServiceState svc)
     {
         bool local = Eligibility.LocalPolicy(svc);
+        if (svc.ReadyEndpoints.Count == 0)
+        {
+            return []; // no ready endpoint anywhere: every speaker withdraws the route (bgp_controller.go ShouldAnnounce)
+        }
         // The router keeps a route while the session is up, even to a node that has died. With maxPaths it
         // installs at most that many of the equal paths: those of the lowest peer addresses (BGP's last
         // tie-break), taken here as the first nodes in cluster order.

@@ -25,20 +25,19 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         _spec = spec;
         var sim = context.Sim;
         var model = context.Model;
-        // memberlist: a dead member is found at its next probe (within one interval), the probe times
-        // out, and suspicion runs out before it is declared dead (kubernetes-behaviour.md, MetalLB). A
-        // restarted speaker joins within about a probe interval.
-        var detect = Distribution.Uniform(spec.ProbeTimeoutS + spec.SuspicionS, spec.ProbeIntervalS + spec.ProbeTimeoutS + spec.SuspicionS)
-            .CreateSampler(sim.Streams.Get("memberlist"));
+        // memberlist: a dead member is found by the first member to probe it, suspected, and declared dead
+        // when the suspicion timer, shortened by other members' confirmations, runs out (MemberlistDetection).
+        // A restarted speaker joins within about a probe interval.
+        var detect = new MemberlistDetection(() => model.Cluster.Nodes.Count(n => n.Up) + 1, spec, sim.Streams.Get("memberlist"));
         _members = new NodeLivenessView(sim, model, detect, Time.FromSeconds(spec.ProbeIntervalS),
             node =>
             {
-                Trace.Add(Sim.Now, node.Name, "memberlist-dead", $"MetalLB speakers declared {node.Name} dead");
+                Trace.Add(Sim.Now, node.Name, EventKinds.MemberlistDead, $"MetalLB speakers declared {node.Name} dead");
                 ElectAll();
             },
             node =>
             {
-                Trace.Add(Sim.Now, node.Name, "memberlist-join", $"MetalLB speaker on {node.Name} joined");
+                Trace.Add(Sim.Now, node.Name, EventKinds.MemberlistJoin, $"MetalLB speaker on {node.Name} joined");
                 ElectAll();
             });
         foreach (var svc in GroupServices.Distinct())
@@ -56,6 +55,13 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
 
     /// <inheritdoc />
     public override bool ClientsResolveNodes => true;
+
+    /// <inheritdoc />
+    public override string? NeighbourAddress(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return GroupServices[connection.Group].Spec.LoadBalancerIp;
+    }
 
     /// <inheritdoc />
     public override Delivery Receive(Connection connection, Request? request, int depth, long at)
@@ -105,7 +111,9 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         var st = _state[svc];
         bool local = Eligibility.LocalPolicy(svc);
         Node? leader = null;
-        foreach (var n in st.Order)
+        // With no ready endpoint anywhere no speaker is owner: nobody answers ARP for the address
+        // (layer2_controller.go ShouldAnnounce: "notOwner" without an active endpoint).
+        foreach (var n in svc.ReadyEndpoints.Count > 0 ? st.Order : [])
         {
             // Speakers judge liveness by memberlist, not by the truth.
             if (_members.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)))
@@ -123,7 +131,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         {
             return;
         }
-        Trace.Add(Sim.Now, leader?.Name ?? "-", "metallb-l2-leader",
+        Trace.Add(Sim.Now, leader?.Name ?? "-", EventKinds.MetalLbL2Leader,
             $"MetalLB L2 leader for {svc.Spec.LoadBalancerIp} moved from {st.Announced?.Name ?? "none"} to {leader?.Name ?? "none"}; gratuitous ARP sent");
         Sim.Schedule(Time.FromSeconds(_spec.ArpCacheS), () =>
         {
@@ -140,13 +148,15 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
 /// <param name="Name">Variant name.</param>
 /// <param name="ProbeIntervalS">memberlist probe interval, 1 s.</param>
 /// <param name="ProbeTimeoutS">memberlist probe timeout, 0.5 s.</param>
-/// <param name="SuspicionS">memberlist suspicion timeout for a small cluster, about 4 s.</param>
+/// <param name="SuspicionMult">memberlist SuspicionMult (LAN default 4): the shortest suspicion is this x max(1, log10(n)) probe intervals.</param>
+/// <param name="SuspicionMaxTimeoutMult">memberlist SuspicionMaxTimeoutMult (default 6): the suspicion starts at this x the shortest and shrinks with confirmations.</param>
 /// <param name="ArpCacheS">How long clients keep using a stale ARP entry after the gratuitous ARP (0 on the same segment; 15 s+ behind a router).</param>
 public sealed record MetalLbL2Access(
     string Name,
     double ProbeIntervalS = 1,
     double ProbeTimeoutS = 0.5,
-    double SuspicionS = 4,
+    int SuspicionMult = 4,
+    int SuspicionMaxTimeoutMult = 6,
     double ArpCacheS = 0) : AccessSpec(Name)
 {
     /// <inheritdoc />
@@ -174,7 +184,8 @@ public sealed class MetalLbL2Kind : FrontDoorKind
     [
         new("probeInterval", "duration > 0", "`1s`", "memberlist probe interval (hashicorp/memberlist defaults)."),
         new("probeTimeout", "duration > 0", "`0.5s`", "memberlist probe timeout; at most `probeInterval`."),
-        new("suspicion", "duration > 0", "`4s`", "memberlist suspicion for fewer than 10 nodes."),
+        new("suspicionMult", "whole number ≥ 1", "`4`", "memberlist `SuspicionMult` (hashicorp/memberlist `DefaultLANConfig`): suspicion lasts at least this x max(1, log10(nodes)) x `probeInterval` (4 s up to 10 nodes, 6.8 s at 50)."),
+        new("suspicionMaxTimeoutMult", "whole number ≥ 1", "`6`", "memberlist `SuspicionMaxTimeoutMult`: suspicion starts at this x the shortest and shrinks as other members confirm (`suspicion.go`)."),
         new("arpCache", "duration", "`0s`", "How long clients keep a stale ARP entry after the gratuitous ARP: 0 on the segment, 15 s or more behind a router (metallb#2009)."),
     ];
 
@@ -190,7 +201,8 @@ public sealed class MetalLbL2Kind : FrontDoorKind
             settings.Error("probeTimeout", $"probeTimeout {Seconds(timeout)} is longer than probeInterval {Seconds(interval)}");
         }
         return new MetalLbL2Access(settings.String("name", d.Name), interval, timeout,
-            settings.Duration("suspicion", d.SuspicionS, positive: true), settings.Duration("arpCache", d.ArpCacheS));
+            settings.Int("suspicionMult", d.SuspicionMult, 1, 1000), settings.Int("suspicionMaxTimeoutMult", d.SuspicionMaxTimeoutMult, 1, 1000),
+            settings.Duration("arpCache", d.ArpCacheS));
     }
 
     /// <inheritdoc />

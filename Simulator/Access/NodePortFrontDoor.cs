@@ -64,6 +64,13 @@ public sealed class NodePortFrontDoor : FrontDoor
     public override bool ClientsResolveNodes => true;
 
     /// <inheritdoc />
+    public override string? NeighbourAddress(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return _targets[connection.Id].Address;
+    }
+
+    /// <inheritdoc />
     public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -159,7 +166,7 @@ public sealed class NodePortFrontDoor : FrontDoor
         }
         if (moved > 0)
         {
-            Trace.Add(Sim.Now, "clients", "nodeport-reconfigured", $"an operator re-pointed {moved} NodePort clients to {to}");
+            Trace.Add(Sim.Now, "clients", EventKinds.NodePortReconfigured, $"an operator re-pointed {moved} NodePort clients to {to}");
         }
     }
 

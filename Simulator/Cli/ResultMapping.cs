@@ -116,7 +116,7 @@ internal static class ResultMapping
 
             case Access.MetalLbL2Access l2:
                 return new VariantInfo(l2.Name, "metallb-l2",
-                    $"MetalLB L2, one leader node answers ARP for {vip}; a dead leader is replaced after about {S(l2.SuspicionS)} of memberlist suspicion"
+                    $"MetalLB L2, one leader node answers ARP for {vip}; a dead leader is replaced after at least {S(Access.MemberlistDetection.MinSuspicionS(spec.Nodes.Count, l2.SuspicionMult, l2.ProbeIntervalS))} of memberlist suspicion"
                     + (l2.ArpCacheS > 0 ? $", and clients keep the stale ARP entry {S(l2.ArpCacheS)} longer" : ""), []);
             case Access.MetalLbBgpAccess bgp:
                 return new VariantInfo(bgp.Name, "metallb-bgp",

@@ -131,8 +131,15 @@ internal static class StudyCommand
     /// <summary>One line per fault: the winner and its figures, within 80 columns.</summary>
     private static void PrintMatrix(StudyResults study, string root)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and pipes have no width: lay the table out for 80 columns .
+            AnsiConsole.Profile.Width = 80;
+        }
+
         var table = new Table().Border(TableBorder.Simple).Title($"{Markup.Escape(study.Name)}: {study.Scenarios.Count} faults")
-            .AddColumns("fault", "winner", "availability %", "longest outage s");
+            .AddColumns(new[] { ("fault", 25), ("winner", 17), ("avail. %", 13), ("max outage s", 13) }
+                .Select(c => new TableColumn(c.Item1).Width(c.Item2).Padding(0, 0, 2, 0)).ToArray());
         foreach (var row in StudyReportWriter.Rows(study).Where(r => r.Winner))
         {
             double half = (row.AvailabilityCiHigh - row.AvailabilityCiLow) / 2 * 100;

@@ -61,11 +61,64 @@ internal sealed record ParameterColumn(string Path, string Column, string SqlTyp
         return columns;
     }
 
+    /// <summary>
+    /// The typed and text columns of sweep.csv for the parameters of <paramref name="rows"/> (in the order of the
+    /// first point's parameters), named apart from sweep.csv's other columns and from each other.
+    /// </summary>
+    public static List<SweepParameterColumn> ForSweepCsv(IReadOnlyList<SweepRow> rows)
+    {
+        var values = new List<(string Path, List<string> Values)>();
+        foreach (var parameters in rows.Select(r => r.Parameters).Distinct(StringComparer.Ordinal))
+        {
+            foreach (var p in SweepParameters.Parse(parameters))
+            {
+                int k = values.FindIndex(v => v.Path == p.Name);
+                if (k < 0)
+                {
+                    values.Add((p.Name, [p.Value]));
+                }
+                else if (!values[k].Values.Contains(p.Value))
+                {
+                    values[k].Values.Add(p.Value);
+                }
+            }
+        }
+
+        var taken = new HashSet<string>(SweepCsv.Header([]), StringComparer.OrdinalIgnoreCase);
+        var typed = Of(values.Select(v => new SweepAxis(v.Path, v.Values)).ToList(), taken);
+        var columns = new List<SweepParameterColumn>();
+        foreach (var column in typed)
+        {
+            taken.Add(column.Column);
+        }
+
+        for (int i = 0; i < typed.Count; i++)
+        {
+            var column = typed[i];
+            string text = SnakeCase(column.Path) + "_text";
+            string unique = text;
+            for (int n = 2; !taken.Add(unique); n++)
+            {
+                unique = $"{text}_{n}";
+            }
+
+            var cells = values[i].Values.ToDictionary(v => v, v => column.Value(v) switch
+            {
+                long n => n.ToString(CultureInfo.InvariantCulture),
+                double x => SweepCsv.Number(x),
+                var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? "",
+            }, StringComparer.Ordinal);
+            columns.Add(new SweepParameterColumn(column.Path, column.Column, unique, cells));
+        }
+
+        return columns;
+    }
+
     /// <summary>The value of <paramref name="text"/> in this column's type.</summary>
     public object Value(string text) => Parse(text) ?? throw new FormatException($"{Path}: '{text}' is not a value of the column {Column} ({SqlType} {Unit})");
 
     /// <summary><c>controlPlane.nodeMonitorGracePeriod</c> as <c>control_plane_node_monitor_grace_period</c>.</summary>
-    private static string SnakeCase(string path)
+    internal static string SnakeCase(string path)
     {
         var text = new StringBuilder();
         foreach (char c in path)

@@ -80,7 +80,7 @@ internal sealed class SweepStore(string directory)
     public void Save(int point, string parameters, SweepIdentity identity, IReadOnlyList<SweepRow> rows)
     {
         System.IO.Directory.CreateDirectory(PointsDir);
-        CsvFiles.Write(RowsPath(point), rows);
+        SweepCsv.Write(RowsPath(point), identity.Id, [], rows);
         var sum = Checksums.Of(RowsPath(point), Path.GetFileName(RowsPath(point)));
         AtomicFile.WriteAllText(RecordPath(point), JsonSerializer.Serialize(new PointRecord(point, parameters, identity, sum.Sha256, sum.Bytes, sum.Rows ?? 0), Json));
     }
@@ -130,7 +130,7 @@ internal sealed class SweepStore(string directory)
         List<SweepRow> rows;
         try
         {
-            rows = CsvFiles.Read<SweepRow>(rowsPath);
+            rows = SweepCsv.Read(rowsPath).Rows;
         }
         catch (InvalidDataException e)
         {
@@ -211,7 +211,11 @@ internal sealed class SweepStore(string directory)
     public static SweepResults WriteSweep(string directory, SweepManifest manifest, string scenarioText, IEnumerable<SweepRow> rows)
     {
         var ordered = rows.ToList();
-        var results = new SweepResults(manifest.Name, scenarioText, manifest.Parameters, ordered, ConfidenceIntervals.ForSweep(ordered));
+        var results = new SweepResults(manifest.Name, scenarioText, manifest.Parameters, ordered, ConfidenceIntervals.ForSweep(ordered))
+        {
+            SweepId = manifest.Identity.Id,
+            ParameterColumns = ParameterColumn.ForSweepCsv(ordered),
+        };
         SweepReportWriter.Write(directory, results);
         return results;
     }

@@ -429,7 +429,7 @@ public sealed class KubeProxy : IEventTarget, IHop
         {
             published += snapshot.Version;
         }
-        _trace.AddToBurst(_sim.Now, Node.Name, "kube-proxy-sync", $"kube-proxy on {Node.Name} applied the EndpointSlice changes",
+        _trace.AddToBurst(_sim.Now, Node.Name, EventKinds.KubeProxySync, $"kube-proxy on {Node.Name} applied the EndpointSlice changes",
             published, "kube-proxy", SyncSummary);
     }
 

@@ -30,6 +30,15 @@ public sealed class RandomStreams
     /// </summary>
     public Random Get(string name) => new StreamRandom(DeriveSeed(MasterSeed, Replication, name));
 
+    /// <summary>
+    /// The start phase of the periodic timer <paramref name="timer"/>, uniform in [0, <paramref name="period"/>),
+    /// from a stream of its own (<c>phase:</c> and the timer's name). Real timers start wherever the process
+    /// happened to start, so every replication draws them afresh; components of different ways of access
+    /// that name the same timer get the same phase (common random numbers).
+    /// </summary>
+    public long Phase(string timer, long period) =>
+        period <= 1 ? 0 : Math.Min(period - 1, (long)(Get("phase:" + timer).NextDouble() * period));
+
     /// <summary>The 32-bit seed of a stream; stable across platforms and .NET versions.</summary>
     public static int DeriveSeed(long masterSeed, int replication, string name)
     {

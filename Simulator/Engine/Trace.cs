@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Svcsim.Engine;
 
 /// <summary>One line of a run's timeline: what happened, when, to what.</summary>
@@ -6,6 +8,11 @@ namespace Svcsim.Engine;
 /// <param name="Kind">A short stable tag (for example <c>crash</c>, <c>sync</c>).</param>
 /// <param name="Detail">A sentence for people.</param>
 public readonly record struct TraceEntry(long Time, string Subject, string Kind, string Detail);
+
+/// <summary>A kind of timeline entry: its stable name in outputs and what it means (for the output documentation).</summary>
+/// <param name="Name">The name written to the <c>kind</c> column (lowercase words joined by '-').</param>
+/// <param name="Meaning">What an entry of this kind says happened.</param>
+public sealed record TraceKind(string Name, string Meaning);
 
 /// <summary>
 /// The timeline of a run: components append what they do so that a user can see why an outage lasted
@@ -25,8 +32,16 @@ public sealed class Trace
     /// <summary>Entries in the order they were added (which is time order).</summary>
     public IReadOnlyList<TraceEntry> Entries => _entries;
 
-    /// <summary>Appends an entry.</summary>
-    public void Add(long time, string subject, string kind, string detail) => _entries.Add(new(time, subject, kind, detail));
+    /// <summary>
+    /// Appends an entry. The detail is formatted with the invariant culture, so a run's events read the same
+    /// bytes whatever the machine's culture.
+    /// </summary>
+    public void Add(long time, string subject, TraceKind kind, FormattableString detail)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(detail);
+        _entries.Add(new(time, subject, kind.Name, detail.ToString(CultureInfo.InvariantCulture)));
+    }
 
     /// <summary>
     /// Records that <paramref name="subject"/> did <paramref name="kind"/> as part of burst
@@ -35,15 +50,17 @@ public sealed class Trace
     /// at its first member's time under <paramref name="summarySubject"/>, whose detail
     /// <paramref name="summary"/> writes from (members, first time, last time) as members are added.
     /// </summary>
-    public void AddToBurst(long time, string subject, string kind, string detail, long burst, string summarySubject,
+    public void AddToBurst(long time, string subject, TraceKind trace, FormattableString detail, long burst, string summarySubject,
         Func<int, long, long, string> summary)
     {
+        ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(summary);
         if (EachMember)
         {
-            Add(time, subject, kind, detail);
+            Add(time, subject, trace, detail);
             return;
         }
+        string kind = trace.Name;
         if (!_bursts.TryGetValue((kind, burst), out var b))
         {
             b = new Burst(_entries.Count, time);

@@ -1,4 +1,5 @@
 using Svcsim.Engine;
+using Svcsim.Network;
 using Svcsim.Kinds;
 
 namespace Svcsim.Faults;
@@ -21,8 +22,8 @@ public sealed record LinkDegradation(string Node, double AtS, double DurationS, 
     {
         var node = context.Cluster.ByName(Node);
         context.Cluster.Degrade(node, sign * Time.FromSeconds(ExtraLatencyS), sign * Loss);
-        context.Trace.Add(context.Sim.Now, Node, sign > 0 ? "link-degraded" : "link-restored",
-            sign > 0 ? $"links of {Node}: +{ExtraLatencyS * 1000:F1} ms, {Loss:P1} loss" : $"links of {Node} back to normal");
+        context.Trace.Add(context.Sim.Now, Node, sign > 0 ? EventKinds.LinkDegraded : EventKinds.LinkRestored,
+            sign > 0 ? (FormattableString)$"links of {Node}: +{ExtraLatencyS * 1000:F1} ms, {Loss:P1} loss" : $"links of {Node} back to normal");
     }
 }
 

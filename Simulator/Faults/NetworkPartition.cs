@@ -1,4 +1,5 @@
 using Svcsim.Kinds;
+using Svcsim.Network;
 
 namespace Svcsim.Faults;
 
@@ -20,7 +21,7 @@ public sealed record NetworkPartition(IReadOnlyList<string> GroupA, IReadOnlyLis
     {
         var cluster = context.Cluster;
         cluster.SetPartition(GroupA.Select(cluster.ByName), GroupB.Select(cluster.ByName), cut);
-        context.Trace.Add(context.Sim.Now, string.Join("+", GroupA), cut ? "partition" : "partition-healed",
+        context.Trace.Add(context.Sim.Now, string.Join("+", GroupA), cut ? EventKinds.Partition : EventKinds.PartitionHealed,
             $"{string.Join(", ", GroupA)} {(cut ? "cut off from" : "reconnected to")} {string.Join(", ", GroupB)}");
     }
 }

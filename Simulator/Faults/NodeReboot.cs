@@ -1,4 +1,5 @@
 using Svcsim.Kinds;
+using Svcsim.Network;
 
 namespace Svcsim.Faults;
 
@@ -14,7 +15,7 @@ public sealed record NodeReboot(string Node, double AtS, double DowntimeS, strin
         ArgumentNullException.ThrowIfNull(context);
         context.At(AtS, () =>
         {
-            context.Trace.Add(context.Sim.Now, Node, "reboot", $"{Node} rebooting");
+            context.Trace.Add(context.Sim.Now, Node, EventKinds.Reboot, $"{Node} rebooting");
             context.Model.CrashNode(context.Cluster.ByName(Node));
         });
         context.At(AtS + DowntimeS, () =>

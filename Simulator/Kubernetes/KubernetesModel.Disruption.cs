@@ -77,7 +77,7 @@ public sealed partial class KubernetesModel
         {
             if (refusals == 0)
             {
-                _trace.Add(_sim.Now, pod.Name, "eviction-refused", $"{why}; the drain asks again every {EvictionRetryS:0} s");
+                _trace.Add(_sim.Now, pod.Name, EventKinds.EvictionRefused, $"{why}; the drain asks again every {EvictionRetryS:0} s");
             }
             _sim.Schedule(Time.FromSeconds(EvictionRetryS), () =>
             {
@@ -88,7 +88,7 @@ public sealed partial class KubernetesModel
             });
             return;
         }
-        Delete(pod, "pod-evicted", refusals == 0
+        Delete(pod, EventKinds.PodEvicted, refusals == 0
             ? $"evicted from {node.Name} by the drain"
             : $"evicted from {node.Name} by the drain after {refusals} refused attempt{(refusals == 1 ? "" : "s")}");
     }

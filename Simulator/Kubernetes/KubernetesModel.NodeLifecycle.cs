@@ -23,12 +23,11 @@ public sealed partial class KubernetesModel
         var leases = new KubeletLeases(this, lease);
         foreach (var node in Cluster.Nodes)
         {
-            // Kubelets renew at independent phases; deterministic spread avoids a thundering herd.
-            long phase = lease * (node.Index + 1) / (Cluster.Nodes.Count + 1);
-            _sim.Schedule(phase, leases, 0, node);
+            // Each kubelet renews at a phase of its own, drawn afresh in every replication.
+            _sim.Schedule(_sim.Streams.Phase($"kubelet-lease:{node.Name}", lease), leases, 0, node);
         }
         var period = Time.FromSeconds(_cp.NodeMonitorPeriodS);
-        _sim.Schedule(period, () => MonitorTick(period));
+        _sim.Schedule(_sim.Streams.Phase("node-monitor", period), () => MonitorTick(period));
     }
 
     /// <summary>Every kubelet's renewal timer, as one event target: no closure per node and period.</summary>
@@ -93,7 +92,7 @@ public sealed partial class KubernetesModel
             // A restarted controller gives every node a fresh grace period before judging it.
             _controllerWasUp = true;
             _controllerStartedAt = now;
-            _trace.Add(now, "control-plane", "controller-start", "node lifecycle controller running again");
+            _trace.Add(now, "control-plane", EventKinds.ControllerStart, $"node lifecycle controller running again");
         }
         long grace = Time.FromSeconds(_cp.NodeMonitorGracePeriodS);
         bool becameReady = false;
@@ -105,7 +104,7 @@ public sealed partial class KubernetesModel
             {
                 _ready[i] = false;
                 _notReadySince[i] = now;
-                _trace.Add(now, node.Name, "node-not-ready", $"{node.Name} marked NotReady (no lease for {Time.ToSeconds(now - _lastLease[i]):F0} s); its endpoints marked not ready");
+                _trace.Add(now, node.Name, EventKinds.NodeNotReady, $"{node.Name} marked NotReady (no lease for {Time.ToSeconds(now - _lastLease[i]):F0} s); its endpoints marked not ready");
                 foreach (var pod in _scheduler.PodsOn(node))
                 {
                     if (pod.Source.Info.IsPod)
@@ -119,7 +118,7 @@ public sealed partial class KubernetesModel
             {
                 _ready[i] = true;
                 becameReady = true;
-                _trace.Add(now, node.Name, "node-ready", $"{node.Name} Ready again");
+                _trace.Add(now, node.Name, EventKinds.NodeReady, $"{node.Name} Ready again");
                 foreach (var pod in _scheduler.PodsOn(node))
                 {
                     if (pod.Source.Info.IsPod)
@@ -188,12 +187,12 @@ public sealed partial class KubernetesModel
         }
         if (LargeShareUnhealthy())
         {
-            _trace.Add(_sim.Now, node.Name, "eviction-held", "more than 55 % of nodes unhealthy: eviction stopped");
+            _trace.Add(_sim.Now, node.Name, EventKinds.EvictionHeld, $"more than 55 % of nodes unhealthy: eviction stopped");
             return;
         }
         foreach (var pod in pods)
         {
-            Delete(pod, "pod-evicted", $"evicted from {node.Name}");
+            Delete(pod, EventKinds.PodEvicted, $"evicted from {node.Name}");
         }
     }
 

@@ -1,4 +1,5 @@
 using Svcsim.Engine;
+using Svcsim.Network;
 
 namespace Svcsim.Kubernetes;
 
@@ -21,7 +22,7 @@ public sealed partial class KubernetesModel
         ArgumentNullException.ThrowIfNull(source);
         source.Revision++;
         var u = source.Spec.Update;
-        _trace.Add(_sim.Now, source.Key, "rollout-start", $"{source} rolls out revision {source.Revision} ({u.Kind}{(u.Kind == UpdateKind.RollingUpdate && source.Spec.Kind == PodSourceKind.Deployment ? $", maxSurge {u.MaxSurge}, maxUnavailable {u.MaxUnavailable}" : "")})");
+        _trace.Add(_sim.Now, source.Key, EventKinds.RolloutStart, $"{source} rolls out revision {source.Revision} ({u.Kind}{(u.Kind == UpdateKind.RollingUpdate && source.Spec.Kind == PodSourceKind.Deployment ? $", maxSurge {u.MaxSurge}, maxUnavailable {u.MaxUnavailable}" : "")})");
         if (u.Kind == UpdateKind.OnDelete || source.Spec.Kind is PodSourceKind.Pod or PodSourceKind.ReplicaSet or PodSourceKind.EndpointSlice)
         {
             return; // pods keep the old template until they are deleted for another reason
@@ -72,7 +73,7 @@ public sealed partial class KubernetesModel
         if (done)
         {
             _rolling.Remove(source);
-            _trace.Add(_sim.Now, source.Key, "rollout-complete", $"{source} runs revision {source.Revision} on all its pods");
+            _trace.Add(_sim.Now, source.Key, EventKinds.RolloutComplete, $"{source} runs revision {source.Revision} on all its pods");
         }
     }
 
@@ -86,7 +87,7 @@ public sealed partial class KubernetesModel
     {
         foreach (var p in source.Pods.Where(p => Old(p) && !p.Terminating).ToList())
         {
-            Delete(p, "pod-terminating", "deleted by the rollout (Recreate)");
+            Delete(p, EventKinds.PodTerminating, "deleted by the rollout (Recreate)");
         }
         if (source.Pods.Exists(Old))
         {
@@ -127,7 +128,7 @@ public sealed partial class KubernetesModel
             {
                 break;
             }
-            Delete(p, "pod-terminating", "replaced by the rollout");
+            Delete(p, EventKinds.PodTerminating, "replaced by the rollout");
             canDelete--;
         }
         return !source.Pods.Exists(p => Old(p) && !p.Terminating)
@@ -147,7 +148,7 @@ public sealed partial class KubernetesModel
         {
             return true;
         }
-        Delete(next, "pod-terminating", "replaced by the rollout");
+        Delete(next, EventKinds.PodTerminating, "replaced by the rollout");
         return false;
     }
 
@@ -164,7 +165,7 @@ public sealed partial class KubernetesModel
             {
                 break;
             }
-            Delete(p, "pod-terminating", "replaced by the rollout");
+            Delete(p, EventKinds.PodTerminating, "replaced by the rollout");
             unavailable++;
         }
         return !source.Pods.Exists(p => Old(p) && p.Node.Up) && source.Pods.All(p => !p.Node.Up || Available(p, u.MinReadyS));

@@ -135,7 +135,7 @@ public sealed partial class KubernetesModel : IProbeListener
             pod.Stop();
             pod.Probes?.Stop();
         }
-        _trace.Add(_sim.Now, node.Name, "node-crash", $"{node.Name} ({node.Ip}) went down");
+        _trace.Add(_sim.Now, node.Name, EventKinds.NodeCrash, $"{node.Name} ({node.Ip}) went down");
         NodeChanged?.Invoke(node);
     }
 
@@ -148,7 +148,7 @@ public sealed partial class KubernetesModel : IProbeListener
             return;
         }
         Cluster.Start(node);
-        _trace.Add(_sim.Now, node.Name, "node-start", $"{node.Name} booted ({node.Ip})");
+        _trace.Add(_sim.Now, node.Name, EventKinds.NodeStart, $"{node.Name} booted ({node.Ip})");
         NodeChanged?.Invoke(node);
         int incarnation = node.Incarnation;
         _sim.Schedule(Time.FromSeconds(_cp.NodeRejoinS), () =>
@@ -159,9 +159,7 @@ public sealed partial class KubernetesModel : IProbeListener
             }
             _kubeletRunning[node.Index] = true;
             RenewLease(node);
-            _trace.Add(_sim.Now, node.Name, "kubelet-start", $"kubelet on {node.Name} renewed its lease and restarts its pods");
-            // kube-proxy and the MetalLB speaker are DaemonSet pods: they run again only now.
-            KubeletStarted?.Invoke(node);
+            _trace.Add(_sim.Now, node.Name, EventKinds.KubeletStart, $"kubelet on {node.Name} renewed its lease and restarts its pods");
             foreach (var pod in _scheduler.PodsOn(node).ToArray())
             {
                 if (pod.Terminating)
@@ -175,6 +173,15 @@ public sealed partial class KubernetesModel : IProbeListener
                 pod.Probes?.Start(_probePhase.NextDouble());
                 StartPod(pod);
             }
+            // kube-proxy and the MetalLB speaker are DaemonSet pods the kubelet starts after reporting its pods not
+            // ready: the restarted kube-proxy reads slices that already say so (the snapshot is taken now; watchers
+            // are still told after the EndpointSlice delay), so it never answers a health check from the stale
+            // slices of before the reboot.
+            if (_publishPending)
+            {
+                PublishAll();
+            }
+            KubeletStarted?.Invoke(node);
         });
     }
 
@@ -184,7 +191,7 @@ public sealed partial class KubernetesModel : IProbeListener
         ArgumentNullException.ThrowIfNull(node);
         string old = node.Ip;
         Cluster.ChangeIp(node, newIp);
-        _trace.Add(_sim.Now, node.Name, "ip-change", $"{node.Name} changed InternalIP from {old} to {newIp}");
+        _trace.Add(_sim.Now, node.Name, EventKinds.IpChange, $"{node.Name} changed InternalIP from {old} to {newIp}");
         NodeChanged?.Invoke(node);
     }
 
@@ -197,7 +204,7 @@ public sealed partial class KubernetesModel : IProbeListener
             return;
         }
         pod.Stop();
-        _trace.Add(_sim.Now, pod.Name, "pod-crash", $"{pod.Name} on {pod.Node.Name} crashed");
+        _trace.Add(_sim.Now, pod.Name, EventKinds.PodCrash, $"{pod.Name} on {pod.Node.Name} crashed");
         // PLEG relists every second: the container's exit is seen within that, and the pod goes NotReady.
         _sim.Schedule(_pleg.NextNanoseconds(), () => UpdateReady(pod));
         RestartLater(pod, restartDelay);
@@ -211,7 +218,7 @@ public sealed partial class KubernetesModel : IProbeListener
     {
         ArgumentNullException.ThrowIfNull(node);
         _cordoned[node.Index] = true;
-        _trace.Add(_sim.Now, node.Name, "node-drain", $"{node.Name} cordoned and drained");
+        _trace.Add(_sim.Now, node.Name, EventKinds.NodeDrain, $"{node.Name} cordoned and drained");
         foreach (var pod in _scheduler.PodsOn(node).ToArray())
         {
             if (!pod.Terminating && pod.Source.Info.IsPod && !pod.Source.Info.OnePerNode)
@@ -225,7 +232,7 @@ public sealed partial class KubernetesModel : IProbeListener
             _sim.Schedule(Time.FromSeconds(durationS), () =>
             {
                 _cordoned[node.Index] = false;
-                _trace.Add(_sim.Now, node.Name, "node-uncordon", $"{node.Name} uncordoned");
+                _trace.Add(_sim.Now, node.Name, EventKinds.NodeUncordon, $"{node.Name} uncordoned");
                 RetryPending();
             });
         }
@@ -259,7 +266,7 @@ public sealed partial class KubernetesModel : IProbeListener
                 node = _scheduler.Place(source, out string why);
                 if (node is null)
                 {
-                    _trace.Add(0, source.Key, "unschedulable", $"no node for a pod of {source}: {why}");
+                    _trace.Add(0, source.Key, EventKinds.Unschedulable, $"no node for a pod of {source}: {why}");
                     _pending.Add(source);
                     continue;
                 }
@@ -315,7 +322,7 @@ public sealed partial class KubernetesModel : IProbeListener
         pod.Probes?.NewContainer();
         pod.Run(startup, started =>
         {
-            _trace.Add(_sim.Now, started.Name, "pod-started", $"{started.Name} on {started.Node.Name} started");
+            _trace.Add(_sim.Now, started.Name, EventKinds.PodStarted, $"{started.Name} on {started.Node.Name} started");
             if (started.Probes is { } probes)
             {
                 probes.ContainerStarted();
@@ -331,7 +338,7 @@ public sealed partial class KubernetesModel : IProbeListener
         {
             if (pod.Node.Up && pod.Node.Incarnation == incarnation && _kubeletRunning[pod.Node.Index] && !pod.Deleted && !pod.Terminating && !pod.Running)
             {
-                _trace.Add(_sim.Now, pod.Name, "pod-restart", $"kubelet restarted {pod.Name}");
+                _trace.Add(_sim.Now, pod.Name, EventKinds.PodRestart, $"kubelet restarted {pod.Name}");
                 StartPod(pod);
             }
         });
@@ -355,11 +362,11 @@ public sealed partial class KubernetesModel : IProbeListener
         }
         if (ready)
         {
-            _trace.Add(_sim.Now, pod.Name, "pod-ready", $"{pod.Name} on {pod.Node.Name} passed readiness");
+            _trace.Add(_sim.Now, pod.Name, EventKinds.PodReady, $"{pod.Name} on {pod.Node.Name} passed readiness");
         }
         else if (pod.Running && pod.Started)
         {
-            _trace.Add(_sim.Now, pod.Name, "pod-not-ready", $"{pod.Name} on {pod.Node.Name} failed its readiness probe");
+            _trace.Add(_sim.Now, pod.Name, EventKinds.PodNotReady, $"{pod.Name} on {pod.Node.Name} failed its readiness probe");
         }
         SetEndpointReady(pod, ready);
     }
@@ -374,7 +381,7 @@ public sealed partial class KubernetesModel : IProbeListener
         }
         pod.Stop();
         var backoff = pod.NextRestartBackoff(_sim.Now);
-        _trace.Add(_sim.Now, pod.Name, "pod-unhealthy",
+        _trace.Add(_sim.Now, pod.Name, EventKinds.PodUnhealthy,
             $"{pod.Name} failed its {(kind == ProbeKind.Liveness ? "liveness" : "startup")} probe: kubelet kills it, restart in {Time.ToSeconds(backoff):0.#} s");
         UpdateReady(pod);
         RestartLater(pod, backoff);
@@ -403,7 +410,7 @@ public sealed partial class KubernetesModel : IProbeListener
     /// containers at terminationGracePeriodSeconds. On a node that is down the pod stays terminating until the
     /// node's kubelet returns.
     /// </summary>
-    private void Delete(Pod pod, string kind, string reason)
+    private void Delete(Pod pod, TraceKind kind, string reason)
     {
         if (pod.Terminating || pod.Deleted)
         {
@@ -446,7 +453,7 @@ public sealed partial class KubernetesModel : IProbeListener
         {
             if (!pod.Deleted && pod.Incarnation == incarnation && pod.Running)
             {
-                _trace.Add(_sim.Now, pod.Name, "pod-killed", $"{pod.Name} still busy after terminationGracePeriodSeconds: killed");
+                _trace.Add(_sim.Now, pod.Name, EventKinds.PodKilled, $"{pod.Name} still busy after terminationGracePeriodSeconds: killed");
                 pod.Stop();
                 Gone(pod, "killed at the end of its grace period");
             }
@@ -478,7 +485,7 @@ public sealed partial class KubernetesModel : IProbeListener
         pod.EndpointReady = false;
         pod.Source.Remove(pod);
         _scheduler.Removed(pod, wasTerminating);
-        _trace.Add(_sim.Now, pod.Name, "pod-deleted", $"{pod.Name} is gone: {reason}");
+        _trace.Add(_sim.Now, pod.Name, EventKinds.PodDeleted, $"{pod.Name} is gone: {reason}");
         Publish();
         ReconcileLater(pod.Source);
         if (pod.Source.Info.Replaces == Replacement.WhenGone)
@@ -534,12 +541,12 @@ public sealed partial class KubernetesModel : IProbeListener
         {
             if (_pending.Add(source))
             {
-                _trace.Add(_sim.Now, source.Key, "unschedulable", $"no node for a pod of {source}: {why}; it stays Pending");
+                _trace.Add(_sim.Now, source.Key, EventKinds.Unschedulable, $"no node for a pod of {source}: {why}; it stays Pending");
             }
             return false;
         }
         var pod = CreatePod(source, target, ordinal);
-        _trace.Add(_sim.Now, pod.Name, "pod-scheduled", $"{pod.Name} scheduled on {target.Name}");
+        _trace.Add(_sim.Now, pod.Name, EventKinds.PodScheduled, $"{pod.Name} scheduled on {target.Name}");
         StartPod(pod);
         return true;
     }

@@ -149,6 +149,12 @@ public sealed class Pod : IEventTarget, IHop
     /// <summary>Bumped at every stop so that requests in transit to a dead incarnation are recognised.</summary>
     public int Incarnation { get; private set; }
 
+    // The node incarnation the pod's sandbox (its network namespace) was made in: a reboot takes it away.
+    private int _sandboxOf = -1;
+
+    /// <summary>Whether the pod's network namespace exists: its node is up, has not rebooted since the pod ran, and the pod is not deleted.</summary>
+    private bool SandboxAlive => Node.Up && !Deleted && Node.Incarnation == _sandboxOf;
+
     /// <summary>Workers and backlog, with their statistics.</summary>
     public ServerPool<Request> Pool { get; }
 
@@ -163,9 +169,9 @@ public sealed class Pod : IEventTarget, IHop
         if (!Running || Draining)
         {
             // A crashed container in a live pod, or a server that closed its listener on SIGTERM: the pod's
-            // network namespace still exists and answers with an RST. A pod that is gone (deleted, or its node
-            // down) answers nothing.
-            return Node.Up && !Deleted
+            // network namespace still exists and answers with an RST. A pod that is gone (deleted, its node
+            // down, or its node rebooted and the kubelet not yet back to recreate the sandbox) answers nothing.
+            return SandboxAlive
                 ? Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset)
                 : Delivery.Lose(FailureCause.DeadEndpoint);
         }
@@ -228,7 +234,7 @@ public sealed class Pod : IEventTarget, IHop
             if (kind == ArriveEvent)
             {
                 r.InPod = false;
-                r.Owner.OnLost(r, reset: Node.Up && !Deleted);
+                r.Owner.OnLost(r, reset: SandboxAlive);
             }
             return;
         }
@@ -319,6 +325,7 @@ public sealed class Pod : IEventTarget, IHop
     internal void Run(long startup, Action<Pod> onStarted)
     {
         Running = true;
+        _sandboxOf = Node.Incarnation;
         Started = false;
         int incarnation = Incarnation;
         _sim.Schedule(startup, () =>
@@ -343,7 +350,7 @@ public sealed class Pod : IEventTarget, IHop
         Started = false;
         Draining = false;
         Incarnation++;
-        bool reset = Node.Up && !Deleted;
+        bool reset = SandboxAlive;
         for (int i = 0; i < _inService.Length; i++)
         {
             var r = _inService[i];

@@ -103,9 +103,17 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         _idleTimeout = double.IsPositiveInfinity(_reuse.IdleTimeoutS) ? long.MaxValue : Time.FromSeconds(_reuse.IdleTimeoutS);
         _maxAge = double.IsPositiveInfinity(_reuse.MaxAgeS) ? long.MaxValue : Time.FromSeconds(_reuse.MaxAgeS);
         _machines = new Machine[spec.Clients];
+        // On the nodes' segment each machine keeps neighbour entries; its interface's reachable time is a random
+        // 0.5 to 1.5 x base_reachable_time (drawn per machine, common to every way of access).
+        var reachable = spec.SameSegment ? Distribution.Uniform(0.5 * NeighbourTable.BaseReachableTimeS, 1.5 * NeighbourTable.BaseReachableTimeS)
+            .CreateSampler(streams.Get($"neighbour:{spec.Name}")) : null;
         for (int i = 0; i < _machines.Length; i++)
         {
             _machines[i] = new Machine();
+            if (reachable is not null)
+            {
+                _machines[i].Neighbours = new NeighbourTable(reachable.NextNanoseconds(), _unreachable);
+            }
         }
     }
 
@@ -348,6 +356,7 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
             case Fate.Answered:
                 c.State = ConnectionState.Open;
                 c.EstablishedAt = d.At;
+                Confirm(c, d.At);
                 _probe.Opened(c.Net);
                 // Requests waiting for the handshake go out when the SYN-ACK arrives.
                 for (int i = 0; i < c.Pending.Count; i++)
@@ -361,13 +370,18 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
                 ScheduleConnectFail(c, Math.Min(d.At, limit), d.Cause);
                 return;
         }
-        // No answer. A client on the nodes' segment that cannot resolve a dead node address gets
-        // EHOSTUNREACH once ARP gives up; otherwise TCP resends the SYN until the connect timeout.
+        // No answer. A client on the nodes' segment gets EHOSTUNREACH once its neighbour entry for a dead
+        // address has FAILED (not while it is REACHABLE); otherwise TCP resends the SYN until the connect timeout.
         var cause = d.Cause;
-        if (_spec.SameSegment && _door.ClientsResolveNodes && cause is FailureCause.NodeDown or FailureCause.StaleIp)
+        if (_machines[c.Machine].Neighbours is { } neighbours && _door.ClientsResolveNodes && cause is FailureCause.NodeDown or FailureCause.StaleIp
+            && _door.NeighbourAddress(c.Net) is { } address)
         {
-            ScheduleConnectFail(c, c.ConnectStart + _unreachable, cause);
-            return;
+            long unreachable = neighbours.Unanswered(address, now);
+            if (unreachable >= 0)
+            {
+                ScheduleConnectFail(c, Math.Min(unreachable, limit), cause);
+                return;
+            }
         }
         long next = c.ConnectStart + Tcp.SynSentAt(sent + 1);
         if (sent < Tcp.SynRetries && next < limit)
@@ -597,7 +611,20 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
             return;
         }
         long code = data & 0xff; // 0: answered; else 1 + why the answer was a failure (a 503, or a proxy's 502)
+        if (a.On is { } on)
+        {
+            Confirm(on, _sim.Now);
+        }
         EndAttempt(a, code == 0, code == 0 ? default : (FailureCause)(code - 1));
+    }
+
+    /// <summary>An answer from the connection's address arrived: its neighbour entry is confirmed (segment clients only).</summary>
+    private void Confirm(ClientConnection c, long at)
+    {
+        if (_machines[c.Machine].Neighbours is { } neighbours && _door.NeighbourAddress(c.Net) is { } address)
+        {
+            neighbours.Confirm(address, at);
+        }
     }
 
     private void OnFail(Attempt a, long data)
@@ -782,5 +809,6 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
         public readonly List<ClientConnection> Idle = [];
         public readonly List<ClientConnection> Open = [];
         public readonly Queue<(Attempt Attempt, long Generation)> Waiting = new();
+        public NeighbourTable? Neighbours;
     }
 }

@@ -526,7 +526,7 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
                 {
                     ctl.LastSync = Sim.Now;
                     ctl.Sync(Model.Services, Sim.Now);
-                    Trace.Add(Sim.Now, ctl.Pod.Name, "ingress-nginx-sync", $"ingress-nginx controller {ctl.Pod.Name} applied the endpoint changes");
+                    Trace.Add(Sim.Now, ctl.Pod.Name, EventKinds.IngressNginxSync, $"ingress-nginx controller {ctl.Pod.Name} applied the endpoint changes");
                 }
             });
         }
