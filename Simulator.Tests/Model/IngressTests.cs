@@ -240,6 +240,27 @@ public sealed class IngressRouteTests
 public sealed class IngressRoutingTests
 {
     [Fact]
+    public void A_Backend_Service_Without_Endpoints_Answers_503_At_Once()
+    {
+        // Given a group the Ingress rules route to a Service whose selector matches no pod
+        var ingress = new IngressNginxAccess("ingress-nginx", new IngressController(1, 2, 4096, 0.0002, 5, TrafficPolicy.Cluster, TestScenarios.NodePortTo("192.168.1.10")));
+        var empty = new ServiceSpec("empty", ServiceType.ClusterIP, new Dictionary<string, string> { ["app"] = "none" }, [new ServicePortSpec("http", 80, 80, 0)]);
+        var group = TestScenarios.Clients(20) with { IngressService = "empty" };
+        var spec = TestScenarios.Seed(durationS: 20, variants: [ingress]) with { Clients = [group] };
+        spec = spec with { Services = [.. spec.Services, empty] };
+        var ledger = new OutcomeLedger();
+
+        // When it sends
+        new VariantRunner(spec, ingress, 0, ledger).Run();
+
+        // Then every request is answered 503 (refused) by the controller, without a connect timeout
+        Assert.True(ledger.Outcomes.Count > 200, $"{ledger.Outcomes.Count}");
+        Assert.All(ledger.Outcomes, o => Assert.False(o.Success));
+        Assert.All(ledger.Outcomes, o => Assert.Equal(FailureCause.Refused, o.Cause));
+        Assert.All(ledger.Outcomes, o => Assert.True(o.End - o.Start < Time.FromSeconds(0.1)));
+    }
+
+    [Fact]
     public void A_Group_No_Rule_Matches_Gets_404_While_A_Routed_Group_Is_Served()
     {
         // Given one group the Ingress rules route to lb-nginx and one they route nowhere

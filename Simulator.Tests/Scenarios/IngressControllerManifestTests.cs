@@ -68,9 +68,12 @@ public sealed class IngressControllerManifestTests : IDisposable
 
         """;
 
-    private ScenarioSpec Load(string controller, string variant, string clients = "  - { service: web, path: /, rate: 50/s }\n")
+    private ScenarioSpec Load(string controller, string variant, string clients = "  - { service: web, path: /, rate: 50/s }\n") =>
+        LoadFile(controller, variant, clients).Spec;
+
+    private ScenarioFile LoadFile(string controller, string variant, string clients, string backend = Backend)
     {
-        _files.Write("m.yaml", Backend + controller);
+        _files.Write("m.yaml", backend + controller);
         string path = _files.Write("s.yaml", $$"""
             name: t
             duration: 30s
@@ -89,7 +92,7 @@ public sealed class IngressControllerManifestTests : IDisposable
                 controller: {{variant}}
             measurement: { warmup: 10s }
             """);
-        return ScenarioLoader.Load(path).Spec;
+        return ScenarioLoader.Load(path);
     }
 
     [Fact]
@@ -159,5 +162,46 @@ public sealed class IngressControllerManifestTests : IDisposable
 
         // Then the groups of those hosts are HTTPS (a wildcard covers one label), the others plain HTTP
         Assert.Equal([true, true, false, false, false], spec.Clients.Select(c => c.Tls));
+    }
+
+    [Fact]
+    public void A_Second_Default_Backend_Is_A_Warning_As_The_Api_Server_Gives_It()
+    {
+        // Given two more Ingresses, each with a defaultBackend (the API server accepts them; the first one wins)
+        const string second = """
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: { name: other }
+            spec:
+              defaultBackend: { service: { name: web, port: { number: 80 } } }
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: { name: late }
+            spec:
+              defaultBackend: { service: { name: web, port: { number: 80 } } }
+            ---
+
+            """;
+        var file = LoadFile(second + Controller("Deployment", "", "{}"), "{ deployment: edge }", "  - { name: lost, service: web, host: blog.example.com, path: /x, rate: 10/s }\n");
+
+        // Then the second is a warning at its place, and the scenario loads
+        var warnings = file.Warnings.Select(w => w.ToString()).ToList();
+        Assert.Contains(warnings, w => w.Contains("m.yaml:", StringComparison.Ordinal) && w.Contains("a second defaultBackend (Ingress/late); the one of Ingress/other is used", StringComparison.Ordinal));
+        Assert.Equal("web", Assert.Single(file.Spec.Clients).IngressService);
+    }
+
+    [Fact]
+    public void A_Group_No_Rule_Matches_Is_A_Warning_Where_Its_Path_Is_Said()
+    {
+        // Given an Ingress that routes only /api, and a group asking for /
+        string apiOnly = Backend.Replace("path: /, pathType", "path: /api, pathType", StringComparison.Ordinal);
+        var file = LoadFile(Controller("Deployment", "", "{}"), "{ deployment: edge }", "  - { name: lost, service: web, path: /, rate: 10/s }\n", apiOnly);
+
+        // Then it loads with a warning at the group's path, and the group's requests will get 404
+        var w = Assert.Single(file.Warnings, x => x.Message.Contains("no Ingress rule matches", StringComparison.Ordinal));
+        Assert.Equal("clients[0].path", w.Field);
+        Assert.EndsWith("s.yaml", w.File, StringComparison.Ordinal);
+        Assert.Equal("", Assert.Single(file.Spec.Clients).IngressService);
     }
 }
