@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Svcsim.Dataplane;
 using Svcsim.Engine;
 using Svcsim.Experiments;
 using Svcsim.Queueing;
@@ -30,6 +31,10 @@ public class DataPathBenchmarks
     [Params(ConnectionReuse.PerRequest, ConnectionReuse.KeepAlive)]
     public ConnectionReuse Reuse { get; set; }
 
+    /// <summary>The service proxy: kube-proxy's iptables mode (the seed scenario's), or Cilium's eBPF data path (random, SNAT), or Maglev.</summary>
+    [Params("iptables", "ebpf", "maglev")]
+    public string Proxy { get; set; } = "iptables";
+
     /// <summary>Loads Scenarios/seed.yaml and runs one invocation's worth of requests first (steady state).</summary>
     [GlobalSetup(Target = nameof(Seed_Scenario_Request))]
     public void SetUpDataPath()
@@ -42,6 +47,12 @@ public class DataPathBenchmarks
             DurationS = 50.0 * Requests / rate,
             Measurement = spec.Measurement with { WarmupS = 0 },
             Clients = [.. spec.Clients.Select(c => c with { Connection = c.Connection with { Reuse = Reuse } })],
+            KubeProxy = Proxy switch
+            {
+                "iptables" => spec.KubeProxy with { Mode = ProxyMode.Iptables },
+                "ebpf" => spec.KubeProxy with { Mode = ProxyMode.Ebpf, Ebpf = spec.KubeProxy.Ebpf with { Algorithm = EbpfAlgorithm.Random } },
+                _ => spec.KubeProxy with { Mode = ProxyMode.Ebpf, Ebpf = spec.KubeProxy.Ebpf with { Algorithm = EbpfAlgorithm.Maglev } },
+            },
         };
         _runner = new VariantRunner(spec, spec.Variants[Variant], 0);
         _done = _runner.RunUntilRequests(Requests);

@@ -14,6 +14,13 @@ internal sealed class RunFigures(RunResults results, IReadOnlyList<string> varia
         return row is null ? new(0, double.NaN, double.NaN, double.NaN) : new(row.Replications, row.Mean, row.CiLow, row.CiHigh);
     }
 
+    /// <summary>
+    /// The pooled figure of <paramref name="metric"/> for <paramref name="variant"/> (a latency percentile over the
+    /// requests of all replications together), NaN when absent.
+    /// </summary>
+    public double Pooled(string variant, string metric) =>
+        Results.SummaryCi.FirstOrDefault(c => !c.IsDifference && c.Variant == variant && c.Metric == metric)?.Pooled ?? double.NaN;
+
     /// <summary>The paired difference <paramref name="a"/> − <paramref name="b"/> of <paramref name="metric"/>, whichever way round it was stored.</summary>
     public Estimate Difference(string a, string b, string metric)
     {

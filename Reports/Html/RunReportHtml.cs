@@ -10,6 +10,7 @@ internal static class RunReportHtml
 
     private static readonly string[] TableMetrics = ["availability", "time_availability", "longest_outage_s", "latency_p99_ms", "max_node_utilization"];
     private static readonly string[] DifferenceMetrics = ["availability", "time_availability", "longest_outage_s", "latency_p99_ms"];
+    private static readonly string[] LatencyMetrics = ["latency_p50_ms", "latency_p99_ms", "latency_p999_ms", "latency_max_ms"];
     private static readonly string[] ConnectionMetrics = ["connections", "connect_failures", "connections_reset", "connections_hung", "pod_imbalance_max_over_mean"];
 
     public static string Render(RunFigures figures, IReadOnlyList<PlotImage> plots)
@@ -23,7 +24,7 @@ internal static class RunReportHtml
         int replications = results.Summary.Select(s => s.Replication).Distinct().Count();
         page.Paragraph(
             $"{figures.Variants.Count} way{(figures.Variants.Count == 1 ? "" : "s")} of access, {replications} replication{(replications == 1 ? "" : "s")} each. "
-            + "Figures are means over replications with their 95 % Student-t confidence intervals.", "lede");
+            + "Figures are means over replications with their 95 % Student-t confidence intervals; a latency percentile also shows its pooled value, over the requests of all replications together.", "lede");
 
         page.Heading(2, "Comparison", "comparison");
         page.Table("comparison-table", ["Way of access", "Replications", .. TableMetrics.Select(m => MetricDisplay.For(m).AxisLabel), "Failures by cause (mean per replication)"],
@@ -34,7 +35,10 @@ internal static class RunReportHtml
         if (figures.Variants.Count > 1)
         {
             page.OpenDetails("Paired differences between ways of access", "differences");
-            page.Paragraph("Paired differences A \u2212 B, replication by replication with the same seeds (pp: percentage points); \u2714 marks a difference whose 95 % interval excludes zero.", "note");
+            int comparisons = figures.Variants.Count * (figures.Variants.Count - 1) / 2;
+            page.Paragraph("Paired differences A \u2212 B, replication by replication with the same seeds (pp: percentage points), with unadjusted 95 % intervals. "
+                + $"\u2714 marks a difference significant at 5 % by a paired t-test after Holm's correction for the {comparisons} comparison{(comparisons == 1 ? "" : "s")} of each metric, "
+                + "so that the chance of any false mark in a column stays at 5 %; a difference whose interval excludes zero may go unmarked.", "note");
             page.Table("differences-table", ["A \u2212 B", .. DifferenceMetrics.Select(m => MetricDisplay.For(m).AxisLabel)], DifferenceRows(figures));
             page.CloseDetails();
         }
@@ -62,6 +66,24 @@ internal static class RunReportHtml
                 {
                     var e = figures.Of(v, m);
                     return Cell.Estimate(MetricDisplay.For(m), e.Mean, e.Low, e.High);
+                }),
+            ]));
+
+        page.Heading(2, "Latency", "latency");
+        page.Paragraph("Latency of successful requests. \u201cMean of replications\u201d is the mean of each replication's own percentile, with its 95 % interval; "
+            + "\u201cpooled\u201d is the same percentile over the successful requests of all replications together. They part when replications differ: "
+            + "p99s of 30 ms in some replications and 6 s in others average to about 3 s, a latency no request had, while the pooled p99 is the latency "
+            + "that 1 % of all requests exceeded.", "note");
+        page.Table("latency-table", ["Way of access", .. LatencyMetrics.SelectMany(m => new[] { MetricDisplay.For(m).AxisLabel + ", mean of replications", MetricDisplay.For(m).Label + ", pooled" })],
+            figures.Variants.Select(v => (IReadOnlyList<Cell>)
+            [
+                Cell.Name(v),
+                .. LatencyMetrics.SelectMany(m =>
+                {
+                    var display = MetricDisplay.For(m);
+                    var e = figures.Of(v, m);
+                    double pooled = figures.Pooled(v, m);
+                    return new[] { Cell.Estimate(display, e.Mean, e.Low, e.High), Cell.Number(double.IsFinite(pooled) ? display.FormatWithUnit(pooled) : "\u2013") };
                 }),
             ]));
 
@@ -137,7 +159,9 @@ internal static class RunReportHtml
                 var display = MetricDisplay.For(metric);
                 var e = figures.Of(variant, metric);
                 bool best = figures.Variants.Count > 1 && eligible.Contains(variant) && competing.Best(metric, display.HigherIsBetter) == variant;
-                cells.Add(Cell.Estimate(display, e.Mean, e.Low, e.High, best));
+                var cell = Cell.Estimate(display, e.Mean, e.Low, e.High, best);
+                double pooled = figures.Pooled(variant, metric);
+                cells.Add(double.IsFinite(pooled) ? cell with { Html = cell.Html + "<span class=\"ci pooled\">pooled " + Text.Html(display.FormatWithUnit(pooled)) + "</span>" } : cell);
             }
 
             cells.Add(Cell.Of(FailuresByCause(figures, variant)));
@@ -156,24 +180,52 @@ internal static class RunReportHtml
         return causes.Count == 0 ? "none" : string.Join(", ", causes);
     }
 
-    private static IEnumerable<IReadOnlyList<Cell>> DifferenceRows(RunFigures figures)
+    /// <summary>The significance level of the paired differences' marks, after Holm's correction.</summary>
+    internal const double DifferenceAlpha = 0.05;
+
+    /// <summary>
+    /// The pairs of ways of access (A listed after B) with, per metric of <see cref="DifferenceMetrics"/>, the
+    /// difference A − B and whether it is significant at <see cref="DifferenceAlpha"/> after Holm's correction over
+    /// that metric's pairs (a family of k(k−1)/2 comparisons).
+    /// </summary>
+    internal static List<(string A, string B, List<(string Metric, Estimate Difference, bool Significant)> Metrics)> Differences(RunFigures figures)
     {
         var variants = figures.Variants;
+        var pairs = new List<(string A, string B)>();
         for (int b = 0; b < variants.Count; b++)
         {
             for (int a = b + 1; a < variants.Count; a++)
             {
-                var cells = new List<Cell> { Cell.Of($"{variants[a]} \u2212 {variants[b]}") };
-                foreach (string metric in DifferenceMetrics)
-                {
-                    var display = MetricDisplay.For(metric);
-                    var d = figures.Difference(variants[a], variants[b], metric);
-                    var cell = Cell.Estimate(display, d.Mean, d.Low, d.High, difference: true);
-                    cells.Add(d.ExcludesZero ? cell with { Html = cell.Html + " \u2714" } : cell);
-                }
-
-                yield return cells;
+                pairs.Add((variants[a], variants[b]));
             }
+        }
+
+        var result = pairs.Select(p => (p.A, p.B, Metrics: new List<(string, Estimate, bool)>())).ToList();
+        foreach (string metric in DifferenceMetrics)
+        {
+            var estimates = pairs.Select(p => figures.Difference(p.A, p.B, metric)).ToList();
+            var adjusted = MultipleComparisons.HolmAdjusted(estimates.Select(e => MultipleComparisons.PairedPValue(e)).ToList());
+            for (int i = 0; i < pairs.Count; i++)
+            {
+                result[i].Metrics.Add((metric, estimates[i], adjusted[i] <= DifferenceAlpha));
+            }
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<IReadOnlyList<Cell>> DifferenceRows(RunFigures figures)
+    {
+        foreach (var (a, b, metrics) in Differences(figures))
+        {
+            var cells = new List<Cell> { Cell.Of($"{a} \u2212 {b}") };
+            foreach (var (metric, d, significant) in metrics)
+            {
+                var cell = Cell.Estimate(MetricDisplay.For(metric), d.Mean, d.Low, d.High, difference: true);
+                cells.Add(significant ? cell with { Html = cell.Html + " \u2714" } : cell);
+            }
+
+            yield return cells;
         }
     }
 

@@ -59,6 +59,7 @@ public static class SummaryJson
                 }
 
                 w.WriteEndObject();
+                TypedParameters(w, sweep.ParameterColumns, parameters);
                 w.WriteNull("slo");
                 w.WriteNull("winner");
                 w.WriteStartArray("variants");
@@ -124,6 +125,7 @@ public static class SummaryJson
 
         w.WriteNull("point");
         w.WriteNull("parameters");
+        w.WriteNull("typed_parameters");
         Number(w, "slo", decision.Slo);
         if (decision.Winner is null)
         {
@@ -179,6 +181,42 @@ public static class SummaryJson
 
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    // A sweep point's swept values typed as sweep.csv's parameter columns: the value in SI units (a number) or, for
+    // a parameter whose values are not all numbers, the text; with the path, sweep.csv's column and the text as written.
+    private static void TypedParameters(Utf8JsonWriter w, IReadOnlyList<SweepParameterColumn> columns, string parameters)
+    {
+        w.WriteStartArray("typed_parameters");
+        var values = SweepParameters.Parse(parameters);
+        foreach (var p in values)
+        {
+            var column = columns.FirstOrDefault(c => c.Path == p.Name);
+            w.WriteStartObject();
+            w.WriteString("path", p.Name);
+            if (column is null)
+            {
+                w.WriteNull("column");
+                w.WriteString("value", p.Value);
+            }
+            else
+            {
+                w.WriteString("column", column.Column);
+                if (column.Number(p.Value) is double number)
+                {
+                    w.WriteNumber("value", number);
+                }
+                else
+                {
+                    w.WriteString("value", column.Typed.TryGetValue(p.Value, out string? cell) ? cell : p.Value);
+                }
+            }
+
+            w.WriteString("text", p.Value);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Estimate(Utf8JsonWriter w, string metric, int count, double mean, double low, double high)

@@ -12,6 +12,7 @@ public sealed partial record SummaryRow(
     [CsvColumn("variant")] string Variant,
     [CsvColumn("replication")] int Replication,
     [CsvColumn("seed")] long Seed,
+    [CsvColumn("replication_seed")] long ReplicationSeed,
     [CsvColumn("requests")] long Requests,
     [CsvColumn("succeeded")] long Succeeded,
     [CsvColumn("failed")] long Failed,

@@ -25,7 +25,7 @@ public static class Columns
         "Way of access, as the scenario names it (for example NodePort, MetalLB-L2, MetalLB-BGP, Cloud-LB).");
     private static readonly ColumnDoc Replication = new("replication",
         "Replication number. Rows of different ways of access with the same number ran with the same seed (common random numbers) and are compared in pairs.");
-    private static readonly ColumnDoc Seed = new("seed", "Seed of the replication's random streams; with the scenario file it reproduces the replication.");
+    private static readonly ColumnDoc Seed = new("seed", "The master seed of the run (the scenario's seed, or --seed), the same on every row; with the scenario file and the replication number it reproduces the replication.");
     private static readonly ColumnDoc WindowStart = new("window_start_s", "Start of the time window, in simulated seconds since the start of the run (s).");
 
     // The meaning of each failure cause, in column order: the same words as the simulator's descriptors
@@ -99,7 +99,9 @@ public static class Columns
     [
         new(OutputFiles.Summary, "One row per way of access and replication: the run's headline figures.",
         [
-            Scenario, Variant, Replication, Seed, .. SummaryMetricColumns,
+            Scenario, Variant, Replication, Seed,
+            new("replication_seed", "The replication's own seed, derived from the master seed and the replication number: every random stream of the replication (timer phases, arrivals, faults...) is seeded from it and the stream's name. Different for each replication, the same for every way of access in one replication (common random numbers)."),
+            .. SummaryMetricColumns,
         ]),
         new(OutputFiles.SummaryCi, "One row per way of access and metric of summary.csv (mean and 95 % confidence interval over replications), then one row per pair of ways of access and metric for the paired difference.",
         [
@@ -107,6 +109,7 @@ public static class Columns
             new("variant", "Way of access; for a paired difference, A in A - B."),
             new("compared_to", "Empty for a plain row; for a paired difference, the way of access B in A - B. The figures are then of A - B, replication by replication."),
             .. CiColumns("summary.csv"),
+            new("pooled", "For the latency metrics (latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms) of a plain row: the same percentile over the successful requests of all replications pooled (ms), beside `mean`, the mean of the replications' own percentiles. They differ when replications differ: p99s of 30 ms and 6 s average to 3 s, a latency no request had, while the pooled p99 is the latency that 1 % of all requests exceeded. NaN for other metrics and for paired differences."),
         ]),
         new(OutputFiles.Timeseries, "One row per way of access, replication and time window: requests counted in the window in which they were sent.",
         [

@@ -92,9 +92,11 @@ public static class ConfidenceIntervals
     /// <summary>
     /// The rows of <c>summary_ci.csv</c>: for each scenario and way of access, every metric of
     /// <see cref="SummaryRow.Metrics"/>; then, for each pair of ways of access (A listed after B in
-    /// <paramref name="rows"/>), the paired difference A − B over the replications both have.
+    /// <paramref name="rows"/>), the paired difference A − B over the replications both have. A plain row's
+    /// <see cref="SummaryCiRow.Pooled"/> is <paramref name="pooled"/>(scenario, variant, metric) for the metrics of
+    /// <see cref="SummaryCiRow.PooledLatencies"/> (NaN without it, and for every other row).
     /// </summary>
-    public static IReadOnlyList<SummaryCiRow> ForSummary(IReadOnlyList<SummaryRow> rows)
+    public static IReadOnlyList<SummaryCiRow> ForSummary(IReadOnlyList<SummaryRow> rows, Func<string, string, string, double>? pooled = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var result = new List<SummaryCiRow>();
@@ -110,7 +112,8 @@ public static class ConfidenceIntervals
                 foreach (var metric in SummaryRow.Metrics)
                 {
                     var e = Of(ofVariant.Select(metric.Read));
-                    result.Add(new(scenario, variant, "", metric.Name, e.Count, e.Mean, e.Low, e.High));
+                    double p = pooled is not null && SummaryCiRow.PooledLatencies.Any(l => l.Metric == metric.Name) ? pooled(scenario, variant, metric.Name) : double.NaN;
+                    result.Add(new(scenario, variant, "", metric.Name, e.Count, e.Mean, e.Low, e.High, p));
                 }
             }
 
@@ -122,7 +125,7 @@ public static class ConfidenceIntervals
                     foreach (var metric in SummaryRow.Metrics)
                     {
                         var e = Of(pairs.Select(p => metric.Read(p.A) - metric.Read(p.B)));
-                        result.Add(new(scenario, variants[a], variants[b], metric.Name, e.Count, e.Mean, e.Low, e.High));
+                        result.Add(new(scenario, variants[a], variants[b], metric.Name, e.Count, e.Mean, e.Low, e.High, double.NaN));
                     }
                 }
             }

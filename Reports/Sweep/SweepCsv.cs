@@ -11,7 +11,18 @@ namespace Svcsim.Reports;
 /// <param name="Column">The typed column: the path in snake case, then the unit's suffix (<c>clients_0_rate_per_s</c>).</param>
 /// <param name="TextColumn">The column of the value as written (<c>clients_0_rate_text</c>).</param>
 /// <param name="Typed">The typed cell of each value as written (<c>200/s</c> → <c>200</c>).</param>
-public sealed record SweepParameterColumn(string Path, string Column, string TextColumn, IReadOnlyDictionary<string, string> Typed);
+public sealed record SweepParameterColumn(string Path, string Column, string TextColumn, IReadOnlyDictionary<string, string> Typed)
+{
+    /// <summary>
+    /// Whether the typed column holds numbers: every value read as a number in SI units (or a boolean as 0/1).
+    /// A column whose values are not all numbers holds each value's own text, which stays text.
+    /// </summary>
+    public bool IsNumber => Typed.Count > 0 && Typed.Values.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x));
+
+    /// <summary>The typed cell of <paramref name="text"/> as a number, when the column holds numbers; otherwise null.</summary>
+    public double? Number(string text) =>
+        IsNumber && Typed.TryGetValue(text, out string? cell) ? double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture) : null;
+}
 
 /// <summary>
 /// Writes and reads <c>sweep.csv</c>: one row per sweep point, way of access and replication, with the sweep's id, one

@@ -99,6 +99,54 @@ public sealed class ScriptOutputTests : IDisposable
         AssertValid(sweepJson);
         Assert.Equal(SweepFixture.Points, sweepJson["scenarios"]!.AsArray().Count);
         Assert.Equal("100/s", (string?)sweepJson["scenarios"]![0]!["parameters"]!["clients[0].rate"]);
+
+        // Each point's swept values come typed as sweep.csv's parameter columns: numbers in SI units, named as there
+        var (_, columns, sweepRows) = SweepCsv.Read(Path.Combine(sweep, OutputFiles.Sweep));
+        Assert.Equal(["clients_0_rate_per_s", "control_plane_node_monitor_grace_period_s"], columns.Select(c => c.Column));
+        foreach (var point in sweepJson["scenarios"]!.AsArray())
+        {
+            var typed = point!["typed_parameters"]!.AsArray();
+            string parameters = sweepRows.First(r => r.Point == (int)point["point"]!).Parameters;
+            Assert.Equal(SweepParameters.Parse(parameters).Select(p => p.Name), typed.Select(t => (string?)t!["path"]));
+            for (int i = 0; i < columns.Count; i++)
+            {
+                var entry = typed[i]!;
+                string text = (string)point["parameters"]![columns[i].Path]!;
+                Assert.Equal(columns[i].Column, (string?)entry["column"]);
+                Assert.Equal(text, (string?)entry["text"]);
+                Assert.Equal(System.Text.Json.JsonValueKind.Number, entry["value"]!.GetValueKind());
+                Assert.Equal(double.Parse(columns[i].Typed[text], System.Globalization.CultureInfo.InvariantCulture), (double)entry["value"]!);
+            }
+        }
+
+        var first = sweepJson["scenarios"]![0]!["typed_parameters"]!.AsArray();
+        Assert.Equal((100.0, 40.0), ((double)first[0]!["value"]!, (double)first[1]!["value"]!));
+        Assert.Null(json["scenarios"]![0]!["typed_parameters"]);
+    }
+
+    [Fact]
+    public void A_Swept_Parameter_That_Is_Not_A_Number_Stays_Text_In_The_Summary_Json()
+    {
+        // Given a sweep whose results know one numeric and one text parameter column
+        var rows = new List<SweepRow>();
+        var numeric = new SweepParameterColumn("replicas", "replicas", "replicas_text", new Dictionary<string, string> { ["2"] = "2", ["3"] = "3" });
+        var text = new SweepParameterColumn("policy", "policy", "policy_text", new Dictionary<string, string> { ["Local"] = "Local", ["7"] = "7" });
+        var metrics = new double[SweepRow.Metrics.Count];
+        foreach (var (point, parameters) in new[] { (0, "replicas=2;policy=Local"), (1, "replicas=3;policy=7") })
+        {
+            rows.Add(new SweepRow(point, parameters, "nodeport", 0, 1, metrics));
+        }
+
+        var sweep = new SweepResults("s", "", [], rows, ConfidenceIntervals.ForSweep(rows)) { ParameterColumns = [numeric, text] };
+        var json = JsonNode.Parse(SummaryJson.ForSweep(sweep))!;
+        AssertValid(json);
+
+        // Then replicas is a number and policy text at both points, even where its value looks like a number
+        var second = json["scenarios"]![1]!["typed_parameters"]!.AsArray();
+        Assert.Equal(3.0, (double)second[0]!["value"]!);
+        Assert.Equal(System.Text.Json.JsonValueKind.String, second[1]!["value"]!.GetValueKind());
+        Assert.Equal("7", (string?)second[1]!["value"]);
+        Assert.Equal("Local", (string?)json["scenarios"]![0]!["typed_parameters"]![1]!["value"]);
     }
 
     [Fact]

@@ -47,11 +47,11 @@ public sealed class CsvRoundTripTests
         var failures = new FailureCounts(1, 2, 3, 4, 5, 6, 7, 8, 9, long.MaxValue, 11);
         SummaryRow[] summary =
         [
-            new(Awkward, "=cmd|' /C calc'!A0", 1, long.MinValue, 0, 0, 0, double.NaN, 1, 0, 0, 0, double.NaN, double.NaN,
+            new(Awkward, "=cmd|' /C calc'!A0", 1, long.MinValue, long.MaxValue, 0, 0, 0, double.NaN, 1, 0, 0, 0, double.NaN, double.NaN,
                 double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, 0.1 + 0.2, -0.0, 3, 1e-300, 1e300, 7, 0, long.MaxValue, 2, double.NaN, failures),
         ];
         EventRow[] events = [new(Awkward, "v", 2, 1.0 / 3, "", "", Awkward), new("s", "-v", 3, 0, "n", "k", "")];
-        SummaryCiRow[] ci = [new("s", "A", "", "availability", 1, 0.5, double.NaN, double.NaN), new("s", "A", "B", "failed", 2, -3, -4, -2)];
+        SummaryCiRow[] ci = [new("s", "A", "", "availability", 1, 0.5, double.NaN, double.NaN, double.NaN), new("s", "A", "", "latency_p99_ms", 2, 3300, 1, 6000, 6000.5), new("s", "A", "B", "failed", 2, -3, -4, -2, double.NaN)];
         NodeRow[] nodes = [new("s", "v", 1, 0, "node-1", "worker", 1, 0.5, 0.25, 0, true, false, 12345, 67890, 0.125)];
 
         // Then each reads back equal, field by field
@@ -71,7 +71,7 @@ public sealed class CsvRoundTripTests
         Assert.NotEqual(0xEF, bytes[0]);
         Assert.DoesNotContain((byte)'\r', bytes);
         string header = File.ReadLines(dir.File(OutputFiles.Summary)).First();
-        Assert.StartsWith("scenario,variant,replication,seed,requests,succeeded,failed,availability,time_availability,", header, StringComparison.Ordinal);
+        Assert.StartsWith("scenario,variant,replication,seed,replication_seed,requests,succeeded,failed,availability,time_availability,", header, StringComparison.Ordinal);
         Assert.EndsWith(",failed_timeout,failed_in_flight_lost,failed_reset,failed_conntrack_full", header, StringComparison.Ordinal);
         Assert.Matches("^[a-z0-9_,]+$", header);
     }

@@ -175,7 +175,7 @@ internal sealed class FakeResults
         long total = failedBy.Sum();
         double totalOutage = outages.Where(o => o.Variant == variant && o.Replication == rep).Sum(o => o.DurationS);
         double duration = _windows * WindowS;
-        summary.Add(new(_scenario, variant, rep, 1000 + rep, requests, succeeded, total, (double)succeeded / requests,
+        summary.Add(new(_scenario, variant, rep, 1000 + rep, 1_000_000 + rep, requests, succeeded, total, (double)succeeded / requests,
             1 - totalOutage / duration, v == 0 ? 2 : 1, outages.Where(o => o.Variant == variant && o.Replication == rep).Max(o => o.DurationS), totalOutage,
             4.2 + v, 9.5 + 2 * v + 0.1 * rep, 21.0 + 4 * v + rep, 180.0 + 40 * v + 7 * rep, 950.0 + 100 * v + 13 * rep,
             maxUtil, overloadS, rejected, sum * sum / (perNode.Length * squares), perNode.Max() / mean,

@@ -28,7 +28,11 @@ public sealed record FrontDoorContext(
     Trace Trace,
     IEntryProbe Probe,
     IReadOnlyList<string?>? IngressBackends = null,
-    IReadOnlyList<bool>? TlsGroups = null);
+    IReadOnlyList<bool>? TlsGroups = null)
+{
+    /// <summary>The nodes each group's client pods run on (<c>clients[].nodes</c>), by group index; empty lists for clients outside the cluster.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> GroupNodes { get; init; } = [];
+}
 
 /// <summary>
 /// A way of access, as the first hop of a client's connection: it decides which node the connection enters
@@ -92,7 +96,8 @@ public abstract class FrontDoor : IHop
     public virtual long Back(Connection connection, long at, long bytes)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return _entries[connection.Id].Node is { } entry ? ToClient(entry, at, bytes) : -1;
+        // Direct server return: the answer leaves from the backend's node, not the entry node.
+        return _entries[connection.Id].Node is { } entry ? ToClient(connection.ReturnNode ?? entry, at, bytes) : -1;
     }
 
     /// <inheritdoc />
@@ -106,6 +111,9 @@ public abstract class FrontDoor : IHop
     public virtual void OnConnectFailed(Connection connection, FailureCause cause)
     {
     }
+
+    /// <summary>Whether client machine <paramref name="client"/> of group <paramref name="group"/> runs now (a client pod dies with its node).</summary>
+    public virtual bool ClientRuns(int group, int client) => true;
 
     /// <summary>Whether <paramref name="node"/> is announced as an entry point now, for statistics (false when every node is).</summary>
     public virtual bool IsAnnouncedEntry(Node node) => false;
@@ -129,7 +137,7 @@ public abstract class FrontDoor : IHop
         // A SYN leaves the mark (its resends are not counted again); the first request clears it.
         state = new EntryNode(entry, request is null);
         var d = Proxies.On(entry).Receive(connection, request, depth + 1, arrive);
-        return d.Travels ? d.Back(ToClient(entry, d.At, Segments.Control)) : d;
+        return d.Travels ? d.Back(ToClient(connection.ReturnNode ?? entry, d.At, Segments.Control)) : d;
     }
 
     /// <summary>Bytes of the segment: the request's, or a control segment's for a SYN.</summary>

@@ -29,6 +29,9 @@ public abstract class FrontDoorKind : KindDescriptor
 
     /// <summary>Whether the variant sends a client group to its <c>nodePortService</c> (a node port) rather than its <c>service</c>.</summary>
     public virtual bool UsesNodePortService => false;
+
+    /// <summary>Whether its clients are pods of the cluster (groups with <c>nodes</c>) rather than machines outside it.</summary>
+    public virtual bool InClusterClients => false;
 }
 
 /// <summary>The registered ways of access: one line each.</summary>
@@ -41,6 +44,7 @@ public static class FrontDoorKinds
         MetalLbL2Kind.Instance,
         MetalLbBgpKind.Instance,
         CloudLbKind.Instance,
+        ClusterIpKind.Instance,
         Ingress.IngressNginxKind.Instance,
     ];
 
@@ -64,7 +68,8 @@ public sealed record ServiceFacts(string Name, ServiceType Type, bool HasPorts, 
 /// <param name="Name">Group name.</param>
 /// <param name="Service">Its <c>service</c>.</param>
 /// <param name="NodePortService">Its <c>nodePortService</c>, when given.</param>
-public sealed record GroupFacts(string Name, ServiceFacts? Service, ServiceFacts? NodePortService);
+/// <param name="InCluster">Its clients run in pods of the cluster (<c>clients[].nodes</c>).</param>
+public sealed record GroupFacts(string Name, ServiceFacts? Service, ServiceFacts? NodePortService, bool InCluster = false);
 
 /// <summary>What a variant's check sees of the scenario, and where it reports.</summary>
 /// <param name="Kind">The kind's name, for messages.</param>

@@ -15,6 +15,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
 {
     private readonly MetalLbBgpAccess _spec;
     private readonly Dictionary<ServiceState, Node[]> _routes = [];
+    private readonly Dictionary<ServiceState, Node[]> _buckets = []; // resilient hashing: the next hop of each bucket
     private readonly NodeLivenessView _sessions; // the router's view of each node's BGP session
     private readonly FlowTable<Pinned> _pinned = new(); // resetOnRehash: false: the next hop each established flow keeps
     private readonly Dictionary<ServiceState, bool[]> _onRoute = []; // per node index: whether it is a next hop now
@@ -47,6 +48,10 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         foreach (var svc in GroupServices.Distinct())
         {
             SetRoutes(svc, ComputeRoutes(svc));
+            if (spec.Hashing == EcmpHashing.Resilient)
+            {
+                _buckets[svc] = ResilientBuckets.Fill(_routes[svc], MetalLbBgpAccess.ResilientBucketCount);
+            }
         }
         model.EndpointsPublished += Recompute;
     }
@@ -56,6 +61,19 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
 
     /// <summary>Next hops the router uses for <paramref name="service"/> now.</summary>
     public IReadOnlyList<Node> Routes(ServiceState service) => _routes[service];
+
+    /// <summary>The next hop the router gives a flow of <paramref name="flowHash"/> to <paramref name="service"/> now; null when it has no route.</summary>
+    public Node? NextHop(ServiceState service, ulong flowHash)
+    {
+        var routes = _routes[service];
+        if (routes.Length == 0)
+        {
+            return null;
+        }
+        return _spec.Hashing == EcmpHashing.Resilient
+            ? _buckets[service][(int)(flowHash % MetalLbBgpAccess.ResilientBucketCount)]
+            : routes[(int)(flowHash % (ulong)routes.Length)];
+    }
 
     /// <inheritdoc />
     public override Delivery Receive(Connection connection, Request? request, int depth, long at)
@@ -67,9 +85,10 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         {
             return Delivery.Lose(FailureCause.NoRoute);
         }
-        // The router hashes every packet of the flow afresh: after a change of the route set, most
-        // established flows land on another node, which has no conntrack entry for them.
-        var node = routes[(int)(connection.FlowHash % (ulong)routes.Length)];
+        // The router hashes every packet of the flow afresh: after a change of the route set, modulo hashing
+        // sends most established flows to another node, which has no conntrack entry for them; resilient
+        // hashing moves only the buckets of the next hops that left.
+        var node = NextHop(GroupServices[connection.Group], connection.FlowHash)!;
         if (!_spec.ResetOnRehash)
         {
             ref var pinned = ref _pinned[connection.Id];
@@ -118,6 +137,10 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
             if (!next.AsSpan().SequenceEqual(_routes[svc]))
             {
                 SetRoutes(svc, next);
+                if (_spec.Hashing == EcmpHashing.Resilient)
+                {
+                    _buckets[svc] = ResilientBuckets.Update(_buckets[svc], next);
+                }
                 Epoch++;
                 Trace.Add(Sim.Now, "router", EventKinds.BgpRehash, $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
             }
@@ -144,7 +167,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         }
         // The router keeps a route while the session is up, even to a node that has died. With maxPaths it
         // installs at most that many of the equal paths: those of the lowest peer addresses (BGP's last
-        // tie-break), taken here as the first nodes in cluster order.
+        // tie-break), taken here as the first nodes in cluster order; the others carry nothing.
         var routes = Model.Cluster.Nodes
             .Where(n => _sessions.IsAlive(n) && !n.Spec.ExcludeFromExternalLoadBalancers && (!local || svc.HasReadyEndpointOn(n)));
         return (_spec.MaxPaths > 0 ? routes.Take(_spec.MaxPaths) : routes).ToArray();
@@ -158,6 +181,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
 /// <param name="HoldTimeS">BGP hold time, 90 s (keepalive 30 s).</param>
 /// <param name="Bfd">BFD enabled: failure detected in about <paramref name="BfdDetectS"/>.</param>
 /// <param name="BfdDetectS">BFD detection time, 300 ms × 3.</param>
+/// <param name="Hashing">How the router maps a flow's hash to a next hop: modulo the number of next hops, or resilient buckets.</param>
 /// <param name="ResetOnRehash">The router hashes every packet afresh, so a change of the node set moves established flows (and the
 /// node they reach resets them); false: the router keeps each established flow on its next hop while that hop stays announced.</param>
 /// <param name="MaxPaths">The router's ECMP limit (BGP maximum-paths): at most this many announcing nodes carry traffic; 0: no limit.</param>
@@ -167,8 +191,12 @@ public sealed record MetalLbBgpAccess(
     bool Bfd = false,
     double BfdDetectS = 0.9,
     bool ResetOnRehash = true,
+    EcmpHashing Hashing = EcmpHashing.Modulo,
     int MaxPaths = 0) : AccessSpec(Name)
 {
+    /// <summary>Buckets of a resilient next-hop group: Linux's default for <c>ip nexthop ... type resilient</c> (128).</summary>
+    public const int ResilientBucketCount = 128;
+
     /// <inheritdoc />
     public override FrontDoorKind Kind => MetalLbBgpKind.Instance;
 }
@@ -176,6 +204,11 @@ public sealed record MetalLbBgpAccess(
 /// <summary><c>kind: metallb-bgp</c>.</summary>
 public sealed class MetalLbBgpKind : FrontDoorKind
 {
+    private static readonly Dictionary<string, EcmpHashing> Hashings = new(StringComparer.Ordinal)
+    {
+        ["modulo"] = EcmpHashing.Modulo, ["resilient"] = EcmpHashing.Resilient,
+    };
+
     private MetalLbBgpKind()
     {
     }
@@ -196,6 +229,7 @@ public sealed class MetalLbBgpKind : FrontDoorKind
         new("bfd", "true/false", "`false`", ""),
         new("bfdDetect", "duration > 0", "`0.9s`", "BFD 300 ms × 3 (MetalLB BFDProfile defaults)."),
         new("resetOnRehash", "true/false", "`true`", "The router hashes every packet afresh: a change of the node set moves most established flows, and the node they reach has no conntrack entry for them and resets them (metallb.universe.tf/concepts/bgp). `false`: the router keeps an established flow on its next hop while that hop stays announced."),
+        new("hashing", "`modulo`, `resilient`", "`modulo`", "`modulo`: hash mod the number of next hops, so a change of the node set moves most flows (1 - 1/n of them when one of n leaves). `resilient`: a resilient next-hop group of 128 buckets (Linux `ip nexthop ... type resilient`, RFC 2992's concern): when a next hop leaves only its buckets move; when one joins it takes an equal share of buckets from the others at once."),
         new("maxPaths", "integer >= 0", "`0` (no limit)", "The router's BGP maximum-paths: only that many announcing nodes (the lowest addresses, BGP's last tie-break; here the first in node order) get traffic. Routers differ: Cisco IOS 1 for BGP until configured, Aruba CX 4, Juniper cRPD 16 ECMP next hops; set your router's."),
     ];
 
@@ -206,7 +240,7 @@ public sealed class MetalLbBgpKind : FrontDoorKind
         var d = new MetalLbBgpAccess(Name);
         return new MetalLbBgpAccess(settings.String("name", d.Name), settings.Duration("holdTime", d.HoldTimeS, positive: true),
             settings.Bool("bfd", d.Bfd), settings.Duration("bfdDetect", d.BfdDetectS, positive: true), settings.Bool("resetOnRehash", d.ResetOnRehash),
-            settings.Int("maxPaths", d.MaxPaths, 0));
+            settings.Choice("hashing", d.Hashing, Hashings), settings.Int("maxPaths", d.MaxPaths, 0));
     }
 
     /// <inheritdoc />
@@ -232,4 +266,82 @@ public sealed class MetalLbBgpKind : FrontDoorKind
 
     /// <inheritdoc />
     public override FrontDoor Create(AccessSpec spec, FrontDoorContext context) => new MetalLbBgpFrontDoor((MetalLbBgpAccess)spec, context);
+}
+
+/// <summary>How a router maps a flow's hash to one of its ECMP next hops.</summary>
+public enum EcmpHashing
+{
+    /// <summary>Hash modulo the number of next hops: a change of the set moves most flows.</summary>
+    Modulo,
+    /// <summary>A resilient next-hop group: a table of buckets, of which only the changed next hops' share moves.</summary>
+    Resilient,
+}
+
+/// <summary>
+/// The buckets of a resilient next-hop group (Linux nexthop groups of type resilient): each bucket names a next
+/// hop; a flow's hash picks a bucket. When next hops leave, only their buckets are given to the others (to those
+/// with fewest first); when one joins, it takes buckets from those with most until the shares are even.
+/// </summary>
+public static class ResilientBuckets
+{
+    /// <summary>A group of <paramref name="count"/> buckets over <paramref name="hops"/>, in turn; all null when there is none.</summary>
+    public static Node[] Fill(IReadOnlyList<Node> hops, int count)
+    {
+        ArgumentNullException.ThrowIfNull(hops);
+        var buckets = new Node[count];
+        for (int i = 0; i < count && hops.Count > 0; i++)
+        {
+            buckets[i] = hops[i % hops.Count];
+        }
+        return buckets;
+    }
+
+    /// <summary>The group after its next hops became <paramref name="hops"/>: buckets of hops that stay keep them where shares allow.</summary>
+    public static Node[] Update(Node[] buckets, IReadOnlyList<Node> hops)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        ArgumentNullException.ThrowIfNull(hops);
+        if (hops.Count == 0)
+        {
+            return new Node[buckets.Length];
+        }
+        var next = (Node[])buckets.Clone();
+        var count = hops.ToDictionary(h => h, _ => 0);
+        var orphans = new List<int>();
+        for (int i = 0; i < next.Length; i++)
+        {
+            if (next[i] is { } n && count.ContainsKey(n))
+            {
+                count[n]++;
+            }
+            else
+            {
+                orphans.Add(i);
+            }
+        }
+        // A joining next hop takes buckets from the fullest until no share exceeds the even one by more than one.
+        int ceiling = (next.Length + hops.Count - 1) / hops.Count;
+        for (int i = 0; i < next.Length; i++)
+        {
+            if (next[i] is { } n && count.TryGetValue(n, out int c) && c > ceiling)
+            {
+                count[n] = c - 1;
+                orphans.Add(i);
+            }
+        }
+        foreach (int i in orphans)
+        {
+            var least = hops[0];
+            foreach (var h in hops)
+            {
+                if (count[h] < count[least])
+                {
+                    least = h;
+                }
+            }
+            next[i] = least;
+            count[least]++;
+        }
+        return next;
+    }
 }

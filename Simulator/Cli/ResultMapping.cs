@@ -1,4 +1,5 @@
 using System.Globalization;
+using Svcsim.Engine;
 using Svcsim.Experiments;
 using Svcsim.Measurement;
 using Svcsim.Reports;
@@ -35,7 +36,7 @@ internal static class ResultMapping
             scenarioText,
             parameters,
             summary,
-            ConfidenceIntervals.ForSummary(summary),
+            ConfidenceIntervals.ForSummary(summary, PooledLatency(results.Runs)),
             results.Runs.SelectMany(r => r.Windows.Select(w => new TimeseriesRow(name, r.Variant, r.Replication, w.StartS, w.EndS,
                 w.Requests, w.Succeeded, w.Requests - w.Succeeded, w.Requests == 0 ? double.NaN : (double)w.Succeeded / w.Requests,
                 FailureCounts.FromArray(w.FailedByCause), w.LatencyP50Ms, w.LatencyP99Ms))).ToList(),
@@ -127,6 +128,8 @@ internal static class ResultMapping
                 return new VariantInfo(lb.Name, "cloud-lb",
                     $"cloud load balancer, health checks every {S(hc.IntervalS)} ({hc.UnhealthyThreshold} failures, about {S(hc.IntervalS * hc.UnhealthyThreshold)} to drop a dead node)"
                     + (lb.ProbeThroughPods ? " through the pods" : ""), []);
+            case Access.ClusterIpAccess cip:
+                return new VariantInfo(cip.Name, "clusterip", "in-cluster clients call the ClusterIP through their own node's service proxy", []);
             default:
                 return new VariantInfo(variant.Name, variant.GetType().Name, "", []);
         }
@@ -145,11 +148,46 @@ internal static class ResultMapping
         _ => new(fault.GetType().Name, [], fault.GetType().Name),
     };
 
+    /// <summary>
+    /// The latency percentiles of each way of access over the successful requests of all its replications together
+    /// (the replications' histograms added), for summary_ci.csv's pooled column: a mean of per-replication p99s can
+    /// be a latency no request saw, when some replications are slow and others fast.
+    /// </summary>
+    internal static Func<string, string, string, double> PooledLatency(IReadOnlyList<VariantRunResult> runs)
+    {
+        var pooled = new Dictionary<string, LatencyHistogram>(StringComparer.Ordinal);
+        foreach (var run in runs)
+        {
+            if (run.Latency is null)
+            {
+                continue;
+            }
+
+            if (!pooled.TryGetValue(run.Variant, out var histogram))
+            {
+                pooled[run.Variant] = histogram = new LatencyHistogram(3);
+            }
+
+            histogram.Add(run.Latency);
+        }
+
+        return (_, variant, metric) =>
+        {
+            if (!pooled.TryGetValue(variant, out var histogram))
+            {
+                return double.NaN;
+            }
+
+            double percentile = SummaryCiRow.PooledLatencies.First(l => l.Metric == metric).Percentile;
+            return percentile >= 100 ? histogram.MaxMs : histogram.PercentileMs(percentile);
+        };
+    }
+
     /// <summary>One summary row.</summary>
     public static SummaryRow Summary(string scenario, VariantRunResult r)
     {
         var s = r.Summary;
-        return new SummaryRow(scenario, r.Variant, r.Replication, r.Seed, s.Requests, s.Succeeded, s.Failed, s.Availability,
+        return new SummaryRow(scenario, r.Variant, r.Replication, r.Seed, RandomStreams.ReplicationSeed(r.Seed, r.Replication), s.Requests, s.Succeeded, s.Failed, s.Availability,
             s.TimeAvailability, s.Outages, s.LongestOutageS, s.TotalOutageS, s.LatencyP50Ms, s.LatencyP90Ms, s.LatencyP99Ms,
             s.LatencyP999Ms, s.LatencyMaxMs, s.MaxNodeUtilization, s.OverloadS, s.Rejected, s.JainFairness, s.ImbalanceMaxOverMean,
             s.Connections, s.ConnectFailures, s.ConnectionsReset, s.ConnectionsHung, s.PodImbalanceMaxOverMean,

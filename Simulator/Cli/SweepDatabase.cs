@@ -154,11 +154,11 @@ internal sealed class SweepDatabase : IDisposable
     public const string FileName = "sweep.db";
 
     /// <summary>The database schema's version, in <c>PRAGMA user_version</c>.</summary>
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private static readonly string[] SummaryFixed =
     [
-        "sweep_id", "point", "variant", "replication", "seed", "requests", "succeeded", "failed", "availability", "time_availability",
+        "sweep_id", "point", "variant", "replication", "seed", "replication_seed", "requests", "succeeded", "failed", "availability", "time_availability",
         "outages", "longest_outage_s", "total_outage_s", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_p999_ms",
         "latency_max_ms", "max_node_utilization", "overload_s", "rejected", "jain_fairness", "imbalance_max_over_mean",
         "connections", "connect_failures", "connections_reset", "connections_hung", "pod_imbalance_max_over_mean",
@@ -239,7 +239,7 @@ internal sealed class SweepDatabase : IDisposable
               PRIMARY KEY (sweep_id, point));
             CREATE TABLE summary (
               sweep_id TEXT NOT NULL, point INTEGER NOT NULL, variant TEXT NOT NULL, replication INTEGER NOT NULL{typed},
-              seed INTEGER NOT NULL, requests INTEGER NOT NULL, succeeded INTEGER NOT NULL, failed INTEGER NOT NULL,
+              seed INTEGER NOT NULL, replication_seed INTEGER NOT NULL, requests INTEGER NOT NULL, succeeded INTEGER NOT NULL, failed INTEGER NOT NULL,
               availability REAL, time_availability REAL, outages INTEGER NOT NULL, longest_outage_s REAL, total_outage_s REAL,
               latency_p50_ms REAL, latency_p90_ms REAL, latency_p99_ms REAL, latency_p999_ms REAL, latency_max_ms REAL,
               max_node_utilization REAL, overload_s REAL, rejected INTEGER NOT NULL, jain_fairness REAL, imbalance_max_over_mean REAL,
@@ -304,7 +304,7 @@ internal sealed class SweepDatabase : IDisposable
             {
                 foreach (var s in rows.Summary)
                 {
-                    Run(insert, [_sweepId, point.Index, s.Variant, s.Replication, .. typed.Select(t => t.Value), s.Seed, s.Requests, s.Succeeded, s.Failed,
+                    Run(insert, [_sweepId, point.Index, s.Variant, s.Replication, .. typed.Select(t => t.Value), s.Seed, s.ReplicationSeed, s.Requests, s.Succeeded, s.Failed,
                         s.Availability, s.TimeAvailability, s.Outages, s.LongestOutageS, s.TotalOutageS, s.LatencyP50Ms, s.LatencyP90Ms,
                         s.LatencyP99Ms, s.LatencyP999Ms, s.LatencyMaxMs, s.MaxNodeUtilization, s.OverloadS, s.Rejected, s.JainFairness,
                         s.ImbalanceMaxOverMean, s.Connections, s.ConnectFailures, s.ConnectionsReset, s.ConnectionsHung, s.PodImbalanceMaxOverMean,

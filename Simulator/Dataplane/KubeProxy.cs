@@ -24,7 +24,7 @@ public enum ProxyVerdict
 /// packets are SNATed to this node, so answers come back through it; an endpoint on another node costs
 /// one more link each way. It also serves kube-proxy's health ports.
 /// </summary>
-public sealed class KubeProxy : IEventTarget, IHop
+public sealed class KubeProxy : IEventTarget, IServiceProxy
 {
     private readonly Simulation _sim;
     private readonly KubeProxySpec _spec;
@@ -37,6 +37,7 @@ public sealed class KubeProxy : IEventTarget, IHop
     private readonly long _establishedTimeout;
     private readonly Pod[][] _all;
     private readonly Pod[][] _local;
+    private readonly Pod[][] _zonal; // trafficDistribution: PreferClose: the endpoints in this node's zone, or all when none is
     private readonly int[] _roundRobin;
     private readonly Dictionary<long, (Pod Pod, long Expires)>[] _affinity;
     private readonly Dictionary<Pod, int> _active = []; // IPVS: open connections per endpoint in this node's table
@@ -66,6 +67,7 @@ public sealed class KubeProxy : IEventTarget, IHop
         Conntrack = new ConntrackTable(node.Spec.ConntrackMax, spec.Conntrack);
         _all = new Pod[services.Count][];
         _local = new Pod[services.Count][];
+        _zonal = new Pod[services.Count][];
         _roundRobin = new int[services.Count];
         _affinity = new Dictionary<long, (Pod, long)>[services.Count];
         _synced = new EndpointSnapshot?[services.Count];
@@ -73,6 +75,7 @@ public sealed class KubeProxy : IEventTarget, IHop
         {
             _all[i] = [];
             _local[i] = [];
+            _zonal[i] = [];
             _affinity[i] = [];
         }
     }
@@ -124,7 +127,7 @@ public sealed class KubeProxy : IEventTarget, IHop
             // rehash or a leader move): conntrack picks it up as new (nf_conntrack_tcp_loose), the rules NAT it,
             // and whichever pod it reaches decides whether it has a socket for it.
             var service = _services[connection.Service];
-            var verdict = Choose(service, connection.SourceKey, out var chosen);
+            var verdict = Choose(service, connection.SourceKey, out var chosen, connection.Internal);
             if (verdict == ProxyVerdict.Reject)
             {
                 return Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset);
@@ -141,8 +144,9 @@ public sealed class KubeProxy : IEventTarget, IHop
             {
                 previous.Release(ref flow, closed: true); // it left the node that had it before
             }
-            // Cluster policy masquerades to the node's address; Local keeps the client's.
-            int source = service.Spec.ExternalTrafficPolicy == TrafficPolicy.Cluster ? Node.Index : -1;
+            // Cluster policy masquerades external traffic to the node's address; Local keeps the client's, and a
+            // pod's own connection to a ClusterIP is not masqueraded.
+            int source = service.Spec.ExternalTrafficPolicy == TrafficPolicy.Cluster && !connection.Internal ? Node.Index : -1;
             // The links to and from the endpoint's node, looked up once per connection, not per segment.
             var there = chosen!.Node;
             flow = there == Node
@@ -234,12 +238,14 @@ public sealed class KubeProxy : IEventTarget, IHop
     /// Chooses an endpoint for a new connection of client <paramref name="client"/> to <paramref name="service"/>
     /// entering at this node, from this kube-proxy's own (possibly stale) view.
     /// </summary>
-    public ProxyVerdict Choose(ServiceState service, long client, out Pod? chosen)
+    public ProxyVerdict Choose(ServiceState service, long client, out Pod? chosen, bool inCluster = false)
     {
         ArgumentNullException.ThrowIfNull(service);
         int s = service.Index;
         var spec = service.Spec;
-        var candidates = spec.ExternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : _all[s];
+        var candidates = inCluster
+            ? spec.InternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : spec.PreferClose ? _zonal[s] : _all[s]
+            : spec.ExternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : _all[s];
         if (candidates.Length == 0)
         {
             chosen = null;
@@ -309,7 +315,7 @@ public sealed class KubeProxy : IEventTarget, IHop
     // ---- following the EndpointSlices ----
 
     /// <summary>An EndpointSlice changed: schedule a sync, no sooner than minSyncPeriod after the last.</summary>
-    internal void OnSliceChanged()
+    public void OnSliceChanged()
     {
         if ((!Running && !_booting) || _syncPending)
         {
@@ -327,7 +333,7 @@ public sealed class KubeProxy : IEventTarget, IHop
     /// node that booted (<paramref name="booted"/>), a full sync whose rules take effect once written
     /// (<see cref="SyncCost"/>): until then nothing answers on the node port or the health ports.
     /// </summary>
-    internal void Start(bool booted = false)
+    public void Start(bool booted = false)
     {
         _incarnation++;
         _syncPending = false;
@@ -347,7 +353,7 @@ public sealed class KubeProxy : IEventTarget, IHop
     /// The node went down: pending syncs are void, its conntrack table and its rules are gone (iptables
     /// rules do not survive a reboot): until kube-proxy runs again, connections to the node port are refused.
     /// </summary>
-    internal void Halt()
+    public void Halt()
     {
         _incarnation++;
         _syncPending = false;
@@ -361,6 +367,7 @@ public sealed class KubeProxy : IEventTarget, IHop
         {
             _all[s] = [];
             _local[s] = [];
+            _zonal[s] = [];
             _synced[s] = null;
             _affinity[s].Clear();
         }
@@ -444,6 +451,7 @@ public sealed class KubeProxy : IEventTarget, IHop
         {
             _all[s] = target[s].Usable;
             _local[s] = target[s].UsableOn(Node);
+            _zonal[s] = _services[s].Spec.PreferClose ? Zonal.Of(_all[s], Node) : _all[s];
             _synced[s] = target[s];
         }
         if (_indexes.Count > 0)

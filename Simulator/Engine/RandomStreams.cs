@@ -54,10 +54,17 @@ public sealed class RandomStreams
         {
             h = (h ^ b) * 1099511628211UL;
         }
-        ulong x = h ^ Mix((ulong)masterSeed) ^ Mix(0x9E3779B97F4A7C15UL * (ulong)(replication + 1));
-        x = Mix(x);
+        ulong x = Mix(h ^ (ulong)ReplicationSeed(masterSeed, replication));
         return (int)(x ^ (x >> 32));
     }
+
+    /// <summary>
+    /// The seed of replication <paramref name="replication"/> under <paramref name="masterSeed"/>: what every one of
+    /// its streams' seeds derives from, with the stream's name (<see cref="DeriveSeed"/>). It differs from replication
+    /// to replication and is the same for every way of access in one replication (common random numbers).
+    /// </summary>
+    public static long ReplicationSeed(long masterSeed, int replication) =>
+        (long)(Mix((ulong)masterSeed) ^ Mix(0x9E3779B97F4A7C15UL * (ulong)(replication + 1)));
 
     private static ulong Mix(ulong z)
     {

@@ -34,7 +34,7 @@ public sealed class VariantRunner
         var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
         var (sources, services) = variant.Kind.World(variant, spec.PodSources, spec.Services);
         Model = new KubernetesModel(Simulation, cluster, sources, services, spec.ControlPlane, Trace, spec.DisruptionBudgets);
-        Proxies = new ServiceProxies(Simulation, Model, spec.KubeProxy, Trace);
+        Proxies = new ServiceProxies(Simulation, Model, variant.KubeProxy ?? spec.KubeProxy, Trace);
         Collector = new Collector(Simulation, spec.Measurement, Model, spec.DurationS, MaxRequestS(spec));
         Model.PodProbe = Collector;
         var groupServices = spec.Clients
@@ -42,7 +42,10 @@ public sealed class VariantRunner
             .ToList();
         var context = new FrontDoorContext(Simulation, Model, Proxies, groupServices, spec.Clients.Select(c => c.Clients).ToList(), Trace, Collector,
             spec.Clients.Any(c => c.IngressService is not null) ? spec.Clients.Select(c => c.IngressService).ToList() : null,
-            spec.Clients.Any(c => c.Tls) ? spec.Clients.Select(c => c.Tls).ToList() : null);
+            spec.Clients.Any(c => c.Tls) ? spec.Clients.Select(c => c.Tls).ToList() : null)
+        {
+            GroupNodes = spec.Clients.Select(c => c.Nodes).ToList(),
+        };
         FrontDoor = variant.Kind.Create(variant, context);
         long stopAt = Time.FromSeconds(spec.DurationS);
         IOutcomeSink sink = outcomes is null ? Collector : new BothSinks(Collector, outcomes);

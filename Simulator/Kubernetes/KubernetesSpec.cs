@@ -232,6 +232,8 @@ public sealed record ServicePortSpec(string Name, int Port, int TargetPort, int 
 /// <param name="HealthCheckNodePort">spec.healthCheckNodePort (Local policy); 0 when none.</param>
 /// <param name="LoadBalancerIp">The external address announced for a LoadBalancer (MetalLB allocation, annotation or status); empty when none.</param>
 /// <param name="Namespace">metadata.namespace: the Service selects pods of this namespace only.</param>
+/// <param name="InternalTrafficPolicy">spec.internalTrafficPolicy: Local sends in-cluster clients to their own node's endpoints only.</param>
+/// <param name="PreferClose">spec.trafficDistribution: PreferClose: in-cluster clients use the endpoints of their own zone first.</param>
 public sealed record ServiceSpec(
     string Name,
     ServiceType Type,
@@ -242,7 +244,9 @@ public sealed record ServiceSpec(
     double AffinityTimeoutS = 10800,
     int HealthCheckNodePort = 0,
     string LoadBalancerIp = "",
-    string Namespace = "default")
+    string Namespace = "default",
+    TrafficPolicy InternalTrafficPolicy = TrafficPolicy.Cluster,
+    bool PreferClose = false)
 {
     /// <summary><c>name</c> in the default namespace, <c>namespace/name</c> elsewhere: how scenarios and outputs name it.</summary>
     public string Key => Namespace == "default" ? Name : $"{Namespace}/{Name}";

@@ -694,6 +694,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             Replication = replication,
             Seed = seed,
             Summary = summary,
+            Latency = _latency,
             Windows = windows,
             Nodes = _nodeRows,
             Pods = _podRows,

@@ -1,3 +1,4 @@
+using Svcsim.Engine;
 using Svcsim.Network;
 
 namespace Svcsim.Measurement;
@@ -104,4 +105,9 @@ public sealed record VariantRunResult
     public required IReadOnlyList<TimelineEvent> Events { get; init; }
     /// <summary>Events the engine delivered (for speed figures).</summary>
     public long EngineEvents { get; init; }
+    /// <summary>
+    /// Latencies of the successful requests after warm-up, the histogram the summary's percentiles come from; the
+    /// histograms of a way of access's replications add up to its pooled percentiles.
+    /// </summary>
+    public LatencyHistogram? Latency { get; init; }
 }

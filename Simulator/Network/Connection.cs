@@ -64,6 +64,16 @@ public sealed class Connection
     /// </summary>
     public int Source { get; set; } = -1;
 
+    /// <summary>
+    /// The node the answer to the segment being forwarded leaves the cluster from, when a hop below sends it
+    /// there rather than back the way the segment came (direct server return); null: back along the path. Set to
+    /// null when a segment enters its first hop; the hop that decides sets it before forwarding.
+    /// </summary>
+    public Node? ReturnNode { get; set; }
+
+    /// <summary>Opened by a pod of the cluster to a Service's ClusterIP (set by its first hop): internalTrafficPolicy applies, no SNAT.</summary>
+    public bool Internal { get; set; }
+
     /// <summary>Hops on the path, from the sender: the last hop reached by the latest segment is at <see cref="Depth"/> - 1.</summary>
     public int Depth { get; private set; }
 
@@ -72,8 +82,9 @@ public sealed class Connection
 
     /// <summary>
     /// <paramref name="hop"/> handled the connection's latest segment at <paramref name="depth"/>. When another hop
-    /// held that place (the path moved: a rehash, a new leader), the old hop and those below it are told the
-    /// connection left them.
+    /// held that place (the path moved: a rehash, a new leader), the old hop is told the connection left it. The
+    /// hops below keep their state until a segment reaches their place and finds another hop there: a flow that
+    /// moves to another entry node but reaches the same pod (Maglev) is still that pod's connection.
     /// </summary>
     public void Record(int depth, IHop hop)
     {
@@ -81,17 +92,14 @@ public sealed class Connection
         if (depth == 0)
         {
             Source = -1;
+            ReturnNode = null;
         }
         if (_path[depth].Hop != hop)
         {
-            for (int i = depth; i < _recorded; i++)
-            {
-                var old = _path[i].Hop;
-                _path[i].Hop = null;
-                old?.Closed(this);
-            }
+            var old = _path[depth].Hop;
             _path[depth].Hop = hop;
-            _recorded = depth + 1;
+            old?.Closed(this);
+            _recorded = Math.Max(_recorded, depth + 1);
         }
         Depth = depth + 1;
     }
@@ -120,6 +128,7 @@ public sealed class Connection
         }
         _recorded = 0;
         Depth = 0;
+        Internal = false;
         Generation++;
     }
 

@@ -95,6 +95,9 @@ public static class EventKinds
     /// <summary>A kube-proxy applied the EndpointSlices.</summary>
     public static readonly TraceKind KubeProxySync = new("kube-proxy-sync", "A node's kube-proxy applied the EndpointSlice changes.");
 
+    /// <summary>A Cilium agent updated its BPF service maps.</summary>
+    public static readonly TraceKind CiliumSync = new("cilium-sync", "A node's Cilium agent applied the EndpointSlice changes to its BPF service maps (`kubeProxy.mode: ebpf`).");
+
     /// <summary>memberlist declared a node dead.</summary>
     public static readonly TraceKind MemberlistDead = new("memberlist-dead", "The MetalLB speakers' memberlist declared a node dead.");
 
@@ -147,7 +150,7 @@ public static class EventKinds
     [
         NodeCrash, Reboot, NodeStart, KubeletStart, IpChange, NodeNotReady, NodeReady, ControllerStart, EvictionHeld, NodeDrain, EvictionRefused, NodeUncordon,
         Unschedulable, PodScheduled, PodStarted, PodRestart, PodReady, PodNotReady, PodUnhealthy, PodCrash, PodEvicted, PodTerminating, PodKilled, PodDeleted, RolloutStart, RolloutComplete,
-        KubeProxySync, MemberlistDead, MemberlistJoin, MetalLbL2Leader, BgpSessionDown, BgpSessionUp, BgpRehash, LbHealthy, LbUnhealthy,
+        KubeProxySync, CiliumSync, MemberlistDead, MemberlistJoin, MetalLbL2Leader, BgpSessionDown, BgpSessionUp, BgpRehash, LbHealthy, LbUnhealthy,
         LbTargetLimit, IngressNginxSync, NodePortReconfigured, Partition, PartitionHealed, LinkDegraded, LinkRestored,
     ];
 

@@ -134,6 +134,23 @@ internal static class ClientsSection
             m.Bool("sameSegment", false),
             m.Duration("unreachableAfter", 3, positive: true),
             ReadConnection(m.Get("connection")));
+        if (m.Get("nodes") is { } nodesAt)
+        {
+            // In-cluster clients: the group's client pods run on these nodes, in turn.
+            var nodes = new List<string>();
+            foreach (var (name, at) in nodesAt.Strings("a list of node names"))
+            {
+                if (ctx.RequireNode(at, name) is not null)
+                {
+                    nodes.Add(name);
+                }
+            }
+            if (nodes.Count == 0)
+            {
+                nodesAt.Error("must name at least one node (leave nodes out for clients outside the cluster)");
+            }
+            spec = spec with { Nodes = nodes };
+        }
         spec = WithIngressRoute(spec, m, ctx);
         return new ClientGroupRef(spec, item, service, nodePortService);
     }

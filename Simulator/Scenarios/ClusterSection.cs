@@ -16,8 +16,21 @@ internal static partial class ClusterSection
 
     private static readonly Dictionary<string, ProxyMode> Modes = new(StringComparer.Ordinal)
     {
-        ["iptables"] = ProxyMode.Iptables, ["nftables"] = ProxyMode.Nftables, ["ipvs"] = ProxyMode.Ipvs,
+        ["iptables"] = ProxyMode.Iptables, ["nftables"] = ProxyMode.Nftables, ["ipvs"] = ProxyMode.Ipvs, ["ebpf"] = ProxyMode.Ebpf,
     };
+
+    private static readonly Dictionary<string, EbpfAlgorithm> Algorithms = new(StringComparer.Ordinal)
+    {
+        ["random"] = EbpfAlgorithm.Random, ["maglev"] = EbpfAlgorithm.Maglev,
+    };
+
+    private static readonly Dictionary<string, EbpfForwarding> Forwardings = new(StringComparer.Ordinal)
+    {
+        ["snat"] = EbpfForwarding.Snat, ["dsr"] = EbpfForwarding.Dsr, ["hybrid"] = EbpfForwarding.Hybrid,
+    };
+
+    /// <summary>The largest Maglev table Cilium accepts (maglev.tableSize up to 131071).</summary>
+    private const int MaxMaglevTableSize = 131071;
 
     private static readonly Dictionary<string, IpvsScheduler> Schedulers = new(StringComparer.Ordinal)
     {
@@ -369,9 +382,10 @@ internal static partial class ClusterSection
             m.Duration("keepaliveTimeout", d.KeepaliveTimeoutS, positive: true, allowNever: true));
     }
 
-    public static KubeProxySpec ReadKubeProxy(Node? section)
+    /// <summary>Reads a <c>kubeProxy</c> section; keys it does not give keep their value in <paramref name="defaults"/> (the built-in defaults when null).</summary>
+    public static KubeProxySpec ReadKubeProxy(Node? section, KubeProxySpec? defaults = null)
     {
-        var d = KubeProxySpec.Default;
+        var d = defaults ?? KubeProxySpec.Default;
         var m = section?.AsMap()?.Check(ScenarioKeys.KubeProxy);
         if (m is null)
         {
@@ -389,9 +403,30 @@ internal static partial class ClusterSection
                 ct.Duration("tcpEstablishedTimeout", conntrack.EstablishedTimeoutS, positive: true),
                 ct.Duration("tcpTimeWaitTimeout", conntrack.TimeWaitTimeoutS, positive: true));
         }
+        var ebpf = d.Ebpf;
+        if (m.Get("ebpf") is { } eb)
+        {
+            if (mode != ProxyMode.Ebpf)
+            {
+                eb.Warn("the ebpf settings only apply to mode: ebpf");
+            }
+            if (eb.AsMap("eBPF data path settings (algorithm, maglevTableSize, forwarding, agentDelay)")?.Check(ScenarioKeys.Ebpf) is { } e)
+            {
+                var algorithm = e.Enum("algorithm", ebpf.Algorithm, Algorithms);
+                int size = e.Value("maglevTableSize", ebpf.MaglevTableSize, Units.Count, "a prime like 16381",
+                    v => v < 3 || v > MaxMaglevTableSize ? $"must be between 3 and {MaxMaglevTableSize}"
+                        : MaglevTable.IsPrime(v) ? null : $"{v} is not a prime; Cilium's table sizes are primes such as 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071");
+                if (e.Has("maglevTableSize") && algorithm != EbpfAlgorithm.Maglev)
+                {
+                    e.Get("maglevTableSize")!.Value.Warn("maglevTableSize only applies to algorithm: maglev");
+                }
+                ebpf = new EbpfSpec(algorithm, size, e.Enum("forwarding", ebpf.Forwarding, Forwardings),
+                    e.Distribution("agentDelay", ebpf.AgentDelay, Quantity.Duration));
+            }
+        }
         return new KubeProxySpec(mode, m.Enum("scheduler", d.Scheduler, Schedulers),
             m.Duration("minSyncPeriod", d.MinSyncPeriodS), m.Distribution("syncDelay", d.SyncDelay, Quantity.Duration), conntrack,
-            m.Duration("ruleWriteTime", d.RuleWriteS));
+            m.Duration("ruleWriteTime", d.RuleWriteS)) { Ebpf = ebpf };
     }
 
     public static ControlPlaneSpec ReadControlPlane(Node? section, double graceDefault)

@@ -17,6 +17,12 @@ internal sealed record ServiceManifest(Node At, string Name, string Namespace, S
     uint? RequestedIp, Node? RequestedIpAt, string? Pool, Node? PoolAt, uint? StatusIp,
     string? ExternalName = null, bool Headless = false)
 {
+    /// <summary>spec.internalTrafficPolicy.</summary>
+    public TrafficPolicy InternalTrafficPolicy { get; init; }
+
+    /// <summary>spec.trafficDistribution is PreferClose.</summary>
+    public bool PreferClose { get; init; }
+
     /// <summary><c>name</c> in the default namespace, <c>namespace/name</c> elsewhere.</summary>
     public string Key => Namespace == "default" ? Name : $"{Namespace}/{Name}";
 
@@ -173,8 +179,18 @@ internal static partial class ManifestReader
             }
         }
         return new ServiceManifest(doc.Self, name, ns, type, selector, selectorNode ?? spec.Self, ports, policy, affinity,
-            affinityTimeout, hcnp, hcnpAt, allocate, requested, requestedAt, pool, poolAt, status, externalName, headless);
+            affinityTimeout, hcnp, hcnpAt, allocate, requested, requestedAt, pool, poolAt, status, externalName, headless)
+        {
+            InternalTrafficPolicy = spec.Enum("internalTrafficPolicy", TrafficPolicy.Cluster, Policies, exactCase: true),
+            PreferClose = spec.Enum("trafficDistribution", false, Distributions, exactCase: true),
+        };
     }
+
+    // PreferClose (1.31) and its newer spellings PreferSameZone and PreferSameNode (1.34) all prefer the client's zone here.
+    private static readonly Dictionary<string, bool> Distributions = new(StringComparer.Ordinal)
+    {
+        ["PreferClose"] = true, ["PreferSameZone"] = true, ["PreferSameNode"] = true,
+    };
 
     /// <summary>
     /// spec.ipFamilies and ipFamilyPolicy: svcsim simulates IPv4, so a Service that would get no IPv4 address

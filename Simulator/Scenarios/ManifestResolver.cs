@@ -67,7 +67,7 @@ internal static class ManifestResolver
             addresses.TryGetValue(svc, out var address);
             var spec = new ServiceSpec(svc.Name, svc.Type, svc.Selector, ports, svc.ExternalTrafficPolicy, svc.SessionAffinity,
                 svc.AffinityTimeoutS, nodePorts.HealthCheck.GetValueOrDefault(svc),
-                address.Ip is { } ip ? Units.FormatIpv4(ip) : "", svc.Namespace);
+                address.Ip is { } ip ? Units.FormatIpv4(ip) : "", svc.Namespace, svc.InternalTrafficPolicy, svc.PreferClose);
             var pool = address.Pool;
             result.Add(new ResolvedService(spec, svc, pool,
                 pool is not null && Announces(ads, pool, bgp: false),

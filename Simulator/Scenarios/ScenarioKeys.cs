@@ -25,7 +25,9 @@ internal static class ScenarioKeys
 
     public static readonly string[] Pods = ["workers", "backlog", "serviceTime", "startupTime", "pinnedNodes", "keepaliveTimeout"];
 
-    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack", "ruleWriteTime"];
+    public static readonly string[] KubeProxy = ["mode", "scheduler", "minSyncPeriod", "syncDelay", "conntrack", "ruleWriteTime", "ebpf"];
+
+    public static readonly string[] Ebpf = ["algorithm", "maglevTableSize", "forwarding", "agentDelay"];
 
     public static readonly string[] Conntrack = ["tcpEstablishedTimeout", "tcpTimeWaitTimeout"];
 
@@ -38,7 +40,7 @@ internal static class ScenarioKeys
     public static readonly string[] Clients =
     [
         "name", "service", "nodePortService", "clients", "rate", "users", "thinkTime", "requestSize", "responseSize",
-        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection", "host", "path",
+        "timeout", "connectTimeout", "retries", "retryBackoff", "sameSegment", "unreachableAfter", "connection", "nodes", "host", "path",
     ];
 
     public static readonly string[] Connection = ["reuse", "maxRequests", "idleTimeout", "maxAge", "streams", "pool"];
@@ -46,7 +48,7 @@ internal static class ScenarioKeys
     public static readonly string[] Measurement = ["warmup", "window", "slo", "outageResolution", "overloadThreshold", "eventsPerNode", "idleRows"];
 
     /// <summary>Keys every variant may have, then the keys of each kind.</summary>
-    public static readonly string[] VariantCommon = ["kind", "name"];
+    public static readonly string[] VariantCommon = ["kind", "name", "kubeProxy"];
 
     public static readonly Dictionary<string, string[]> VariantKinds =
         Access.FrontDoorKinds.All.ToDictionary(k => k.Name, k => k.Keys.Select(key => key.Name).ToArray(), StringComparer.Ordinal);

@@ -53,7 +53,7 @@ internal static class ScenarioReader
                 p.At.Warn(p.Message);
             }
         }
-        var variants = VariantsSection.Read(root.Get("variants"), root, ctx, groups);
+        var variants = VariantsSection.Read(root.Get("variants"), root, ctx, groups, kubeProxy);
         var faults = FaultsSection.Read(root.Get("faults"), ctx);
         var measurement = ReadMeasurement(root, ctx);
         var sweep = ReadSweep(root.Get("sweep"));

@@ -1,4 +1,5 @@
 using Svcsim.Access;
+using Svcsim.Dataplane;
 
 namespace Svcsim.Scenarios;
 
@@ -7,7 +8,7 @@ internal static class VariantsSection
 {
     private static string KindNames => string.Join(", ", FrontDoorKinds.All.Select(k => k.Name));
 
-    public static List<AccessSpec> Read(Node? section, Map root, ScenarioContext ctx, IReadOnlyList<ClientGroupRef> groups)
+    public static List<AccessSpec> Read(Node? section, Map root, ScenarioContext ctx, IReadOnlyList<ClientGroupRef> groups, KubeProxySpec kubeProxy)
     {
         var variants = new List<AccessSpec>();
         if (section is null)
@@ -21,7 +22,7 @@ internal static class VariantsSection
             section.Value.Error("must list at least one variant");
         }
         var names = new Dictionary<string, Node>(StringComparer.Ordinal);
-        var facts = groups.Select(g => new GroupFacts(g.Spec.Name, Facts(g.Service), Facts(g.NodePortService))).ToList();
+        var facts = groups.Select(g => new GroupFacts(g.Spec.Name, Facts(g.Service), Facts(g.NodePortService), g.Spec.Nodes.Count > 0)).ToList();
         foreach (var item in items)
         {
             var m = item.AsMap("a variant (kind, name, and the kind's settings)");
@@ -40,11 +41,25 @@ internal static class VariantsSection
             {
                 continue;
             }
+            if (m.Get("kubeProxy") is { } own)
+            {
+                // The variant's own service proxy: the scenario's, with the keys it gives changed.
+                v = v with { KubeProxy = ClusterSection.ReadKubeProxy(own, kubeProxy) };
+            }
             if (!names.TryAdd(v.Name, item))
             {
                 (m.Get("name") ?? m.Get("kind")!.Value).Error($"variant name '{v.Name}' is used twice (a variant is named after its kind unless it has a name)");
             }
             var at = m.Get("kind")!.Value;
+            for (int i = 0; i < facts.Count; i++)
+            {
+                if (facts[i].InCluster != kind.InClusterClients)
+                {
+                    at.Error(kind.InClusterClients
+                        ? $"{name} sends clients[{i}] ({facts[i].Name}) to a ClusterIP, which only pods of the cluster reach; give the group nodes (clients[].nodes: the nodes its client pods run on)"
+                        : $"clients[{i}] ({facts[i].Name}) runs in pods of the cluster (nodes), which reach the Service through kind clusterip; {name} is for clients outside the cluster");
+                }
+            }
             kind.Check(v, new VariantCheck(name, facts, ctx.BgpPeers, at.Error));
             variants.Add(v);
         }

@@ -165,14 +165,25 @@ public sealed class ClientGroup : IEventTarget, IRequestOwner
                 if (_sim.Now < _stopAt)
                 {
                     _sim.Schedule(_interArrival.NextNanoseconds(), this, ArrivalEvent);
-                    NewRequest(_clientPick.Next(_spec.Clients), user: -1);
+                    int machine = _clientPick.Next(_spec.Clients);
+                    if (_door.ClientRuns(_group, machine))
+                    {
+                        NewRequest(machine, user: -1); // a client pod on a dead node sends nothing
+                    }
                 }
                 break;
             case ThinkEvent:
                 if (_sim.Now < _stopAt)
                 {
-                    // Users share the group's client machines in turn.
-                    NewRequest((int)(data % _spec.Clients), (int)data);
+                    // Users share the group's client machines in turn; one on a dead node waits for it.
+                    if (_door.ClientRuns(_group, (int)(data % _spec.Clients)))
+                    {
+                        NewRequest((int)(data % _spec.Clients), (int)data);
+                    }
+                    else
+                    {
+                        _sim.Schedule(_think.NextNanoseconds(), this, ThinkEvent, null, data);
+                    }
                 }
                 break;
             case RetryEvent:

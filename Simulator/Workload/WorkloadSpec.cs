@@ -40,6 +40,9 @@ public sealed record ClientGroupSpec(
     /// <summary>How the clients use connections.</summary>
     public ConnectionSpec Connection { get; init; } = Connection ?? ConnectionSpec.PerRequest;
 
+    /// <summary>Nodes of the cluster the group's client pods run on (machine c on <c>Nodes[c % count]</c>); empty: outside the cluster.</summary>
+    public IReadOnlyList<string> Nodes { get; init; } = [];
+
     /// <summary>The host the clients ask for (HTTP Host header, TLS SNI): what Ingress rules match; empty: none.</summary>
     public string Host { get; init; } = "";
 
