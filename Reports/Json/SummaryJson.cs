@@ -155,7 +155,8 @@ public static class SummaryJson
             w.WriteStartObject("metrics");
             foreach (var row in run.SummaryCi.Where(c => !c.IsDifference && c.Variant == verdict.Variant))
             {
-                Estimate(w, row.Metric, row.Replications, row.Mean, row.CiLow, row.CiHigh);
+                Estimate(w, row.Metric, row.Replications, row.Mean, row.CiLow, row.CiHigh,
+                    SummaryCiRow.PooledLatencies.Any(l => l.Metric == row.Metric) ? row.Pooled : null);
             }
 
             w.WriteEndObject();
@@ -164,15 +165,33 @@ public static class SummaryJson
 
         w.WriteEndArray();
         w.WriteStartArray("differences");
-        foreach (var (variant, comparedTo) in Order.FirstAppearance(run.SummaryCi.Where(c => c.IsDifference), c => (c.Variant, c.ComparedTo)))
+        // Each metric's pairs are one family for Holm's correction, as in the report's marks.
+        var differences = run.SummaryCi.Where(c => c.IsDifference).ToList();
+        var p = differences.Select(c => MultipleComparisons.PairedPValue(new Estimate(c.Replications, c.Mean, c.CiLow, c.CiHigh))).ToArray();
+        var holm = new double[differences.Count];
+        foreach (var family in Enumerable.Range(0, differences.Count).GroupBy(i => differences[i].Metric))
+        {
+            var members = family.ToList();
+            var adjusted = MultipleComparisons.HolmAdjusted(members.Select(i => p[i]).ToList());
+            for (int k = 0; k < members.Count; k++)
+            {
+                holm[members[k]] = adjusted[k];
+            }
+        }
+
+        foreach (var (variant, comparedTo) in Order.FirstAppearance(differences, c => (c.Variant, c.ComparedTo)))
         {
             w.WriteStartObject();
             w.WriteString("variant", variant);
             w.WriteString("compared_to", comparedTo);
             w.WriteStartObject("metrics");
-            foreach (var row in run.SummaryCi.Where(c => c.Variant == variant && c.ComparedTo == comparedTo))
+            for (int i = 0; i < differences.Count; i++)
             {
-                Estimate(w, row.Metric, row.Replications, row.Mean, row.CiLow, row.CiHigh);
+                var row = differences[i];
+                if (row.Variant == variant && row.ComparedTo == comparedTo)
+                {
+                    Estimate(w, row.Metric, row.Replications, row.Mean, row.CiLow, row.CiHigh, significance: (p[i], holm[i]));
+                }
             }
 
             w.WriteEndObject();
@@ -219,13 +238,25 @@ public static class SummaryJson
         w.WriteEndArray();
     }
 
-    private static void Estimate(Utf8JsonWriter w, string metric, int count, double mean, double low, double high)
+    private static void Estimate(Utf8JsonWriter w, string metric, int count, double mean, double low, double high,
+        double? pooled = null, (double P, double Holm)? significance = null)
     {
         w.WriteStartObject(metric);
         w.WriteNumber("n", count);
         Number(w, "mean", mean);
         Number(w, "ci_low", low);
         Number(w, "ci_high", high);
+        if (pooled is double value)
+        {
+            Number(w, "pooled", value);
+        }
+
+        if (significance is var (pValue, holm))
+        {
+            Number(w, "p_value", pValue);
+            Number(w, "p_holm", holm);
+        }
+
         w.WriteEndObject();
     }
 

@@ -87,6 +87,23 @@ public sealed class ScriptOutputTests : IDisposable
         var row = ci.First(c => c.IsDifference);
         Assert.Equal((row.Variant, row.ComparedTo), ((string)difference["variant"]!, (string)difference["compared_to"]!));
 
+        // Latency percentiles carry their pooled value; each difference its p-value, and Holm's over that metric's pairs
+        var p99 = ci.Single(c => c.Variant == "nodeport" && !c.IsDifference && c.Metric == "latency_p99_ms");
+        Assert.Equal(p99.Pooled, (double)nodeport["metrics"]!["latency_p99_ms"]!["pooled"]!);
+        Assert.Null(nodeport["metrics"]!["availability"]!.AsObject()["pooled"]);
+        var family = ci.Where(c => c.IsDifference && c.Metric == "availability").ToList();
+        var raw = family.Select(c => MultipleComparisons.PairedPValue(new Estimate(c.Replications, c.Mean, c.CiLow, c.CiHigh))).ToList();
+        var holm = MultipleComparisons.HolmAdjusted(raw);
+        Assert.Equal(10, family.Count);
+        for (int i = 0; i < family.Count; i++)
+        {
+            var entry = scenario["differences"]!.AsArray()
+                .Single(d => (string?)d!["variant"] == family[i].Variant && (string?)d["compared_to"] == family[i].ComparedTo)!["metrics"]!["availability"]!;
+            Assert.Equal(raw[i], (double)entry["p_value"]!, 12);
+            Assert.Equal(holm[i], (double)entry["p_holm"]!, 12);
+            Assert.True((double)entry["p_holm"]! >= (double)entry["p_value"]!);
+        }
+
         // A schema that accepted anything would prove nothing: a document with a string mean is refused
         var broken = JsonNode.Parse(json.ToJsonString())!;
         broken["scenarios"]![0]!["variants"]![0]!["metrics"]!["availability"]!["mean"] = "high";

@@ -35,7 +35,8 @@ public sealed class ServerPool<T>
         ArgumentOutOfRangeException.ThrowIfNegative(backlogCapacity);
         Servers = servers;
         BacklogCapacity = backlogCapacity;
-        int initial = Math.Clamp(backlogCapacity, 1, 64);
+        // The backlog grows on demand (doubling): a large model has many pools, most of which never queue.
+        int initial = Math.Clamp(backlogCapacity, 1, 4);
         _backlog = new T[initial];
         _enqueuedAt = new long[initial];
     }

@@ -26,6 +26,7 @@ public sealed partial class KubernetesModel : IProbeListener
     private readonly HashSet<PodSource> _pending = [];
     private bool _publishPending;
     private long _nextEvictionSlot;
+    private readonly Action<Pod> _exited;
 
     /// <summary>Builds the model and places the initial pods (running and ready at time 0).</summary>
     public KubernetesModel(Simulation sim, Cluster cluster, IReadOnlyList<PodSourceSpec> sources,
@@ -38,6 +39,7 @@ public sealed partial class KubernetesModel : IProbeListener
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(controlPlane);
         _sim = sim;
+        _exited = Exited;
         Cluster = cluster;
         _cp = controlPlane;
         _trace = trace;
@@ -116,6 +118,13 @@ public sealed partial class KubernetesModel : IProbeListener
     {
         ArgumentNullException.ThrowIfNull(node);
         return _scheduler.PodsOn(node);
+    }
+
+    /// <summary>The workers of every pod on <paramref name="node"/> now (terminating ones included), kept as pods come and go.</summary>
+    public int WorkersOn(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return _scheduler.WorkersOn(node);
     }
 
     // ---- faults act through these ----
@@ -279,7 +288,7 @@ public sealed partial class KubernetesModel : IProbeListener
     {
         var pod = CreatePod(source, node, ordinal);
         // The run starts in steady state: containers started long ago, every probe passing.
-        pod.Run(0, _ => { });
+        pod.RunningSinceStart();
         pod.Probes?.Readiness?.AssumePassed();
         pod.Probes?.Startup?.AssumePassed();
         pod.EndpointReady = pod.Source.Info.IsPod || source.Spec.StaticReady.ElementAtOrDefault(ordinal);
@@ -306,7 +315,7 @@ public sealed partial class KubernetesModel : IProbeListener
                 h.Liveness is { } l ? new ProbeWorker(_sim, pod, ProbeKind.Liveness, l, this) : null,
                 h.Startup is { } s ? new ProbeWorker(_sim, pod, ProbeKind.Startup, s, this) : null);
         }
-        pod.Drained = p => Exited(p);
+        pod.Drained = _exited;
         // The kubelet starts the pod's probe workers when the pod reaches it, each ticker at a phase of its own.
         pod.Probes?.Start(_probePhase.NextDouble());
         source.Add(pod);

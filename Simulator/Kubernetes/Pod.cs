@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Svcsim.Engine;
 using Svcsim.Network;
 
@@ -59,8 +61,10 @@ public sealed class Pod : IEventTarget, IHop
     private readonly PodProbeSlot _probes;
     private readonly long _keepaliveTimeout;
     // The sockets of this pod's server: which connections it accepted, in which incarnation, from which
-    // source address, and when each last carried data (the server closes idle ones).
-    private readonly FlowTable<Socket> _sockets = new();
+    // source address, and when each last carried data (the server closes idle ones). Keyed by connection id:
+    // only the connections this pod accepted have an entry (an array indexed by the world's connection ids
+    // would make every pod of a large cluster hold a slot for every connection).
+    private readonly Dictionary<int, Socket> _sockets = [];
 
     internal Pod(Simulation sim, PodProbeSlot probes, int id, PodSource source, string name, int ordinal, Node node, Sampler serviceTime)
     {
@@ -75,7 +79,11 @@ public sealed class Pod : IEventTarget, IHop
         var cap = source.Spec.Capacity;
         Pool = new ServerPool<Request>(cap.Workers, cap.Backlog);
         _inService = new Request?[cap.Workers];
-        _freeSlots = new Stack<int>(Enumerable.Range(0, cap.Workers).Reverse());
+        _freeSlots = new Stack<int>(cap.Workers);
+        for (int slot = cap.Workers - 1; slot >= 0; slot--)
+        {
+            _freeSlots.Push(slot); // slot 0 on top
+        }
         _keepaliveTimeout = double.IsPositiveInfinity(cap.KeepaliveTimeoutS) ? long.MaxValue : Time.FromSeconds(cap.KeepaliveTimeoutS);
     }
 
@@ -165,7 +173,6 @@ public sealed class Pod : IEventTarget, IHop
     {
         ArgumentNullException.ThrowIfNull(connection);
         connection.Record(depth, this);
-        ref var socket = ref _sockets[connection.Id];
         if (!Running || Draining)
         {
             // A crashed container in a live pod, or a server that closed its listener on SIGTERM: the pod's
@@ -177,11 +184,12 @@ public sealed class Pod : IEventTarget, IHop
         }
         if (request is null)
         {
-            socket = new Socket(Incarnation + 1, connection.Source, at, 0);
+            _sockets[connection.Id] = new Socket(Incarnation + 1, connection.Source, at, 0);
             _probes.Probe.Accepted(this, connection);
             return Delivery.Answer(at);
         }
-        if (socket.Incarnation != Incarnation + 1 || socket.Source != connection.Source)
+        ref var socket = ref CollectionsMarshal.GetValueRefOrNullRef(_sockets, connection.Id);
+        if (Unsafe.IsNullRef(ref socket) || socket.Incarnation != Incarnation + 1 || socket.Source != connection.Source)
         {
             // Data for a connection this server never accepted (it moved here from another node or another
             // source address after a rehash, or the container restarted since): the kernel answers with an RST.
@@ -208,7 +216,7 @@ public sealed class Pod : IEventTarget, IHop
     public void Closed(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _sockets[connection.Id] = default;
+        _sockets.Remove(connection.Id);
     }
 
     /// <summary>
@@ -289,8 +297,8 @@ public sealed class Pod : IEventTarget, IHop
         {
             return; // from the pod's own node, not over a connection
         }
-        ref var socket = ref _sockets[r.Connection.Id];
-        if (socket.Incarnation == Incarnation + 1 && socket.InService > 0)
+        ref var socket = ref CollectionsMarshal.GetValueRefOrNullRef(_sockets, r.Connection.Id);
+        if (!Unsafe.IsNullRef(ref socket) && socket.Incarnation == Incarnation + 1 && socket.InService > 0)
         {
             socket.LastActive = now;
             socket.InService--;
@@ -321,12 +329,21 @@ public sealed class Pod : IEventTarget, IHop
         _sim.Schedule(service, this, DoneEvent, r, Incarnation);
     }
 
+    /// <summary>
+    /// Its containers have been running since before time 0 (the run starts in steady state): started at
+    /// once, without the start-up event <see cref="Run"/> schedules (a large cluster has 150,000 of them).
+    /// </summary>
+    internal void RunningSinceStart()
+    {
+        StartContainers();
+        Started = true;
+        StartedAt = 0;
+    }
+
     /// <summary>Containers start: the pod runs; it is started (ready to serve) after <paramref name="startup"/>.</summary>
     internal void Run(long startup, Action<Pod> onStarted)
     {
-        Running = true;
-        _sandboxOf = Node.Incarnation;
-        Started = false;
+        StartContainers();
         int incarnation = Incarnation;
         _sim.Schedule(startup, () =>
         {
@@ -337,6 +354,13 @@ public sealed class Pod : IEventTarget, IHop
                 onStarted(this);
             }
         });
+    }
+
+    private void StartContainers()
+    {
+        Running = true;
+        _sandboxOf = Node.Incarnation;
+        Started = false;
     }
 
     /// <summary>The containers stop (crash, node down, deletion): every request held is lost.</summary>

@@ -35,6 +35,7 @@ internal sealed class Scheduler
     private readonly bool[][] _fits;               // [source][node]: static fit
     private readonly SourceTerms[] _terms;         // per source: its terms and the counters it feeds
     private readonly List<Pod>[] _podsOn;
+    private readonly int[] _workersOn;             // [node]: workers of the pods that exist there
     private readonly Spread?[] _spread;            // per source on the heap path, made on first use
     private readonly List<(int Node, Key Key)> _aside = [];
 
@@ -85,6 +86,7 @@ internal sealed class Scheduler
         _labels = new Dictionary<string, string>[nodes.Count];
         _taints = new IReadOnlyList<Taint>[nodes.Count];
         _podsOn = new List<Pod>[nodes.Count];
+        _workersOn = new int[nodes.Count];
         _spread = new Spread?[sources.Count];
         for (int i = 0; i < nodes.Count; i++)
         {
@@ -120,6 +122,9 @@ internal sealed class Scheduler
 
     /// <summary>The pods that exist on <paramref name="node"/> (terminating ones included): by source, then oldest first.</summary>
     public IReadOnlyList<Pod> PodsOn(Node node) => _podsOn[node.Index];
+
+    /// <summary>The workers of every pod on <paramref name="node"/> (terminating ones included): its serving capacity.</summary>
+    public int WorkersOn(Node node) => _workersOn[node.Index];
 
     private Topology TopologyOf(string key)
     {
@@ -251,6 +256,7 @@ internal sealed class Scheduler
             at--;
         }
         list.Insert(at, pod);
+        _workersOn[pod.Node.Index] += pod.Pool.Servers;
         foreach (var c in _terms[d].Feeds)
         {
             Count(c, pod.Node, +1);
@@ -273,7 +279,10 @@ internal sealed class Scheduler
     public void Removed(Pod pod, bool wasTerminating)
     {
         int n = pod.Node.Index;
-        _podsOn[n].Remove(pod);
+        if (_podsOn[n].Remove(pod))
+        {
+            _workersOn[n] -= pod.Pool.Servers;
+        }
         foreach (var c in _terms[pod.Source.Index].Feeds)
         {
             if (c.CountsTerminating || !wasTerminating)

@@ -75,6 +75,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     private readonly long[] _bytesIn;
     private readonly long[] _bytesOut;
     private readonly double[] _linkUtil;
+    private readonly (double Busy, double Queue, long Rejected, double DeletedWorkers)[] _nodeWindow;
+    private readonly long[] _nodeWindowIn;
+    private readonly long[] _nodeWindowOut;
+    private readonly double[] _nodeWindowUtil;
     private long _lastTick;
     private long _rejected;
     // Without idle rows (MeasurementSpec.IdleRows), a window reads only what changed: the pods a probe
@@ -125,6 +129,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         _bytesIn = new long[cluster.Nodes.Count];
         _bytesOut = new long[cluster.Nodes.Count];
         _linkUtil = new double[cluster.Nodes.Count];
+        _nodeWindow = new (double, double, long, double)[cluster.Nodes.Count];
+        _nodeWindowIn = new long[cluster.Nodes.Count];
+        _nodeWindowOut = new long[cluster.Nodes.Count];
+        _nodeWindowUtil = new double[cluster.Nodes.Count];
         _nodeMarked = new bool[cluster.Nodes.Count];
         _everyRow = spec.EveryRow(cluster.Nodes.Count);
         if (!_everyRow)
@@ -533,7 +541,9 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         double start = Time.ToSeconds(_lastTick);
         var nodes = _model.Cluster.Nodes;
         var pods = _model.AllPods;
-        var busy = new Dictionary<int, (double Busy, double Queue, long Rejected, double DeletedWorkers)>();
+        // Per-node sums of this window, in arrays kept from window to window: only the marked nodes' entries are
+        // touched, and each is cleared once its row is written.
+        var busy = _nodeWindow;
         var marked = _markedPods;
         _markedPods = [];
         marked.Sort();
@@ -565,16 +575,16 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             bool over = util >= _spec.OverloadThreshold;
             _podRows.Add(new PodWindowStats(start, p.Name, p.Node.Name, req, util, dq / span, rej, over, conns, reset, hung));
             int n = p.Node.Index;
-            var acc = busy.GetValueOrDefault(n);
-            busy[n] = (acc.Busy + db, acc.Queue + dq, acc.Rejected + rej, acc.DeletedWorkers + (p.Deleted ? p.Pool.Servers : 0));
+            ref var acc = ref busy[n];
+            acc = (acc.Busy + db, acc.Queue + dq, acc.Rejected + rej, acc.DeletedWorkers + (p.Deleted ? p.Pool.Servers : 0));
             MarkNode(n);
             _rejected += rej;
             _servedPerNode[n] += req - rej;
         }
         TrackNodeLinks();
-        var bytesIn = new Dictionary<int, long>();
-        var bytesOut = new Dictionary<int, long>();
-        var linkUtil = new Dictionary<int, double>();
+        var bytesIn = _nodeWindowIn;
+        var bytesOut = _nodeWindowOut;
+        var linkUtil = _nodeWindowUtil;
         foreach (var link in _watch!.Take())
         {
             if (!_meterOf.TryGetValue(link, out var m))
@@ -584,14 +594,14 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             long bytes = m.Meter.Take(span, out double u);
             if (m.From >= 0)
             {
-                bytesOut[m.From] = bytesOut.GetValueOrDefault(m.From) + bytes;
-                linkUtil[m.From] = Math.Max(linkUtil.GetValueOrDefault(m.From), u);
+                bytesOut[m.From] += bytes;
+                linkUtil[m.From] = Math.Max(linkUtil[m.From], u);
                 MarkNode(m.From);
             }
             if (m.To >= 0)
             {
-                bytesIn[m.To] = bytesIn.GetValueOrDefault(m.To) + bytes;
-                linkUtil[m.To] = Math.Max(linkUtil.GetValueOrDefault(m.To), u);
+                bytesIn[m.To] += bytes;
+                linkUtil[m.To] = Math.Max(linkUtil[m.To], u);
                 MarkNode(m.To);
             }
         }
@@ -600,13 +610,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         {
             _nodeMarked[n] = false;
             var node = nodes[n];
-            var acc = busy.GetValueOrDefault(n);
+            var acc = busy[n];
+            busy[n] = default;
             // The node's capacity is every pod on it, as when every row is written, busy or not.
-            double workers = acc.DeletedWorkers;
-            foreach (var p in _model.PodsOn(node))
-            {
-                workers += p.Pool.Servers;
-            }
+            double workers = acc.DeletedWorkers + _model.WorkersOn(node);
             double util = workers > 0 ? acc.Busy / (workers * span) : 0;
             bool over = util >= _spec.OverloadThreshold;
             if (over)
@@ -617,8 +624,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             long entered = _entered[n];
             _entered[n] = 0;
             _nodeRows.Add(new NodeWindowStats(start, node.Name, node.Spec.Role == NodeRole.ControlPlane ? "control-plane" : "worker",
-                entered, util, acc.Queue / span, acc.Rejected, over, entered > 0, bytesIn.GetValueOrDefault(n), bytesOut.GetValueOrDefault(n),
-                linkUtil.GetValueOrDefault(n)));
+                entered, util, acc.Queue / span, acc.Rejected, over, entered > 0, bytesIn[n], bytesOut[n], linkUtil[n]));
+            bytesIn[n] = 0;
+            bytesOut[n] = 0;
+            linkUtil[n] = 0;
         }
         _markedNodes.Clear();
     }
