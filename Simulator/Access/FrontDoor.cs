@@ -17,6 +17,8 @@ namespace Svcsim.Access;
 /// <param name="Probe">Where requests entering the cluster are counted.</param>
 /// <param name="IngressBackends">For each client group, the Service key the manifests' Ingress rules route its
 /// requests to ("" when none matches); null when the manifests have no Ingress.</param>
+/// <param name="TlsGroups">For each client group, whether its host is listed in an Ingress <c>tls</c> section
+/// (its connections to an Ingress proxy are HTTPS); null: none is.</param>
 public sealed record FrontDoorContext(
     Simulation Sim,
     KubernetesModel Model,
@@ -25,7 +27,8 @@ public sealed record FrontDoorContext(
     IReadOnlyList<int> ClientsPerGroup,
     Trace Trace,
     IEntryProbe Probe,
-    IReadOnlyList<string?>? IngressBackends = null)
+    IReadOnlyList<string?>? IngressBackends = null,
+    IReadOnlyList<bool>? TlsGroups = null)
 {
     /// <summary>The nodes each group's client pods run on (<c>clients[].nodes</c>), by group index; empty lists for clients outside the cluster.</summary>
     public IReadOnlyList<IReadOnlyList<string>> GroupNodes { get; init; } = [];

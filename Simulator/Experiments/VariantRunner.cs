@@ -41,7 +41,8 @@ public sealed class VariantRunner
             .Select(c => Model.Service(variant.Kind.UsesNodePortService && c.NodePortService.Length > 0 ? c.NodePortService : c.Service))
             .ToList();
         var context = new FrontDoorContext(Simulation, Model, Proxies, groupServices, spec.Clients.Select(c => c.Clients).ToList(), Trace, Collector,
-            spec.Clients.Any(c => c.IngressService is not null) ? spec.Clients.Select(c => c.IngressService).ToList() : null)
+            spec.Clients.Any(c => c.IngressService is not null) ? spec.Clients.Select(c => c.IngressService).ToList() : null,
+            spec.Clients.Any(c => c.Tls) ? spec.Clients.Select(c => c.Tls).ToList() : null)
         {
             GroupNodes = spec.Clients.Select(c => c.Nodes).ToList(),
         };

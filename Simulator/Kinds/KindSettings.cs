@@ -95,6 +95,13 @@ public interface IKindSettings
     /// (<c>Deployment</c>, <c>StatefulSet</c>, <c>DaemonSet</c>, <c>ReplicaSet</c>, <c>Pod</c>...).
     /// </summary>
     (string Key, string Kind)? WorkloadKind(string key);
+
+    /// <summary>
+    /// A workload of the manifests (required), as the cluster runs it: its pod source (labels, ports, placement,
+    /// resources) and how many pods it starts with (a DaemonSet: the nodes it fits).
+    /// </summary>
+    (Kubernetes.PodSourceSpec Source, int Pods)? PodSource(string key);
+
     /// <summary>A list of words (a single word counts as a list of one); empty when not given.</summary>
     IReadOnlyList<string> Words(string key, string expected);
 

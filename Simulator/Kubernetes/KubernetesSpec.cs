@@ -16,6 +16,15 @@ public sealed record PodCapacity(int Workers, int Backlog, Distribution ServiceT
     public static PodCapacity Default { get; } = new(4, 128, Distribution.Exponential(0.005));
 }
 
+/// <summary>A pod's CPU from its containers' resources, in cores.</summary>
+/// <param name="Request">resources.requests.cpu added up over the containers (a limit alone counts as the request); 0: none.</param>
+/// <param name="Limit">resources.limits.cpu added up, when every container has one; 0: unlimited.</param>
+public sealed record PodCpu(double Request, double Limit)
+{
+    /// <summary>No CPU request or limit.</summary>
+    public static PodCpu None { get; } = new(0, 0);
+}
+
 /// <summary>What makes pods: the workload kinds svcsim reads, plus hand-written EndpointSlices of selector-less Services.</summary>
 public enum PodSourceKind
 {
@@ -104,6 +113,9 @@ public sealed record PodSourceSpec(
 
     /// <summary>nodeSelector, affinity, tolerations and spread of the pod template.</summary>
     public PlacementSpec Placement { get; init; } = PlacementSpec.Anywhere;
+
+    /// <summary>The pod template's CPU requests and limits (read, not simulated, except by a front door that runs on these pods).</summary>
+    public PodCpu Cpu { get; init; } = PodCpu.None;
 
     /// <summary>For <see cref="PodSourceKind.EndpointSlice"/>: the endpoints' written ready condition, one per pinned node.</summary>
     public IReadOnlyList<bool> StaticReady { get; init; } = [];

@@ -164,6 +164,7 @@ internal static class ClientsSection
         {
             m.Get("path")!.Value.Error($"'{path}' is not a URL path: it starts with '/'");
         }
+        spec = spec with { Tls = Access.Ingress.IngressRoute.TlsCovers(ctx.IngressTlsHosts, host) };
         if (!m.Has("host") && !m.Has("path"))
         {
             return spec; // a group that asks for no host or path is not routed by Ingress rules: it reaches its service

@@ -306,6 +306,7 @@ internal static partial class ClusterSection
             Health = w.Health,
             Placement = w.Placement,
             Update = w.Update ?? UpdateStrategy.For(w.Kind),
+            Cpu = w.Cpu,
         };
 
     private static PodSourceSpec FromSlice(SliceSource e, PodSettings s) =>

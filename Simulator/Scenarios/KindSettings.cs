@@ -130,6 +130,11 @@ internal sealed class KindSettings(Map map, ScenarioContext ctx) : IKindSettings
     public (string Key, string Kind)? WorkloadKind(string key) =>
         map.RequiredString(key, "the name of a workload (Deployment, StatefulSet, DaemonSet...)") is { } name
         && ctx.RequirePodSource(map.Get(key)!.Value, name) is { } d ? (d.Key, d.Kind.ToString()) : null;
+
+    public (Kubernetes.PodSourceSpec Source, int Pods)? PodSource(string key) =>
+        map.RequiredString(key, "the name of a workload (Deployment, DaemonSet...)") is { } name
+        && ctx.RequirePodSource(map.Get(key)!.Value, name) is { } d ? (d, ctx.InitialPods(d)) : null;
+
     public IReadOnlyList<string> Words(string key, string expected) =>
         map.Get(key)?.Strings(expected).Select(w => w.Value.Trim()).ToList() ?? [];
 

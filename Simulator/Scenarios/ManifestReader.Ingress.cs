@@ -72,7 +72,9 @@ internal static partial class ManifestReader
         foreach (var t in spec.Get("tls")?.AsList("a list of TLS sections (hosts, secretName)") ?? [])
         {
             var tm = t.AsMap("a TLS section (hosts, secretName)")?.Check(["hosts", "secretName"], UnknownKeys.Warn, what: "field");
-            tlsHosts.AddRange(tm?.Get("hosts")?.Strings("a list of host names").Select(h => h.Value) ?? []);
+            var hosts = tm?.Get("hosts")?.Strings("a list of host names").Select(h => h.Value.Trim()).ToList() ?? [];
+            // A section without hosts is the default server's certificate: requests without a host.
+            tlsHosts.AddRange(hosts.Count == 0 ? [""] : hosts);
         }
         if (paths.Count == 0)
         {
@@ -113,6 +115,10 @@ internal static partial class ManifestReader
 /// <summary>Ingresses checked against the Services, as the routes the proxy follows.</summary>
 internal static class IngressResolver
 {
+    /// <summary>The hosts the Ingresses' <c>tls</c> sections list ("" for a section without hosts).</summary>
+    public static List<string> TlsHosts(IReadOnlyList<IngressManifest> ingresses) =>
+        ingresses.SelectMany(i => i.TlsHosts).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>
     /// The routes of <paramref name="ingresses"/>: each backend must name a Service of its namespace and one of
     /// its ports; two paths with the same host, path and type are an error (ingress-nginx's admission webhook

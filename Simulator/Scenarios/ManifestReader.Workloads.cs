@@ -10,6 +10,9 @@ internal sealed record ContainerPort(int Port, string Name, string Protocol = "T
 internal sealed record PodSourceManifest(Node At, PodSourceKind Kind, string Name, string Namespace, int Replicas,
     IReadOnlyDictionary<string, string> PodLabels, IReadOnlyList<ContainerPort> Ports, HealthSpec Health, PlacementSpec Placement)
 {
+    /// <summary>The pod's CPU: its containers' resources.requests.cpu and resources.limits.cpu added up.</summary>
+    public PodCpu Cpu { get; init; } = PodCpu.None;
+
     /// <summary>spec.strategy or spec.updateStrategy, with minReadySeconds; the kind's default unless set.</summary>
     public UpdateStrategy? Update { get; init; }
 
@@ -85,7 +88,10 @@ internal static partial class ManifestReader
             var labels = metadata?.Get("labels") is { } l ? Labels(l) : new Dictionary<string, string>();
             var podSpec = doc.Required("spec", "the pod spec with containers")?.AsMap();
             var pod = ReadPodSpec(podSpec);
-            return pod is null ? null : new PodSourceManifest(doc.Self, sourceKind, name, ns, 1, labels, pod.Value.Ports, pod.Value.Health, pod.Value.Placement);
+            return pod is null ? null : new PodSourceManifest(doc.Self, sourceKind, name, ns, 1, labels, pod.Value.Ports, pod.Value.Health, pod.Value.Placement)
+            {
+                Cpu = pod.Value.Cpu,
+            };
         }
         var spec = doc.Required("spec", $"the {kind}'s spec (selector, template)")?.AsMap()?.Check(WorkloadSpecKeys[kind], UnknownKeys.Warn, what: "field");
         if (spec is null)
@@ -114,6 +120,7 @@ internal static partial class ManifestReader
         return read is null ? null : new PodSourceManifest(doc.Self, sourceKind, name, ns, replicas, podLabels, read.Value.Ports, read.Value.Health, read.Value.Placement)
         {
             Update = update,
+            Cpu = read.Value.Cpu,
         };
     }
 
@@ -189,7 +196,7 @@ internal static partial class ManifestReader
         return new IntOrPercent(v.Value, percent);
     }
 
-    private static (IReadOnlyList<ContainerPort> Ports, HealthSpec Health, PlacementSpec Placement)? ReadPodSpec(Map? podSpec)
+    private static (IReadOnlyList<ContainerPort> Ports, HealthSpec Health, PlacementSpec Placement, PodCpu Cpu)? ReadPodSpec(Map? podSpec)
     {
         if (podSpec is null)
         {
@@ -205,6 +212,8 @@ internal static partial class ManifestReader
             podSpec.Get("containers")!.Value.Error("must list at least one container");
         }
         var names = new HashSet<string>(StringComparer.Ordinal);
+        double cpuRequest = 0, cpuLimit = 0;
+        bool everyLimited = containers.Count > 0;
         foreach (var c in containers)
         {
             var cm = c.AsMap("a container (name, image, ports)")?.Check(ContainerKeys, UnknownKeys.Warn, what: "field");
@@ -228,7 +237,10 @@ internal static partial class ManifestReader
             liveness = Stricter(liveness, ReadProbe(cm.Get("livenessProbe"), "liveness"));
             startup = Stricter(startup, ReadProbe(cm.Get("startupProbe"), "startup"));
             preStop = Math.Max(preStop, ReadPreStop(cm.Get("lifecycle")));
-            ReadResources(cm.Get("resources"));
+            var (request, limit) = ReadResources(cm.Get("resources"));
+            cpuRequest += request;
+            cpuLimit += limit;
+            everyLimited &= limit > 0;
         }
         foreach (var c in podSpec.Get("initContainers")?.AsList("a list of containers") ?? [])
         {
@@ -240,7 +252,8 @@ internal static partial class ManifestReader
             podSpec.Get("terminationGracePeriodSeconds")!.Value.Error($"must be at least 0, found {grace}");
         }
         var placement = ReadPlacement(podSpec);
-        return (ports, new HealthSpec(readiness, liveness, startup, Math.Max(0, grace), preStop), placement);
+        return (ports, new HealthSpec(readiness, liveness, startup, Math.Max(0, grace), preStop), placement,
+            new PodCpu(cpuRequest, everyLimited ? cpuLimit : 0));
     }
 
     /// <summary>Of two containers' probes, the one that takes longer to fail (svcsim keeps one per kind per pod).</summary>
@@ -351,21 +364,43 @@ internal static partial class ManifestReader
         return 0;
     }
 
-    /// <summary>Checks resource requests and limits are Kubernetes quantities (<c>500m</c>, <c>512Mi</c>), as the API does.</summary>
-    private static void ReadResources(Node? resources)
+    /// <summary>
+    /// Checks resource requests and limits are Kubernetes quantities (<c>500m</c>, <c>512Mi</c>), as the API does,
+    /// and gives the container's CPU request and limit in cores (0: not set). A request above the limit is an error,
+    /// as the API server makes it; a limit without a request is also the request (the API's defaulting).
+    /// </summary>
+    private static (double Request, double Limit) ReadResources(Node? resources)
     {
         var r = resources?.AsMap("resources (requests, limits)")?.Check(["requests", "limits", "claims"], UnknownKeys.Warn, what: "field");
+        double request = 0, limit = 0;
+        Node? requestAt = null;
         foreach (string part in new[] { "requests", "limits" })
         {
             if (r?.Get(part)?.AsMap($"{part} (cpu, memory...)") is not { } m)
             {
                 continue;
             }
-            foreach (var (_, _, value) in m.Entries)
+            foreach (var (key, _, value) in m.Entries)
             {
-                value.TryParse(Units.Quantity, "a quantity like 500m, 2, 512Mi or 1Gi", out _);
+                if (value.TryParse(Units.Quantity, "a quantity like 500m, 2, 512Mi or 1Gi", out double q) && key == "cpu")
+                {
+                    if (part == "requests")
+                    {
+                        request = q;
+                        requestAt = value;
+                    }
+                    else
+                    {
+                        limit = q;
+                    }
+                }
             }
         }
+        if (limit > 0 && request > limit)
+        {
+            requestAt!.Value.Error(string.Create(CultureInfo.InvariantCulture, $"the cpu request ({request:0.###}) is above the cpu limit ({limit:0.###}); the API server refuses such a container"));
+        }
+        return (request > 0 ? request : limit, limit);
     }
 
     // ---- selectors and placement ----

@@ -32,6 +32,9 @@ internal sealed class ScenarioContext
     /// <summary>The routes of the manifests' Ingresses; null when they have none.</summary>
     public List<Access.Ingress.IngressRoute>? IngressRoutes { get; set; }
 
+    /// <summary>The hosts listed in the manifests' Ingress <c>tls</c> sections ("" for a section without hosts).</summary>
+    public List<string> IngressTlsHosts { get; set; } = [];
+
     /// <summary>Services some client group uses (their problems are errors; the others' are warnings).</summary>
     public HashSet<ResolvedService> UsedServices { get; } = new(ReferenceEqualityComparer.Instance);
 

@@ -168,6 +168,7 @@ internal static class ScenarioReader
         ctx.Services.AddRange(resolved.Services);
         ctx.DisruptionBudgets.AddRange(set.DisruptionBudgets);
         ctx.IngressRoutes = set.Ingresses.Count == 0 ? null : IngressResolver.Resolve(set.Ingresses, resolved.Services);
+        ctx.IngressTlsHosts = IngressResolver.TlsHosts(set.Ingresses);
         return read;
     }
 

@@ -54,6 +54,13 @@ public sealed record ClientGroupSpec(
     /// Ingress (an Ingress proxy sends them to <see cref="Service"/>), empty when no rule matches (404).
     /// </summary>
     public string? IngressService { get; init; }
+
+    /// <summary>
+    /// Whether the group's host is listed in a <c>tls</c> section of the manifests' Ingresses (a section without
+    /// hosts covers requests without one): its connections to an Ingress proxy are HTTPS, and their handshakes cost
+    /// the proxy <c>tlsHandshakeCpu</c>.
+    /// </summary>
+    public bool Tls { get; init; }
 }
 
 /// <summary>How a client uses TCP connections to the Service.</summary>

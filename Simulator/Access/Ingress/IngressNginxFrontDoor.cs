@@ -42,6 +42,7 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
     private readonly Sampler _pickup;
     private readonly Random _random;
     private readonly int[] _backends;
+    private readonly bool[] _tlsGroups;
 
     /// <summary>Builds the controller's exposure and the proxy for the client groups of <paramref name="context"/>.</summary>
     public IngressNginxFrontDoor(IngressNginxAccess spec, FrontDoorContext context)
@@ -49,18 +50,19 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
-        _controllerService = Model.Service($"{IngressNginxKind.ControllerNamespace}/{IngressNginxKind.ControllerName}");
+        _controllerService = Model.Service(spec.Controller.ServiceKey);
         var exposureContext = context with { GroupServices = context.GroupServices.Select(_ => _controllerService).ToList() };
         _exposure = spec.Controller.Exposure.Kind.Create(spec.Controller.Exposure, exposureContext);
         _connectTimeout = Time.FromSeconds(spec.ConnectTimeoutS);
         _readTimeout = Time.FromSeconds(spec.ReadTimeoutS);
         _keepaliveTimeout = Time.FromSeconds(spec.KeepaliveTimeoutS);
-        _tls = Time.FromSeconds(spec.TlsHandshakeCpuS);
+        _tls = Time.FromSeconds(spec.TlsHandshakeCpuS * spec.Controller.CpuScale);
         _syncGap = Time.FromSeconds(1 / spec.SyncRateLimit);
         _pickup = Distribution.Uniform(0, 1).CreateSampler(Sim.Streams.Get("ingress-nginx-pickup"));
         _random = Sim.Streams.Get("ingress-nginx-balance");
         Model.EndpointsPublished += OnEndpointsPublished;
         // Each group's backend: where the Ingress rules send its host and path (-1: no rule, 404), or its Service.
+        _tlsGroups = context.GroupServices.Select((_, g) => context.TlsGroups?[g] ?? false).ToArray();
         _backends = context.GroupServices.Select((svc, g) => context.IngressBackends?[g] switch
         {
             null => svc.Index,
@@ -116,9 +118,12 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
         relay.ResponseBytes = request.ResponseBytes;
         relay.SentAt = request.SentAt;
         relay.Tries = 0;
+        relay.Tried.Clear();
+        relay.ConnectTime = 0;
         relay.Backend = _backends[connection.Group];
         ref var flow = ref _clients[connection.Id];
-        relay.ExtraService = flow.Handshaken ? 0 : _tls;
+        // An HTTPS connection's first request carries its TLS handshake (hosts of an Ingress tls section only).
+        relay.ExtraService = flow.Handshaken || !_tlsGroups[connection.Group] ? 0 : _tls;
         var d = _exposure.Receive(connection, relay, depth + 1, at);
         if (d.Fate != Fate.Accepted)
         {
@@ -247,6 +252,11 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
                 }
                 else
                 {
+                    if (_spec.Balance == IngressBalance.Ewma && r.LastPeer is { } last && Alive(r))
+                    {
+                        // after_balance reads the last upstream's times of a failed request too
+                        ControllerOf(r.Controller!).Ewma.Observe(last, Sim.Now - r.TryStart + r.ConnectTime, Sim.Now);
+                    }
                     Finish(r, rejected: true, FailureCause.DeadEndpoint); // 502 (error) or 504 (timeout)
                 }
                 return;
@@ -261,7 +271,9 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
                     var ctl = up.Controller;
                     if (_spec.Balance == IngressBalance.Ewma)
                     {
-                        ctl.Observe(up.Peer, Sim.Now - r.TryStart, Sim.Now);
+                        // $upstream_connect_time + $upstream_response_time: nginx's response time runs from the
+                        // connect too, so a new connection's handshake counts twice, as in ewma.lua
+                        ctl.Ewma.Observe(up.Peer, Sim.Now - r.TryStart + r.ConnectTime, Sim.Now);
                     }
                     Release(up);
                     Finish(r, rejected: (data & 1) == 1, FailureCause.Overloaded);
@@ -307,11 +319,13 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
             return;
         }
         long now = Sim.Now;
-        var peer = ctl.Pick(r.Backend, _spec.Balance, _random, now);
+        var peer = ctl.Pick(r.Backend, _spec.Balance, r.Tried, _random, now);
         Chosen?.Invoke(r.Controller!, peer);
         r.Generation++;
         r.Tries++;
         r.TryStart = now;
+        r.ConnectTime = 0;
+        r.LastPeer = peer;
         var up = ctl.TakeIdle(peer, now, _keepaliveTimeout, this);
         if (up is not null)
         {
@@ -331,6 +345,7 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
         switch (d.Fate)
         {
             case Fate.Answered:
+                r.ConnectTime += d.At - now;
                 Send(r, up, d.At);
                 return;
             case Fate.Refused:
@@ -477,7 +492,7 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
             // A controller process that (re)started: it loads the endpoints before it serves.
             ctl?.Drop(this);
             ctl = new ControllerPod(pod, new UpstreamLink(this, pod.Node), Model.Services.Count, _random);
-            ctl.Sync(Model.Services);
+            ctl.Sync(Model.Services, Sim.Now);
             _controllers[pod] = ctl;
             _controllerList.Add(ctl);
         }
@@ -510,7 +525,7 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
                 if (ctl.Incarnation == ctl.Pod.Incarnation && ctl.Pod.Running)
                 {
                     ctl.LastSync = Sim.Now;
-                    ctl.Sync(Model.Services);
+                    ctl.Sync(Model.Services, Sim.Now);
                     Trace.Add(Sim.Now, ctl.Pod.Name, EventKinds.IngressNginxSync, $"ingress-nginx controller {ctl.Pod.Name} applied the endpoint changes");
                 }
             });
@@ -535,6 +550,9 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
         public int Backend;
         public int Tries;
         public long TryStart;
+        public long ConnectTime;
+        public Pod? LastPeer;
+        public readonly List<Pod> Tried = [];
         public UpstreamConnection? Current;
     }
 
@@ -563,7 +581,6 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
     {
         private readonly int[] _next;
         private readonly Random _random;
-        private readonly Dictionary<Pod, (double Ewma, long Touched)> _ewma = [];
         private readonly Dictionary<Pod, List<UpstreamConnection>> _idle = [];
         private readonly LinkedList<UpstreamConnection> _lru = new(); // most recently used first
 
@@ -591,56 +608,36 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
 
         public int IdleCount => _lru.Count;
 
-        public void Sync(IReadOnlyList<ServiceState> services)
+        /// <summary>The EWMA scores of this controller process's endpoints.</summary>
+        public EwmaBalancer<Pod> Ewma { get; } = new();
+
+        public void Sync(IReadOnlyList<ServiceState> services, long now)
         {
             for (int s = 0; s < services.Count; s++)
             {
                 var usable = services[s].Endpoints.Usable;
                 if (!ReferenceEquals(usable, Views[s]))
                 {
-                    // A new list of peers: resty.roundrobin is built anew from it.
+                    // A new list of peers: resty.roundrobin is built anew from it; ewma keeps the scores of the
+                    // peers that stay and starts new ones at the mean.
+                    Ewma.Sync(Views[s], usable, now);
                     Views[s] = usable;
                     _next[s] = usable.Length > 0 ? _random.Next(usable.Length) : 0;
                 }
             }
         }
 
-        public Pod Pick(int service, IngressBalance balance, Random random, long now)
+        public Pod Pick(int service, IngressBalance balance, List<Pod> tried, Random random, long now)
         {
             var view = Views[service];
             int n = view.Length;
-            if (balance == IngressBalance.RoundRobin || n == 1)
+            if (balance == IngressBalance.RoundRobin)
             {
                 int i = _next[service] % n;
                 _next[service] = i + 1;
                 return view[i];
             }
-            // ewma.lua: two distinct peers at random, the lower decayed EWMA of connect + response time.
-            int x = random.Next(n), y = random.Next(n - 1);
-            if (y >= x)
-            {
-                y++;
-            }
-            return Score(view[y], now) < Score(view[x], now) ? view[y] : view[x];
-        }
-
-        private double Score(Pod peer, long now)
-        {
-            if (!_ewma.TryGetValue(peer, out var e))
-            {
-                return 0;
-            }
-            double td = Math.Max(0, Time.ToSeconds(now - e.Touched));
-            return e.Ewma * Math.Exp(-td / EwmaDecayS);
-        }
-
-        /// <summary>ewma.lua's DECAY_TIME.</summary>
-        private const double EwmaDecayS = 10;
-
-        public void Observe(Pod peer, long rtt, long now)
-        {
-            double w = _ewma.TryGetValue(peer, out var e) ? Math.Exp(-Math.Max(0, Time.ToSeconds(now - e.Touched)) / EwmaDecayS) : 0;
-            _ewma[peer] = ((e.Ewma * w) + (Time.ToSeconds(rtt) * (1 - w)), now);
+            return Ewma.Pick(view, tried, random, now);
         }
 
         public UpstreamConnection? TakeIdle(Pod peer, long now, long timeout, IngressNginxFrontDoor door)

@@ -14,14 +14,29 @@ public enum IngressBalance
 }
 
 /// <summary>The controller pods of ingress-nginx and the way of access that exposes them.</summary>
-/// <param name="Replicas">Controller pods (a Deployment in namespace ingress-nginx).</param>
+/// <param name="Replicas">Controller pods of the built-in Deployment (namespace ingress-nginx); for a workload of the manifests, its own.</param>
 /// <param name="Workers">Requests a controller pod works on at once (its CPUs: nginx worker processes).</param>
 /// <param name="Backlog">Requests waiting for a worker; beyond it the controller answers 503.</param>
-/// <param name="RequestCpuS">CPU time per request, seconds.</param>
-/// <param name="StartupS">From a controller container's start to it serving, seconds.</param>
+/// <param name="RequestCpuS">CPU time per request, seconds (on a whole core).</param>
+/// <param name="StartupS">From a controller container's start to it serving, seconds; NaN: the workload's own startup time.</param>
 /// <param name="Policy">externalTrafficPolicy of the controller's Service.</param>
 /// <param name="Exposure">The way of access in front of the controller's Service.</param>
-public sealed record IngressController(int Replicas, int Workers, int Backlog, double RequestCpuS, double StartupS, TrafficPolicy Policy, AccessSpec Exposure);
+/// <param name="Workload">The key of the manifests' Deployment or DaemonSet that runs the controller; null: the built-in one.</param>
+/// <param name="TargetPort">The controller pods' HTTP container port.</param>
+/// <param name="CpuScale">How much longer a CPU second takes on a worker: workers over the CPU limit when the limit is below the workers (CFS throttling), else 1.</param>
+public sealed record IngressController(int Replicas, int Workers, int Backlog, double RequestCpuS, double StartupS, TrafficPolicy Policy, AccessSpec Exposure,
+    string? Workload = null, int TargetPort = 80, double CpuScale = 1)
+{
+    /// <summary>The key of the pod source that runs the controller.</summary>
+    public string SourceKey => Workload ?? $"{IngressNginxKind.ControllerNamespace}/{IngressNginxKind.ControllerName}";
+
+    /// <summary>The namespace of the controller's pods and Service.</summary>
+    public string Namespace => Workload is { } w && w.Contains('/', StringComparison.Ordinal) ? w[..w.IndexOf('/', StringComparison.Ordinal)]
+        : Workload is null ? IngressNginxKind.ControllerNamespace : "default";
+
+    /// <summary>The key of the controller's Service.</summary>
+    public string ServiceKey => Namespace == "default" ? IngressNginxKind.ControllerName : $"{Namespace}/{IngressNginxKind.ControllerName}";
+}
 
 /// <summary>An Ingress proxy (ingress-nginx) in front of the client groups' Services.</summary>
 /// <param name="Name">Variant name.</param>
@@ -35,7 +50,7 @@ public sealed record IngressController(int Replicas, int Workers, int Backlog, d
 /// <param name="Keepalive">upstream-keepalive-connections: idle upstream connections a controller pod keeps.</param>
 /// <param name="KeepaliveRequests">upstream-keepalive-requests: requests per upstream connection before it is closed.</param>
 /// <param name="KeepaliveTimeoutS">upstream-keepalive-timeout: an idle upstream connection is closed after this, seconds.</param>
-/// <param name="TlsHandshakeCpuS">Controller CPU per new client connection (the TLS handshake), seconds; 0: plain HTTP.</param>
+/// <param name="TlsHandshakeCpuS">Controller CPU per new HTTPS client connection (the TLS handshake; groups whose host an Ingress tls section lists), seconds.</param>
 /// <param name="SyncRateLimit">--sync-rate-limit: most configuration syncs per second (endpoint changes wait for the next).</param>
 public sealed record IngressNginxAccess(
     string Name,
@@ -75,7 +90,7 @@ public sealed class IngressNginxKind : FrontDoorKind
     public const string ControllerAddress = "192.0.2.80";
 
     /// <summary>The keys of <c>controller</c> itself (besides those of the kind it is exposed by).</summary>
-    public static readonly string[] ControllerKeys = ["replicas", "workers", "backlog", "requestCpu", "startupTime", "externalTrafficPolicy", "exposedBy"];
+    public static readonly string[] ControllerKeys = ["deployment", "replicas", "workers", "backlog", "requestCpu", "startupTime", "externalTrafficPolicy", "exposedBy"];
 
     private static readonly Dictionary<string, IngressBalance> Balances = new(StringComparer.Ordinal)
     {
@@ -106,16 +121,16 @@ public sealed class IngressNginxKind : FrontDoorKind
     /// <inheritdoc />
     public override IReadOnlyList<KindKey> Keys { get; } =
     [
-        new("controller", "`replicas` (≥ 1), `workers` (≥ 1), `backlog` (≥ 0), `requestCpu` (duration), `startupTime` (duration), `externalTrafficPolicy` (`Cluster`, `Local`), `exposedBy` (`nodeport`, `metallb-l2`, `metallb-bgp`, `cloud-lb`) and the keys of that kind", "2 replicas, 2 workers, backlog 4096, `requestCpu` 0.2ms, `startupTime` 5s, `Cluster`, `nodeport`", "The controller Deployment `ingress-nginx/ingress-nginx-controller` and its Service (type NodePort for `nodeport`, else LoadBalancer on 192.0.2.80), placed and failed like any pod; the client reaches it through `exposedBy`. The per-request CPU and worker count are svcsim's assumptions, not ingress-nginx figures."),
+        new("controller", "`deployment` (a Deployment or DaemonSet of the manifests) or `replicas` (≥ 1), `workers` (≥ 1), `backlog` (≥ 0), `requestCpu` (duration), `startupTime` (duration), `externalTrafficPolicy` (`Cluster`, `Local`), `exposedBy` (`nodeport`, `metallb-l2`, `metallb-bgp`, `cloud-lb`) and the keys of that kind", "2 replicas, 2 workers, backlog 4096, `requestCpu` 0.2ms, `startupTime` 5s, `Cluster`, `nodeport`", "`deployment`: the manifests' controller with its own replicas (a DaemonSet: one pod per node it fits), placement and startup time, and one nginx worker per CPU of its CPU limit, rounded up (ingress-nginx's NumCPU from the cgroup quota), each slowed by limit/workers when below 1; `workers` overrides, no limit: 2. Else a built-in Deployment `ingress-nginx/ingress-nginx-controller` of `replicas` pods (replacing a workload of that name). Its Service (type NodePort for `nodeport`, else LoadBalancer on 192.0.2.80) replaces one of the same name in the manifests; the client reaches it through `exposedBy`. The per-request CPU is svcsim's assumption, not an ingress-nginx figure."),
         new("proxyNextUpstream", "list of `error`, `timeout`; or `[off]`", "`[error, timeout]`", "When a request moves to the next upstream pod: `error` (refused, reset), `timeout` (no SYN-ACK within `proxyConnectTimeout`, no answer within `proxyReadTimeout`). An upstream 503 is passed on (ingress-nginx `proxy-next-upstream`)."),
         new("proxyNextUpstreamTries", "whole number ≥ 1", "`3`", "Upstream pods tried per request, the first included (`proxy-next-upstream-tries`); all failed: 502 (`dead_endpoint`)."),
         new("proxyConnectTimeout", "duration > 0", "`5s`", "`proxy-connect-timeout`: a SYN to a dead pod costs this before the next try."),
         new("proxyReadTimeout", "duration > 0", "`60s`", "`proxy-read-timeout`: a request that gets no answer from its upstream pod."),
-        new("loadBalance", "`round_robin`, `ewma`", "`round_robin`", "`load-balance`: per request, per controller pod. `ewma`: the better of two random pods by decayed mean latency (10 s, balancer/ewma.lua)."),
+        new("loadBalance", "`round_robin`, `ewma`", "`round_robin`", "`load-balance`: per request, per controller pod. `ewma` (balancer/ewma.lua): of two random pods not tried yet by the request, the lower score; a score is the mean of connect + response time weighted by exp(−Δt/10 s), decaying towards 0 while unused, no in-flight count; new pods start at the mean score."),
         new("upstreamKeepalive", "whole number ≥ 0", "`320`", "`upstream-keepalive-connections`: idle upstream connections a controller pod keeps (least recently used closed first); 0: a new connection per request."),
         new("upstreamKeepaliveRequests", "whole number ≥ 1", "`10000`", "`upstream-keepalive-requests`."),
         new("upstreamKeepaliveTimeout", "duration > 0", "`60s`", "`upstream-keepalive-timeout`."),
-        new("tlsHandshakeCpu", "duration", "`0s`", "Controller CPU for a new client connection's TLS handshake, charged with its first request; 0: plain HTTP."),
+        new("tlsHandshakeCpu", "duration", "`0s`", "Controller CPU for a new HTTPS client connection's TLS handshake, charged with its first request: groups whose `host` a `tls` section of the manifests' Ingresses lists (a wildcard `*.example.com` covers one label; a section without hosts, requests without a host); others are plain HTTP."),
         new("syncRateLimit", "number > 0 (per second)", "`0.3`", "`--sync-rate-limit`: endpoint changes reach the controller's balancer at most this often, plus up to 1 s until its workers pick them up (BACKENDS_SYNC_INTERVAL)."),
     ];
 
@@ -151,6 +166,10 @@ public sealed class IngressNginxKind : FrontDoorKind
             c?.Duration("startupTime", 5) ?? 5,
             c?.Choice("externalTrafficPolicy", TrafficPolicy.Cluster, Policies) ?? TrafficPolicy.Cluster,
             exposure);
+        if (c is not null && c.Has("deployment"))
+        {
+            controller = FromWorkload(c, controller);
+        }
         var (onError, onTimeout) = NextUpstream(settings);
         return new IngressNginxAccess(settings.String("name", Name), controller, onError, onTimeout,
             settings.Int("proxyNextUpstreamTries", 3, 1, 100),
@@ -162,6 +181,54 @@ public sealed class IngressNginxKind : FrontDoorKind
             settings.Duration("upstreamKeepaliveTimeout", 60, positive: true),
             settings.Duration("tlsHandshakeCpu", 0),
             SyncRate(settings));
+    }
+
+    /// <summary>
+    /// The controller of <c>controller.deployment</c>: a Deployment or DaemonSet of the manifests, with its own
+    /// replicas (a DaemonSet: one pod per node it fits), placement and startup time; nginx runs one worker process
+    /// per CPU of its CPU limit, rounded up (internal/runtime/cpu_linux.go NumCPU: cfs_quota_us / cfs_period_us),
+    /// unless <c>workers</c> says otherwise, and a limit below the workers slows each of them down by the ratio.
+    /// </summary>
+    private static IngressController FromWorkload(IKindSettings c, IngressController built)
+    {
+        if (c.Has("replicas"))
+        {
+            c.Error("replicas", "give deployment (the controller's Deployment or DaemonSet in the manifests) or replicas (a built-in controller with these pods), not both");
+        }
+        if (c.PodSource("deployment") is not var (source, pods))
+        {
+            return built;
+        }
+        if (source.Kind is not (PodSourceKind.Deployment or PodSourceKind.DaemonSet))
+        {
+            c.Error("deployment", $"{source.Key} is a {source.Kind}; ingress-nginx's controller runs as a Deployment or a DaemonSet");
+            return built;
+        }
+        if (pods == 0)
+        {
+            c.Error("deployment", source.Kind == PodSourceKind.DaemonSet
+                ? $"DaemonSet {source.Key} fits no node (nodeSelector, affinity or taints): there would be no controller pod"
+                : $"Deployment {source.Key} has replicas: 0: there would be no controller pod");
+        }
+        int port = source.ContainerPorts.Contains(80) ? 80
+            : source.NamedPorts.TryGetValue("http", out int named) ? named
+            : source.ContainerPorts.Count > 0 ? source.ContainerPorts[0] : 0;
+        if (port == 0)
+        {
+            c.Error("deployment", $"{source.Kind} {source.Key} has no container port: the controller's Service needs its HTTP port (containerPort 80, or one named http)");
+        }
+        double limit = source.Cpu.Limit;
+        int workers = c.Has("workers") ? built.Workers : limit > 0 ? (int)Math.Clamp(Math.Ceiling(limit - 1e-9), 1, 4096) : built.Workers;
+        double scale = limit > 0 && limit < workers ? workers / limit : 1;
+        return built with
+        {
+            Replicas = pods,
+            Workers = workers,
+            StartupS = c.Has("startupTime") ? built.StartupS : double.NaN,
+            Workload = source.Key,
+            TargetPort = port,
+            CpuScale = scale,
+        };
     }
 
     private static (bool Error, bool Timeout) NextUpstream(IKindSettings settings)
@@ -227,21 +294,38 @@ public sealed class IngressNginxKind : FrontDoorKind
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(services);
         var c = ((IngressNginxAccess)spec).Controller;
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        var capacity = new PodCapacity(c.Workers, c.Backlog, Distribution.Constant(c.RequestCpuS * c.CpuScale), PodCapacity.NginxKeepaliveTimeoutS);
+        IReadOnlyDictionary<string, string> labels;
+        List<PodSourceSpec> withController;
+        if (c.Workload is { } key)
         {
-            ["app.kubernetes.io/name"] = "ingress-nginx", ["app.kubernetes.io/component"] = "controller",
-        };
-        var source = new PodSourceSpec(ControllerName, labels, c.Replicas, [80],
-            new PodCapacity(c.Workers, c.Backlog, Distribution.Constant(c.RequestCpuS), PodCapacity.NginxKeepaliveTimeoutS),
-            [], Distribution.Constant(c.StartupS))
+            // The manifests' controller: its pods, placement and startup, the controller's capacity.
+            var own = sources.First(s => s.Key == key);
+            labels = own.PodLabels;
+            withController = sources.Select(s => s != own ? s : s with
+            {
+                Capacity = capacity,
+                StartupTime = double.IsNaN(c.StartupS) ? s.StartupTime : Distribution.Constant(c.StartupS),
+            }).ToList();
+        }
+        else
         {
-            Namespace = ControllerNamespace,
-        };
+            labels = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["app.kubernetes.io/name"] = "ingress-nginx", ["app.kubernetes.io/component"] = "controller",
+            };
+            // The built-in controller replaces a workload of the same name in the manifests.
+            withController = [.. sources.Where(s => s.Key != c.SourceKey), new PodSourceSpec(ControllerName, labels, c.Replicas, [80], capacity, [], Distribution.Constant(c.StartupS))
+            {
+                Namespace = ControllerNamespace,
+            }];
+        }
         bool nodePort = c.Exposure.Kind is NodePortKind;
         var service = new ServiceSpec(ControllerName, nodePort ? ServiceType.NodePort : ServiceType.LoadBalancer, labels,
-            [new ServicePortSpec("http", 80, 80, 32080)], c.Policy, HealthCheckNodePort: c.Policy == TrafficPolicy.Local ? 32081 : 0,
-            LoadBalancerIp: nodePort ? "" : ControllerAddress, Namespace: ControllerNamespace);
-        return ([.. sources, source], [.. services, service]);
+            [new ServicePortSpec("http", 80, c.TargetPort, 32080)], c.Policy, HealthCheckNodePort: c.Policy == TrafficPolicy.Local ? 32081 : 0,
+            LoadBalancerIp: nodePort ? "" : ControllerAddress, Namespace: c.Namespace);
+        // The variant's exposure decides the controller's Service: it replaces one of the same name in the manifests.
+        return (withController, [.. services.Where(s => s.Key != c.ServiceKey), service]);
     }
 
     /// <inheritdoc />
@@ -286,6 +370,8 @@ public sealed class IngressNginxKind : FrontDoorKind
         public (string Key, int Pods)? Workload(string key) => null;
 
         public (string Key, string Kind)? WorkloadKind(string key) => null;
+
+        public (PodSourceSpec Source, int Pods)? PodSource(string key) => null;
 
         public IKindSettings? Section(string key, IReadOnlyList<string> keys, string expected) => null;
 

@@ -41,6 +41,32 @@ public sealed record IngressRoute(string Host, string Path, IngressPathType Type
         return routes.FirstOrDefault(r => r.IsDefault)?.Service;
     }
 
+    /// <summary>
+    /// Whether <paramref name="host"/> is served over TLS: listed in a <c>tls</c> section (<paramref name="tlsHosts"/>),
+    /// exactly or by a wildcard of one label (<c>*.example.com</c> covers <c>shop.example.com</c>, not
+    /// <c>example.com</c> nor <c>a.b.example.com</c>); an empty entry (a section without hosts) covers requests without a host.
+    /// </summary>
+    public static bool TlsCovers(IEnumerable<string> tlsHosts, string host)
+    {
+        ArgumentNullException.ThrowIfNull(tlsHosts);
+        foreach (string t in tlsHosts)
+        {
+            if (t == host)
+            {
+                return true;
+            }
+            if (host.Length > 0 && t.StartsWith("*.", StringComparison.Ordinal))
+            {
+                int dot = host.IndexOf('.', StringComparison.Ordinal);
+                if (dot > 0 && string.Equals(host[dot..], t[1..], StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static bool Matches(IngressRoute r, string path)
     {
         if (r.Type == IngressPathType.Exact)
