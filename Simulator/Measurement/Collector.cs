@@ -462,17 +462,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         {
             Track(i);
             var p = pods[i];
-            double b = p.Pool.BusyServers.Integral(now), q = p.Pool.QueueLength.Integral(now);
-            double db = b - _podBusy[i], dq = q - _podQueue[i];
-            _podBusy[i] = b;
-            _podQueue[i] = q;
-            long req = _podArrived[i], rej = _podRejected[i], conns = _podConnections[i], reset = _podReset[i], hung = _podHung[i];
-            _podArrived[i] = 0;
-            _podRejected[i] = 0;
-            _podConnections[i] = 0;
-            _podReset[i] = 0;
-            _podHung[i] = 0;
-            _podTotal[i] += req;
+            var (db, dq, req, rej, conns, reset, hung) = TakePodWindow(i, p, now);
             if (p.Deleted && db <= 0 && req == 0 && reset == 0 && hung == 0)
             {
                 continue;
@@ -531,6 +521,23 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         }
     }
 
+    /// <summary>What pod <paramref name="i"/> did since the last window (busy and queue integrals, counts); its counters start again.</summary>
+    private (double Busy, double Queue, long Requests, long Rejected, long Connections, long Reset, long Hung) TakePodWindow(int i, Pod p, long now)
+    {
+        double b = p.Pool.BusyServers.Integral(now), q = p.Pool.QueueLength.Integral(now);
+        double db = b - _podBusy[i], dq = q - _podQueue[i];
+        _podBusy[i] = b;
+        _podQueue[i] = q;
+        long req = _podArrived[i], rej = _podRejected[i], conns = _podConnections[i], reset = _podReset[i], hung = _podHung[i];
+        _podArrived[i] = 0;
+        _podRejected[i] = 0;
+        _podConnections[i] = 0;
+        _podReset[i] = 0;
+        _podHung[i] = 0;
+        _podTotal[i] += req;
+        return (db, dq, req, rej, conns, reset, hung);
+    }
+
     /// <summary>
     /// A window without idle rows: the same figures as <see cref="SampleWindow"/> gives for the pods and nodes
     /// that had anything in it, and no row for the others (all zeros), at a cost of what happened.
@@ -551,17 +558,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         {
             _podMarked[i] = false;
             var p = pods[i];
-            double b = p.Pool.BusyServers.Integral(now), q = p.Pool.QueueLength.Integral(now);
-            double db = b - _podBusy[i], dq = q - _podQueue[i];
-            _podBusy[i] = b;
-            _podQueue[i] = q;
-            long req = _podArrived[i], rej = _podRejected[i], conns = _podConnections[i], reset = _podReset[i], hung = _podHung[i];
-            _podArrived[i] = 0;
-            _podRejected[i] = 0;
-            _podConnections[i] = 0;
-            _podReset[i] = 0;
-            _podHung[i] = 0;
-            _podTotal[i] += req;
+            var (db, dq, req, rej, conns, reset, hung) = TakePodWindow(i, p, now);
             if (!p.Deleted && (p.Pool.Busy > 0 || p.Pool.Queued > 0))
             {
                 Mark(i); // work goes on into the next window
