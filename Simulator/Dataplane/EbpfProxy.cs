@@ -151,7 +151,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
             {
                 return Delivery.Lose(FailureCause.DeadEndpoint);
             }
-            arrive = _cluster.Between(Node, pod.Node).Send(at, bytes);
+            arrive = (flow.ToPod ??= _cluster.Between(Node, pod.Node)).Send(at, bytes);
         }
         if (flow.Direct)
         {
@@ -159,7 +159,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
             connection.ReturnNode = pod.Node;
         }
         var d = pod.Receive(connection, request, depth + 1, arrive);
-        return d.Travels && !flow.Direct ? d.Back(FromPod(pod, d.At, Segments.Control)) : d;
+        return d.Travels && !flow.Direct ? d.Back(FromPod(ref flow, d.At, Segments.Control)) : d;
     }
 
     /// <summary>
@@ -198,10 +198,10 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
             {
                 return Delivery.Lose(FailureCause.DeadEndpoint);
             }
-            arrive = _cluster.Between(Node, pod.Node).Send(at, request?.RequestBytes ?? Segments.Control);
+            arrive = (flow.ToPod ??= _cluster.Between(Node, pod.Node)).Send(at, request?.RequestBytes ?? Segments.Control);
         }
         var d = pod.Receive(connection, request, depth + 1, arrive);
-        return d.Travels ? d.Back(FromPod(pod, d.At, Segments.Control)) : d;
+        return d.Travels ? d.Back(FromPod(ref flow, d.At, Segments.Control)) : d;
     }
 
     /// <summary>The table mark of a socket connected by the socket-level load balancer: it has no CT entry.</summary>
@@ -218,7 +218,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         }
         if (flow.Table == SocketTable)
         {
-            return Node.Up ? FromPod(flow.Backend, at, bytes) : -1;
+            return Node.Up ? FromPod(ref flow, at, bytes) : -1;
         }
         if (flow.Direct)
         {
@@ -229,7 +229,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         {
             return -1; // the node (and with it the reverse NAT the answer needs) is gone
         }
-        return FromPod(flow.Backend, at, bytes);
+        return FromPod(ref flow, at, bytes);
     }
 
     /// <inheritdoc />
@@ -243,13 +243,16 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         }
     }
 
-    private long FromPod(Pod pod, long at, long bytes)
+    // The flow keeps the links to and from its backend's node once looked up: one lookup per connection, not
+    // per segment (made when first used, as before, so no link exists that never carried a byte).
+    private long FromPod(ref EbpfFlow flow, long at, long bytes)
     {
-        if (pod.Node == Node)
+        var there = flow.Backend.Node;
+        if (there == Node)
         {
             return at;
         }
-        return _cluster.CanReach(pod.Node, Node) ? _cluster.Between(pod.Node, Node).Send(at, bytes) : -1;
+        return _cluster.CanReach(there, Node) ? (flow.FromPod ??= _cluster.Between(there, Node)).Send(at, bytes) : -1;
     }
 
     private void Release(ref EbpfFlow flow)
@@ -432,4 +435,4 @@ public sealed class MaglevTables
 /// backend, the source address the backend sees, whether answers go straight from the backend's node (DSR),
 /// and when its last packet passed.
 /// </summary>
-public record struct EbpfFlow(EbpfProxy? Proxy, int Table, Pod Backend, int Source, bool Direct, long LastSeen);
+public record struct EbpfFlow(EbpfProxy? Proxy, int Table, Pod Backend, int Source, bool Direct, long LastSeen, Link? ToPod = null, Link? FromPod = null);

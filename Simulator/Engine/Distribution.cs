@@ -195,12 +195,17 @@ public abstract class Sampler
     /// <summary>Draws one duration, given in seconds by the distribution, as nanoseconds (rounded, as <see cref="Time.FromSeconds"/>).</summary>
     // Rounded, not truncated: 1.001 x 1e9 is 1000999999.9999999 in floating point, and truncating made a
     // stated 1.001 s one nanosecond shorter than Time.FromSeconds(1.001).
-    public long NextNanoseconds() => Time.FromSeconds(Next());
+    public virtual long NextNanoseconds() => Time.FromSeconds(Next());
 }
 
 internal sealed class ConstantSampler(double value) : Sampler
 {
+    // Converted once: a constant latency is drawn for every segment on every link.
+    private readonly long _nanoseconds = Time.FromSeconds(value);
+
     public override double Next() => value;
+
+    public override long NextNanoseconds() => _nanoseconds;
 }
 
 internal sealed class ContinuousSampler(IContinuousDistribution distribution) : Sampler
@@ -209,6 +214,12 @@ internal sealed class ContinuousSampler(IContinuousDistribution distribution) : 
     {
         double v = distribution.Sample();
         return v > 0 ? v : 0;
+    }
+
+    public override long NextNanoseconds()
+    {
+        double v = distribution.Sample();
+        return Time.FromSeconds(v > 0 ? v : 0);
     }
 }
 

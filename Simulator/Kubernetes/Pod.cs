@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Svcsim.Engine;
 using Svcsim.Network;
 
@@ -18,11 +16,14 @@ public interface IPodProbe
     void Accepted(Pod pod, Connection connection);
 }
 
-/// <summary>Where a world's pods report their traffic: one holder per world, whose probe the measurement layer sets.</summary>
+/// <summary>What a world's pods share: where they report their traffic (the probe the measurement layer sets) and their sockets' table. One holder per world.</summary>
 public sealed class PodProbeSlot
 {
     /// <summary>The probe pods report to; by default one that observes nothing.</summary>
     public IPodProbe Probe { get; set; } = NoPodProbe.Instance;
+
+    /// <summary>The server sockets of the world's pods, by connection id (see <see cref="Pod"/>).</summary>
+    internal FlowTable<Pod.Socket> Sockets { get; } = new();
 
     private sealed class NoPodProbe : IPodProbe
     {
@@ -61,15 +62,17 @@ public sealed class Pod : IEventTarget, IHop
     private readonly PodProbeSlot _probes;
     private readonly long _keepaliveTimeout;
     // The sockets of this pod's server: which connections it accepted, in which incarnation, from which
-    // source address, and when each last carried data (the server closes idle ones). Keyed by connection id:
-    // only the connections this pod accepted have an entry (an array indexed by the world's connection ids
-    // would make every pod of a large cluster hold a slot for every connection).
-    private readonly Dictionary<int, Socket> _sockets = [];
+    // source address, and when each last carried data (the server closes idle ones). One table for the
+    // world's pods, indexed by connection id (a connection is accepted by one pod at a time: a path that
+    // moves to another pod closes it on the pod it left), each entry naming the pod that holds it: an
+    // array access per segment, not a dictionary's hashing, and no slot per pod and connection.
+    private readonly FlowTable<Socket> _sockets;
 
     internal Pod(Simulation sim, PodProbeSlot probes, int id, PodSource source, string name, int ordinal, Node node, Sampler serviceTime)
     {
         _sim = sim;
         _probes = probes;
+        _sockets = probes.Sockets;
         Id = id;
         Source = source;
         Name = name;
@@ -184,12 +187,12 @@ public sealed class Pod : IEventTarget, IHop
         }
         if (request is null)
         {
-            _sockets[connection.Id] = new Socket(Incarnation + 1, connection.Source, at, 0);
+            _sockets[connection.Id] = new Socket(Id + 1, Incarnation + 1, connection.Source, at, 0);
             _probes.Probe.Accepted(this, connection);
             return Delivery.Answer(at);
         }
-        ref var socket = ref CollectionsMarshal.GetValueRefOrNullRef(_sockets, connection.Id);
-        if (Unsafe.IsNullRef(ref socket) || socket.Incarnation != Incarnation + 1 || socket.Source != connection.Source)
+        ref var socket = ref _sockets[connection.Id];
+        if (socket.Owner != Id + 1 || socket.Incarnation != Incarnation + 1 || socket.Source != connection.Source)
         {
             // Data for a connection this server never accepted (it moved here from another node or another
             // source address after a rehash, or the container restarted since): the kernel answers with an RST.
@@ -216,7 +219,11 @@ public sealed class Pod : IEventTarget, IHop
     public void Closed(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _sockets.Remove(connection.Id);
+        ref var socket = ref _sockets[connection.Id];
+        if (socket.Owner == Id + 1)
+        {
+            socket = default;
+        }
     }
 
     /// <summary>
@@ -297,8 +304,8 @@ public sealed class Pod : IEventTarget, IHop
         {
             return; // from the pod's own node, not over a connection
         }
-        ref var socket = ref CollectionsMarshal.GetValueRefOrNullRef(_sockets, r.Connection.Id);
-        if (!Unsafe.IsNullRef(ref socket) && socket.Incarnation == Incarnation + 1 && socket.InService > 0)
+        ref var socket = ref _sockets[r.Connection.Id];
+        if (socket.Owner == Id + 1 && socket.Incarnation == Incarnation + 1 && socket.InService > 0)
         {
             socket.LastActive = now;
             socket.InService--;
@@ -401,5 +408,6 @@ public sealed class Pod : IEventTarget, IHop
     /// A server socket: accepted in incarnation <see cref="Incarnation"/> - 1 (0: none), from <see cref="Source"/>;
     /// idle since <see cref="LastActive"/> when no request of it is in the pod.
     /// </summary>
-    private record struct Socket(int Incarnation, int Source, long LastActive, int InService);
+    /// <summary>A server socket: the pod that holds it (its id + 1; 0: none), in which incarnation, from which source, when last active, requests in service.</summary>
+    internal record struct Socket(int Owner, int Incarnation, int Source, long LastActive, int InService);
 }

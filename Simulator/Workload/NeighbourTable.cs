@@ -26,6 +26,8 @@ internal sealed class NeighbourTable(long reachableFor, long resolveFails)
     private static readonly long StaleToFailed = Time.FromSeconds(DelayFirstProbeS + UnicastProbesS);
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private string? _lastAddress;
+    private Entry? _lastEntry;
 
     /// <summary>This machine's reachable time (reachable_time of its interface).</summary>
     public long ReachableFor => reachableFor;
@@ -33,11 +35,7 @@ internal sealed class NeighbourTable(long reachableFor, long resolveFails)
     /// <summary>An answer from <paramref name="address"/> arrived at <paramref name="at"/>: the entry is REACHABLE from then.</summary>
     public void Confirm(string address, long at)
     {
-        if (!_entries.TryGetValue(address, out var e))
-        {
-            e = new Entry();
-            _entries[address] = e;
-        }
+        var e = EntryOf(address);
         e.ConfirmedAt = Math.Max(e.ConfirmedAt, at);
         e.ProbeEndsAt = long.MinValue;
     }
@@ -48,11 +46,7 @@ internal sealed class NeighbourTable(long reachableFor, long resolveFails)
     /// </summary>
     public long Unanswered(string address, long now)
     {
-        if (!_entries.TryGetValue(address, out var e))
-        {
-            e = new Entry();
-            _entries[address] = e;
-        }
+        var e = EntryOf(address);
         if (e.ProbeEndsAt > now)
         {
             return e.ProbeEndsAt; // a resolution or the probes are running: the packet waits for their end
@@ -69,6 +63,24 @@ internal sealed class NeighbourTable(long reachableFor, long resolveFails)
         }
         e.ProbeEndsAt = now + StaleToFailed; // STALE: DELAY, then PROBE
         return e.ProbeEndsAt;
+    }
+
+    // A machine talks to one address almost always (its node port's node, the L2 address): the entry last
+    // used is kept, so that an answer costs a reference comparison, not hashing the address.
+    private Entry EntryOf(string address)
+    {
+        if (ReferenceEquals(address, _lastAddress))
+        {
+            return _lastEntry!;
+        }
+        if (!_entries.TryGetValue(address, out var e))
+        {
+            e = new Entry();
+            _entries[address] = e;
+        }
+        _lastAddress = address;
+        _lastEntry = e;
+        return e;
     }
 
     private sealed class Entry
