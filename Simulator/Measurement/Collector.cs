@@ -49,15 +49,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     private readonly long[] _rSucceeded;
     private readonly long[] _rFailed; // resolution bucket x cause
 
-    private readonly List<double> _podBusy = []; // last busy integral per pod (AllPods order)
-    private readonly List<double> _podQueue = [];
-    // Per pod, this window: requests that arrived, 503s, connections accepted, reset and given up.
-    private readonly List<long> _podArrived = [];
-    private readonly List<long> _podRejected = [];
-    private readonly List<long> _podConnections = [];
-    private readonly List<long> _podReset = [];
-    private readonly List<long> _podHung = [];
-    private readonly List<long> _podTotal = []; // requests per pod after warm-up
+    // Per pod (AllPods order), everything a request or a window touches side by side: one cache line per pod
+    // and request in a large cluster, not one per counter.
+    private PodCounters[] _pods = new PodCounters[16];
+    private int _podCount;
     private readonly FlowTable<ConnectionPod> _connectionPod = new(); // the pod that accepted each connection
     private readonly long[] _entered; // requests that entered through each node, this window
     private long _connections;
@@ -84,7 +79,6 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     // Without idle rows (MeasurementSpec.IdleRows), a window reads only what changed: the pods a probe
     // named or that still had work, the links that carried traffic, and their nodes.
     private readonly bool _everyRow;
-    private readonly List<bool> _podMarked = [];
     private List<int> _markedPods = [];
     private readonly bool[] _nodeMarked;
     private readonly List<int> _markedNodes = [];
@@ -184,13 +178,13 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     }
 
     /// <inheritdoc />
-    public void Reset(Connection connection) => CountBroken(connection, ref _connectionsReset, _podReset);
+    public void Reset(Connection connection) => CountBroken(connection, ref _connectionsReset, reset: true);
 
     /// <inheritdoc />
-    public void Hung(Connection connection) => CountBroken(connection, ref _connectionsHung, _podHung);
+    public void Hung(Connection connection) => CountBroken(connection, ref _connectionsHung, reset: false);
 
     /// <summary>An established connection broke: counted in the run's total and on the pod that accepted it.</summary>
-    private void CountBroken(Connection connection, ref long total, List<long> perPod)
+    private void CountBroken(Connection connection, ref long total, bool reset)
     {
         ArgumentNullException.ThrowIfNull(connection);
         if (Measuring)
@@ -198,7 +192,15 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             total++;
             if (PodOf(connection) is int pod)
             {
-                perPod[pod]++;
+                ref var c = ref _pods[pod];
+                if (reset)
+                {
+                    c.Reset++;
+                }
+                else
+                {
+                    c.Hung++;
+                }
                 Mark(pod);
             }
         }
@@ -217,7 +219,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     {
         ArgumentNullException.ThrowIfNull(pod);
         Track(pod.Id);
-        _podArrived[pod.Id]++;
+        _pods[pod.Id].Arrived++;
         Mark(pod.Id);
     }
 
@@ -226,7 +228,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     {
         ArgumentNullException.ThrowIfNull(pod);
         Track(pod.Id);
-        _podRejected[pod.Id]++;
+        _pods[pod.Id].Rejected++;
         Mark(pod.Id);
     }
 
@@ -236,16 +238,17 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(connection);
         Track(pod.Id);
-        _podConnections[pod.Id]++;
+        _pods[pod.Id].Connections++;
         Mark(pod.Id);
         _connectionPod[connection.Id] = new ConnectionPod(pod.Id + 1);
     }
 
     private void Mark(int pod)
     {
-        if (!_podMarked[pod])
+        ref bool marked = ref _pods[pod].Marked;
+        if (!marked)
         {
-            _podMarked[pod] = true;
+            marked = true;
             _markedPods.Add(pod);
         }
     }
@@ -367,13 +370,14 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         for (int i = 0; i < pods.Count; i++)
         {
             Track(i);
-            _podBusy[i] = pods[i].Pool.BusyServers.Integral(_sim.Now);
-            _podQueue[i] = pods[i].Pool.QueueLength.Integral(_sim.Now);
-            _podArrived[i] = 0;
-            _podRejected[i] = 0;
-            _podConnections[i] = 0;
-            _podReset[i] = 0;
-            _podHung[i] = 0;
+            ref var c = ref _pods[i];
+            c.Busy = pods[i].Pool.BusyServers.Integral(_sim.Now);
+            c.Queue = pods[i].Pool.QueueLength.Integral(_sim.Now);
+            c.Arrived = 0;
+            c.Rejected = 0;
+            c.Connections = 0;
+            c.Reset = 0;
+            c.Hung = 0;
         }
         Array.Clear(_entered);
         foreach (var n in _model.Cluster.Nodes)
@@ -394,7 +398,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             _watch!.Take();
             foreach (int i in _markedPods)
             {
-                _podMarked[i] = false;
+                _pods[i].Marked = false;
             }
             _markedPods.Clear();
             foreach (int n in _markedNodes)
@@ -429,17 +433,13 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
 
     private void Track(int i)
     {
-        while (_podBusy.Count <= i)
+        if (i >= _podCount)
         {
-            _podBusy.Add(0);
-            _podQueue.Add(0);
-            _podArrived.Add(0);
-            _podRejected.Add(0);
-            _podConnections.Add(0);
-            _podReset.Add(0);
-            _podHung.Add(0);
-            _podTotal.Add(0);
-            _podMarked.Add(false);
+            if (i >= _pods.Length)
+            {
+                Array.Resize(ref _pods, Math.Max(i + 1, _pods.Length * 2));
+            }
+            _podCount = i + 1;
         }
     }
 
@@ -525,16 +525,17 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     private (double Busy, double Queue, long Requests, long Rejected, long Connections, long Reset, long Hung) TakePodWindow(int i, Pod p, long now)
     {
         double b = p.Pool.BusyServers.Integral(now), q = p.Pool.QueueLength.Integral(now);
-        double db = b - _podBusy[i], dq = q - _podQueue[i];
-        _podBusy[i] = b;
-        _podQueue[i] = q;
-        long req = _podArrived[i], rej = _podRejected[i], conns = _podConnections[i], reset = _podReset[i], hung = _podHung[i];
-        _podArrived[i] = 0;
-        _podRejected[i] = 0;
-        _podConnections[i] = 0;
-        _podReset[i] = 0;
-        _podHung[i] = 0;
-        _podTotal[i] += req;
+        ref var c = ref _pods[i];
+        double db = b - c.Busy, dq = q - c.Queue;
+        c.Busy = b;
+        c.Queue = q;
+        long req = c.Arrived, rej = c.Rejected, conns = c.Connections, reset = c.Reset, hung = c.Hung;
+        c.Arrived = 0;
+        c.Rejected = 0;
+        c.Connections = 0;
+        c.Reset = 0;
+        c.Hung = 0;
+        c.Total += req;
         return (db, dq, req, rej, conns, reset, hung);
     }
 
@@ -556,7 +557,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         marked.Sort();
         foreach (int i in marked)
         {
-            _podMarked[i] = false;
+            _pods[i].Marked = false;
             var p = pods[i];
             var (db, dq, req, rej, conns, reset, hung) = TakePodWindow(i, p, now);
             if (!p.Deleted && (p.Pool.Busy > 0 || p.Pool.Queued > 0))
@@ -660,7 +661,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         var all = _model.AllPods;
         for (int i = 0; i < all.Count; i++)
         {
-            long total = i < _podTotal.Count ? _podTotal[i] : 0;
+            long total = i < _podCount ? _pods[i].Total : 0;
             if (!all[i].Deleted || total > 0)
             {
                 perPod.Add(total);
@@ -768,4 +769,21 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     }
 
     private record struct ConnectionPod(int PodPlusOne);
+
+    /// <summary>
+    /// One pod's figures: the busy and queue integrals at the last reading; this window's requests, 503s,
+    /// connections accepted, reset and given up; requests since warm-up; and whether a window must read it.
+    /// </summary>
+    private struct PodCounters
+    {
+        public double Busy;
+        public double Queue;
+        public long Arrived;
+        public long Rejected;
+        public long Connections;
+        public long Reset;
+        public long Hung;
+        public long Total;
+        public bool Marked;
+    }
 }
