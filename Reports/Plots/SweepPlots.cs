@@ -16,20 +16,20 @@ internal static class SweepPlots
 
     public static List<PlotImage> WriteAll(string directory, SweepResults results, IReadOnlyList<string> variants)
     {
-        var images = new List<PlotImage>();
         var points = Order.FirstAppearance(results.Ci, c => (c.Point, c.Parameters));
         var parsed = points.Select(p => SweepParameters.Parse(p.Parameters)).ToList();
         var names = Order.FirstAppearance(parsed.SelectMany(p => p), p => p.Name);
         var slugs = Text.UniqueSlugs(names);
-        foreach (var metric in SweepRow.Reported)
+        var plots = SweepRow.Reported.SelectMany(metric => Enumerable.Range(0, names.Count).Select(n => (Metric: metric.Name, Parameter: n))).ToList();
+        // Each plot is its own figure and file: they are drawn on all cores, and listed in the same order however
+        // many there are (each worker thread formats numbers as the caller's thread does, invariantly).
+        var images = new PlotImage[plots.Count];
+        Parallel.For(0, plots.Count, i =>
         {
-            for (int n = 0; n < names.Count; n++)
-            {
-                images.Add(MetricAgainst(directory, results, variants, metric.Name, names[n], slugs[n]));
-            }
-        }
-
-        return images;
+            using var culture = new InvariantCultureScope();
+            images[i] = MetricAgainst(directory, results, variants, plots[i].Metric, names[plots[i].Parameter], slugs[plots[i].Parameter]);
+        });
+        return [.. images];
     }
 
     private static PlotImage MetricAgainst(string directory, SweepResults results, IReadOnlyList<string> variants, string metric, string parameter, string slug)

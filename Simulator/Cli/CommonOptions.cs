@@ -187,21 +187,31 @@ internal static class CommonOptions
     {
         try
         {
-            var file = ScenarioLoader.Load(path, overrides, allowExternalManifests);
-            foreach (var w in file.Warnings)
-            {
-                Console.Error.WriteLine($"warning: {w}");
-            }
-            return file;
+            return Report(ScenarioLoader.Load(path, overrides, allowExternalManifests), null);
         }
         catch (ScenarioException e)
         {
-            foreach (var error in e.Errors)
+            return Report(null, e);
+        }
+    }
+
+    /// <summary>Tells what loading a scenario gave: its warnings and the file, or its errors and null.</summary>
+    public static ScenarioFile? Report(ScenarioFile? file, ScenarioException? error)
+    {
+        if (error is not null)
+        {
+            foreach (var e in error.Errors)
             {
-                Console.Error.WriteLine(error.ToString());
+                Console.Error.WriteLine(e.ToString());
             }
             return null;
         }
+        ArgumentNullException.ThrowIfNull(file);
+        foreach (var w in file.Warnings)
+        {
+            Console.Error.WriteLine($"warning: {w}");
+        }
+        return file;
     }
 
     /// <summary>Whether to draw progress bars: an interactive terminal, not CI.</summary>

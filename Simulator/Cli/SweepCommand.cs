@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Svcsim.Experiments;
 using Svcsim.Reports;
 using Svcsim.Scenarios;
@@ -102,14 +103,33 @@ internal static class SweepCommand
             }
             var points = SweepGrid.Points(axes);
             var mine = points.Where(p => SweepGrid.InShard(p.Index, sh.Shard, sh.Shards)).ToList();
-            // Every point is loaded (and so validated) before any runs: bad values write nothing.
-            var files = new List<ScenarioFile>();
-            foreach (var point in mine)
+            // Every point is loaded (and so validated) before any runs: bad values write nothing. The points are
+            // read on all the cores the sweep may use; what they say (warnings, the first bad point's errors) is
+            // told afterwards in point order, as if they had been read one after the other.
+            var loads = new (ScenarioFile? File, ScenarioException? Error, ExceptionDispatchInfo? Failure)[mine.Count];
+            Parallel.For(0, mine.Count, new ParallelOptions { MaxDegreeOfParallelism = CommonOptions.ParallelOrCores(parse, parallel) }, k =>
             {
-                var f = CommonOptions.TryLoad(path, [.. overrides, .. point.Overrides], parse.GetValue(external));
+                try
+                {
+                    loads[k] = (ScenarioLoader.Load(path, [.. overrides, .. mine[k].Overrides], parse.GetValue(external)), null, null);
+                }
+                catch (ScenarioException e)
+                {
+                    loads[k] = (null, e, null);
+                }
+                catch (Exception e)
+                {
+                    loads[k] = (null, null, ExceptionDispatchInfo.Capture(e)); // raised below, in point order
+                }
+            });
+            var files = new List<ScenarioFile>();
+            for (int k = 0; k < mine.Count; k++)
+            {
+                loads[k].Failure?.Throw();
+                var f = CommonOptions.Report(loads[k].File, loads[k].Error);
                 if (f is null)
                 {
-                    Console.Error.WriteLine($"sweep point {point.Index}: {Describe(point)}");
+                    Console.Error.WriteLine($"sweep point {mine[k].Index}: {Describe(mine[k])}");
                     return SvcsimCommand.ExitInvalidInput;
                 }
                 files.Add(f);
