@@ -94,6 +94,21 @@ public sealed partial class SlurmArrayTests(SlurmArrayTests.Context context) : I
         SweepTests.AssertSameFiles(context.Reference, Path.Combine(user, "results", "merged"), SweepFiles);
     }
 
+    private static void Kill(IEnumerable<int> processes)
+    {
+        foreach (int pid in processes)
+        {
+            try
+            {
+                System.Diagnostics.Process.GetProcessById(pid).Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // already gone
+            }
+        }
+    }
+
     [Fact]
     public void A_Task_Killed_Mid_Run_And_Submitted_Again_Alone_Completes_The_Sweep()
     {
@@ -102,26 +117,33 @@ public sealed partial class SlurmArrayTests(SlurmArrayTests.Context context) : I
         string user = Cluster.NewFolder("user");
         var (array, merge) = Submit(user);
         string shard2 = Path.Combine(user, "results", "shard-2", "points");
+        // (the task's processes are looked up while it computes its first point, so that the kill follows the point's
+        // file at once: asking Slurm for them after the file appears can take longer than the second point does)
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        long task2 = 0;
+        IReadOnlyList<int> processes = [];
         while (!(Directory.Exists(shard2) && Directory.EnumerateFiles(shard2, "*.json").Any()))
         {
             Assert.True(clock.Elapsed < JobTimeout, "task 2 wrote no point\n" + JobLogs(user));
-            Thread.Sleep(20);
+            if (task2 == 0)
+            {
+                task2 = Cluster.Jobs(array).FirstOrDefault(j => j.ArrayTask == "2")?.JobId ?? 0;
+            }
+            if (task2 != 0)
+            {
+                processes = Cluster.Processes(task2);
+            }
+            Thread.Sleep(5);
         }
-        long task2 = Cluster.TaskJobId(array, 2);
-        var processes = Cluster.Processes(task2);
-        Assert.NotEmpty(processes);
-        foreach (int pid in processes)
+        Kill(processes);
+        if (task2 == 0)
         {
-            try
-            {
-                System.Diagnostics.Process.GetProcessById(pid).Kill();
-            }
-            catch (ArgumentException)
-            {
-                // already gone
-            }
+            task2 = Cluster.TaskJobId(array, 2);
         }
+        // (and what it started since the last look)
+        var since = Cluster.Processes(task2).Except(processes).ToList();
+        Kill(since);
+        Assert.NotEmpty(processes.Concat(since));
         var jobs = Cluster.WaitForEnd(JobTimeout, array, merge);
 
         // Then task 2 failed with one of its two points on disk, the other tasks succeeded, and the merge job, which
