@@ -42,7 +42,7 @@ public sealed record FrontDoorContext(
 /// routes, health-check results), lagging reality with the delays of the real mechanism, and its own
 /// state per connection.
 /// </summary>
-public abstract class FrontDoor : IHop
+public abstract class FrontDoor : Hop
 {
     private readonly FlowTable<EntryNode> _entries = new();
     private readonly IEntryProbe _probe;
@@ -86,14 +86,11 @@ public abstract class FrontDoor : IHop
     /// <summary>The address a client's neighbour entry for <paramref name="connection"/> is about (with <see cref="ClientsResolveNodes"/>), or null.</summary>
     public virtual string? NeighbourAddress(Connection connection) => null;
 
-    /// <inheritdoc />
-    public abstract Delivery Receive(Connection connection, Request? request, int depth, long at);
-
     /// <summary>Carries an answer that left <paramref name="entry"/> at <paramref name="at"/> to the client: when it arrives.</summary>
     protected abstract long ToClient(Node entry, long at, long bytes);
 
     /// <inheritdoc />
-    public virtual long Back(Connection connection, long at, long bytes)
+    public override long Back(Connection connection, long at, long bytes)
     {
         ArgumentNullException.ThrowIfNull(connection);
         // Direct server return: the answer leaves from the backend's node, not the entry node.
@@ -101,7 +98,7 @@ public abstract class FrontDoor : IHop
     }
 
     /// <inheritdoc />
-    public virtual void Closed(Connection connection)
+    public override void Closed(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _entries[connection.Id] = default;

@@ -15,7 +15,7 @@ namespace Svcsim.Dataplane;
 /// the agent's own delay (no minSyncPeriod: the agent applies each change). A node without a running agent
 /// (crashed, or rebooted and not yet started) has no BPF programs: its node port refuses connections.
 /// </summary>
-public sealed class EbpfProxy : IEventTarget, IServiceProxy
+public sealed class EbpfProxy : ServiceProxy, IEventTarget
 {
     private readonly Simulation _sim;
     private readonly EbpfSpec _spec;
@@ -39,9 +39,9 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
 
     internal EbpfProxy(Simulation sim, Node node, EbpfSpec spec, ConntrackSpec conntrack, IReadOnlyList<ServiceState> services, Cluster cluster,
         FlowTable<EbpfFlow> flows, MaglevTables maglev, Trace trace)
+        : base(node, new ConntrackTable(EbpfSpec.CtMapSize, conntrack))
     {
         _sim = sim;
-        Node = node;
         _spec = spec;
         _services = services;
         _cluster = cluster;
@@ -51,7 +51,6 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         _random = sim.Streams.Get($"ebpf-lb:{node.Name}");
         _agentDelay = spec.AgentDelay.CreateSampler(sim.Streams.Get($"cilium-agent:{node.Name}"));
         // The CT map keeps a closed flow's entry briefly as the kernel's TIME_WAIT does; its size is Cilium's.
-        Conntrack = new ConntrackTable(EbpfSpec.CtMapSize, conntrack);
         _all = new Pod[services.Count][];
         _local = new Pod[services.Count][];
         _zonal = new Pod[services.Count][];
@@ -66,17 +65,11 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
         }
     }
 
-    /// <inheritdoc />
-    public Node Node { get; }
 
-    /// <summary>The node's BPF CT map for TCP.</summary>
-    public ConntrackTable Conntrack { get; }
+
 
     /// <inheritdoc />
-    public bool Running { get; private set; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<Pod> View(int service) => _all[service];
+    public override IReadOnlyList<Pod> View(int service) => _all[service];
 
     /// <summary>Maglev tables built so far in this world (shared by its nodes).</summary>
     public int MaglevTablesBuilt => _maglev.Built;
@@ -84,7 +77,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
     // ---- the hop ----
 
     /// <inheritdoc />
-    public Delivery Receive(Connection connection, Request? request, int depth, long at)
+    public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
         ArgumentNullException.ThrowIfNull(connection);
         connection.Record(depth, this);
@@ -208,7 +201,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
     private const int SocketTable = -1;
 
     /// <inheritdoc />
-    public long Back(Connection connection, long at, long bytes)
+    public override long Back(Connection connection, long at, long bytes)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ref var flow = ref _flows[connection.Id];
@@ -233,7 +226,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
     }
 
     /// <inheritdoc />
-    public void Closed(Connection connection)
+    public override void Closed(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ref var flow = ref _flows[connection.Id];
@@ -326,7 +319,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
     // ---- following the EndpointSlices ----
 
     /// <inheritdoc />
-    public void OnSliceChanged()
+    public override void OnSliceChanged()
     {
         if (!Running || _syncPending)
         {
@@ -337,7 +330,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
     }
 
     /// <inheritdoc />
-    public void Start(bool booted = false)
+    public override void Start(bool booted = false)
     {
         _incarnation++;
         _syncPending = false;
@@ -346,7 +339,7 @@ public sealed class EbpfProxy : IEventTarget, IServiceProxy
     }
 
     /// <inheritdoc />
-    public void Halt()
+    public override void Halt()
     {
         // BPF programs and maps do not survive a reboot: the CT map and the service maps are gone.
         _incarnation++;

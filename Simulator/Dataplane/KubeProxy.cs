@@ -24,7 +24,7 @@ public enum ProxyVerdict
 /// packets are SNATed to this node, so answers come back through it; an endpoint on another node costs
 /// one more link each way. It also serves kube-proxy's health ports.
 /// </summary>
-public sealed class KubeProxy : IEventTarget, IServiceProxy
+public sealed class KubeProxy : ServiceProxy, IEventTarget
 {
     private readonly Simulation _sim;
     private readonly KubeProxySpec _spec;
@@ -53,9 +53,9 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
 
     internal KubeProxy(Simulation sim, Node node, KubeProxySpec spec, IReadOnlyList<ServiceState> services, Cluster cluster,
         FlowTable<ProxyFlow> flows, Trace trace)
+        : base(node, new ConntrackTable(node.Spec.ConntrackMax, spec.Conntrack))
     {
         _sim = sim;
-        Node = node;
         _spec = spec;
         _services = services;
         _cluster = cluster;
@@ -64,7 +64,6 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         _random = sim.Streams.Get($"kube-proxy:{node.Name}");
         _syncDelay = spec.SyncDelay.CreateSampler(sim.Streams.Get($"kube-proxy-sync:{node.Name}"));
         _establishedTimeout = Time.FromSeconds(spec.Conntrack.EstablishedTimeoutS);
-        Conntrack = new ConntrackTable(node.Spec.ConntrackMax, spec.Conntrack);
         _all = new Pod[services.Count][];
         _local = new Pod[services.Count][];
         _zonal = new Pod[services.Count][];
@@ -80,22 +79,16 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
         }
     }
 
-    /// <summary>The node it runs on.</summary>
-    public Node Node { get; }
 
-    /// <summary>The node's conntrack table.</summary>
-    public ConntrackTable Conntrack { get; }
 
-    /// <summary>kube-proxy runs (its rules are in place): false from the node's crash until kubelet starts it again.</summary>
-    public bool Running { get; private set; }
 
     /// <summary>Endpoints this kube-proxy currently forwards service <paramref name="service"/> to.</summary>
-    public IReadOnlyList<Pod> View(int service) => _all[service];
+    public override IReadOnlyList<Pod> View(int service) => _all[service];
 
     // ---- the hop ----
 
     /// <inheritdoc />
-    public Delivery Receive(Connection connection, Request? request, int depth, long at)
+    public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
         ArgumentNullException.ThrowIfNull(connection);
         connection.Record(depth, this);
@@ -175,7 +168,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     }
 
     /// <inheritdoc />
-    public long Back(Connection connection, long at, long bytes)
+    public override long Back(Connection connection, long at, long bytes)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ref var flow = ref _flows[connection.Id];
@@ -187,7 +180,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     }
 
     /// <inheritdoc />
-    public void Closed(Connection connection)
+    public override void Closed(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ref var flow = ref _flows[connection.Id];
@@ -315,7 +308,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     // ---- following the EndpointSlices ----
 
     /// <summary>An EndpointSlice changed: schedule a sync, no sooner than minSyncPeriod after the last.</summary>
-    public void OnSliceChanged()
+    public override void OnSliceChanged()
     {
         if ((!Running && !_booting) || _syncPending)
         {
@@ -333,7 +326,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     /// node that booted (<paramref name="booted"/>), a full sync whose rules take effect once written
     /// (<see cref="SyncCost"/>): until then nothing answers on the node port or the health ports.
     /// </summary>
-    public void Start(bool booted = false)
+    public override void Start(bool booted = false)
     {
         _incarnation++;
         _syncPending = false;
@@ -353,7 +346,7 @@ public sealed class KubeProxy : IEventTarget, IServiceProxy
     /// The node went down: pending syncs are void, its conntrack table and its rules are gone (iptables
     /// rules do not survive a reboot): until kube-proxy runs again, connections to the node port are refused.
     /// </summary>
-    public void Halt()
+    public override void Halt()
     {
         _incarnation++;
         _syncPending = false;

@@ -7,28 +7,37 @@ namespace Svcsim.Dataplane;
 /// <summary>
 /// A node's service proxy as a hop (kube-proxy, or Cilium's eBPF replacement), with the life the node gives it.
 /// </summary>
-public interface IServiceProxy : IHop
+public abstract class ServiceProxy : Hop
 {
+    /// <summary>The proxy of <paramref name="node"/>, tracking connections in <paramref name="conntrack"/>.</summary>
+    protected ServiceProxy(Node node, ConntrackTable conntrack)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(conntrack);
+        Node = node;
+        Conntrack = conntrack;
+    }
+
     /// <summary>The node it runs on.</summary>
-    Node Node { get; }
+    public Node Node { get; }
 
     /// <summary>It runs (its rules or BPF programs are in place): false from the node's crash until kubelet starts it again.</summary>
-    bool Running { get; }
+    public bool Running { get; protected set; }
 
     /// <summary>The node's connection tracking table (netfilter conntrack, or the BPF CT map).</summary>
-    ConntrackTable Conntrack { get; }
+    public ConntrackTable Conntrack { get; }
 
     /// <summary>Endpoints it currently forwards service <paramref name="service"/> to.</summary>
-    IReadOnlyList<Pod> View(int service);
+    public abstract IReadOnlyList<Pod> View(int service);
 
     /// <summary>An EndpointSlice changed: apply it after the proxy's own delay.</summary>
-    void OnSliceChanged();
+    public abstract void OnSliceChanged();
 
     /// <summary>It starts: at the start of the run with its state in place, or when kubelet starts it on a node that <paramref name="booted"/>.</summary>
-    void Start(bool booted = false);
+    public abstract void Start(bool booted = false);
 
     /// <summary>The node went down: its state is gone; until it runs again, connections to the node port are refused.</summary>
-    void Halt();
+    public abstract void Halt();
 }
 
 /// <summary>trafficDistribution: PreferClose as the proxies apply it.</summary>
@@ -54,7 +63,7 @@ internal static class Zonal
 /// </summary>
 public sealed class ServiceProxies
 {
-    private readonly IServiceProxy[] _proxies;
+    private readonly ServiceProxy[] _proxies;
 
     /// <summary>Builds a proxy on every node of <paramref name="model"/>'s cluster and starts those on nodes that are up.</summary>
     public ServiceProxies(Simulation sim, KubernetesModel model, KubeProxySpec spec, Trace trace)
@@ -66,12 +75,12 @@ public sealed class ServiceProxies
         {
             var flows = new FlowTable<EbpfFlow>();
             var maglev = new MaglevTables();
-            _proxies = model.Cluster.Nodes.Select(IServiceProxy (n) => new EbpfProxy(sim, n, spec.Ebpf, spec.Conntrack, model.Services, model.Cluster, flows, maglev, trace)).ToArray();
+            _proxies = model.Cluster.Nodes.Select(ServiceProxy (n) => new EbpfProxy(sim, n, spec.Ebpf, spec.Conntrack, model.Services, model.Cluster, flows, maglev, trace)).ToArray();
         }
         else
         {
             var flows = new FlowTable<ProxyFlow>();
-            _proxies = model.Cluster.Nodes.Select(IServiceProxy (n) => new KubeProxy(sim, n, spec, model.Services, model.Cluster, flows, trace)).ToArray();
+            _proxies = model.Cluster.Nodes.Select(ServiceProxy (n) => new KubeProxy(sim, n, spec, model.Services, model.Cluster, flows, trace)).ToArray();
         }
         foreach (var p in _proxies)
         {
@@ -98,12 +107,12 @@ public sealed class ServiceProxies
     }
 
     /// <summary>The proxy of <paramref name="node"/>.</summary>
-    public IServiceProxy On(Node node)
+    public ServiceProxy On(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
         return _proxies[node.Index];
     }
 
     /// <summary>Every node's proxy, by node index.</summary>
-    public IReadOnlyList<IServiceProxy> All => _proxies;
+    public IReadOnlyList<ServiceProxy> All => _proxies;
 }

@@ -49,7 +49,7 @@ public sealed class PodProbeSlot
 /// answers with an RST. Requests arrive through <see cref="Receive"/> (or, from the pod's own node, the
 /// kubelet's probes, <see cref="Deliver"/>) and leave through their owner's <see cref="IRequestOwner.OnServed"/>.
 /// </summary>
-public sealed class Pod : IEventTarget, IHop
+public sealed class Pod : Hop, IEventTarget
 {
     private const int ArriveEvent = 0;
     private const int DoneEvent = 1;
@@ -172,7 +172,7 @@ public sealed class Pod : IEventTarget, IHop
     // ---- the pod as the last hop ----
 
     /// <inheritdoc />
-    public Delivery Receive(Connection connection, Request? request, int depth, long at)
+    public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
         ArgumentNullException.ThrowIfNull(connection);
         connection.Record(depth, this);
@@ -213,10 +213,10 @@ public sealed class Pod : IEventTarget, IHop
     }
 
     /// <inheritdoc />
-    public long Back(Connection connection, long at, long bytes) => at; // the answer starts here
+    public override long Back(Connection connection, long at, long bytes) => at; // the answer starts here
 
     /// <inheritdoc />
-    public void Closed(Connection connection)
+    public override void Closed(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ref var socket = ref _sockets[connection.Id];

@@ -17,6 +17,10 @@ public sealed class Cluster
     // named after its two ends, so one made late draws what one made at the start would have drawn.
     private readonly Dictionary<long, Link> _nodeToNode = [];
     private readonly List<Link>[] _linksOf;
+    // Per node, made on its first outgoing link: a direct-mapped cache of its links by the far end's index, so a
+    // new connection finds its links without hashing (a node talks to few others at a time).
+    private readonly NearLink[]?[] _near;
+    private const int NearMask = 15;
     // Cut pairs (both directions), only while a partition holds: nothing sized nodes x nodes otherwise.
     private readonly HashSet<long> _partitioned = [];
     private readonly long[] _extraLatency;
@@ -32,6 +36,7 @@ public sealed class Cluster
         _streams = streams;
         var list = new List<Node>(nodes.Count);
         _linksOf = new List<Link>[nodes.Count];
+        _near = new NearLink[]?[nodes.Count];
         _extraLatency = new long[nodes.Count];
         _extraLoss = new double[nodes.Count];
         double rto = network.RetransmitTimeoutS;
@@ -88,13 +93,24 @@ public sealed class Cluster
     /// <summary>The link from node <paramref name="from"/> to node <paramref name="to"/>, made on first use.</summary>
     public Link Between(Node from, Node to)
     {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var near = _near[from.Index] ??= new NearLink[NearMask + 1];
+        ref var slot = ref near[to.Index & NearMask];
+        if (slot.To == to.Index + 1)
+        {
+            return slot.Link!;
+        }
         long key = Pair(from.Index, to.Index);
         if (!_nodeToNode.TryGetValue(key, out var link))
         {
             link = MakeLink(from, to, key);
         }
+        slot = new NearLink(to.Index + 1, link);
         return link;
     }
+
+    private record struct NearLink(int To, Link? Link); // To: the far end's index + 1 (0: empty)
 
     private Link MakeLink(Node from, Node to, long key)
     {

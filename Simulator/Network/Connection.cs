@@ -23,7 +23,7 @@ public sealed class Connection
     /// <summary>The most hops a path may have (client side to pod, proxies and front doors included).</summary>
     public const int MaxHops = 8;
 
-    // Hops in a struct array: storing an interface into an IHop[] would cost an array covariance check per store.
+    // Hops in a struct array: storing into a Hop[] would cost an array covariance check per store.
     private readonly HopSlot[] _path = new HopSlot[MaxHops];
     private int _recorded; // hops recorded at any depth since the last close
 
@@ -78,7 +78,7 @@ public sealed class Connection
     public int Depth { get; private set; }
 
     /// <summary>The hop at <paramref name="depth"/> on the recorded path, or null.</summary>
-    public IHop? HopAt(int depth) => depth < Depth ? _path[depth].Hop : null;
+    public Hop? HopAt(int depth) => depth < Depth ? _path[depth].Hop : null;
 
     /// <summary>
     /// <paramref name="hop"/> handled the connection's latest segment at <paramref name="depth"/>. When another hop
@@ -86,7 +86,7 @@ public sealed class Connection
     /// hops below keep their state until a segment reaches their place and finds another hop there: a flow that
     /// moves to another entry node but reaches the same pod (Maglev) is still that pod's connection.
     /// </summary>
-    public void Record(int depth, IHop hop)
+    public void Record(int depth, Hop hop)
     {
         ArgumentNullException.ThrowIfNull(hop);
         if (depth == 0)
@@ -134,6 +134,6 @@ public sealed class Connection
 
     private struct HopSlot
     {
-        public IHop? Hop;
+        public Hop? Hop;
     }
 }

@@ -701,9 +701,9 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
     /// The controller pod's side of its upstream connections, as the first hop: across the node-to-node link
     /// to the upstream pod (or within the node) and back.
     /// </summary>
-    private sealed class UpstreamLink(IngressNginxFrontDoor door, Node node) : IHop
+    private sealed class UpstreamLink(IngressNginxFrontDoor door, Node node) : Hop
     {
-        public Delivery Receive(Connection connection, Request? request, int depth, long at)
+        public override Delivery Receive(Connection connection, Request? request, int depth, long at)
         {
             connection.Record(depth, this);
             var pod = door.PeerOf(connection);
@@ -721,9 +721,9 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
             return d.Travels ? d.Back(FromPod(pod, d.At, Segments.Control)) : d;
         }
 
-        public long Back(Connection connection, long at, long bytes) => FromPod(door.PeerOf(connection), at, bytes);
+        public override long Back(Connection connection, long at, long bytes) => FromPod(door.PeerOf(connection), at, bytes);
 
-        public void Closed(Connection connection)
+        public override void Closed(Connection connection)
         {
         }
 
