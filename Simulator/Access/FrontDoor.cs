@@ -132,7 +132,11 @@ public abstract class FrontDoor : Hop
             _probe.Entered(entry);
         }
         // A SYN leaves the mark (its resends are not counted again); the first request clears it.
-        state = new EntryNode(entry, request is null);
+        if (state.Node != entry)
+        {
+            state.Node = entry; // a reference stored only when the entry node changes, not per segment
+        }
+        state.SynCounted = request is null;
         var d = Proxies.On(entry).Receive(connection, request, depth + 1, arrive);
         return d.Travels ? d.Back(ToClient(connection.ReturnNode ?? entry, d.At, Segments.Control)) : d;
     }
@@ -140,7 +144,11 @@ public abstract class FrontDoor : Hop
     /// <summary>Bytes of the segment: the request's, or a control segment's for a SYN.</summary>
     protected static long Bytes(Request? request) => request?.RequestBytes ?? Segments.Control;
 
-    private record struct EntryNode(Node? Node, bool SynCounted);
+    private struct EntryNode
+    {
+        public Node? Node;
+        public bool SynCounted;
+    }
 }
 
 /// <summary>MetalLB's ordering of candidate nodes for a service IP in layer-2 mode.</summary>

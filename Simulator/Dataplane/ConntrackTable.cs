@@ -20,7 +20,7 @@ public sealed class ConntrackTable
 {
     private readonly int _max;
     private readonly long _timeWait;
-    private long[] _expiries = new long[64]; // ring of TIME_WAIT expiry times, oldest first
+    private long[] _expiries = new long[64]; // ring of TIME_WAIT expiry times, oldest first; its length a power of two
     private int _head;
     private int _count;
     private int _open;
@@ -64,12 +64,12 @@ public sealed class ConntrackTable
             var grown = new long[_expiries.Length * 2];
             for (int i = 0; i < _count; i++)
             {
-                grown[i] = _expiries[(_head + i) % _expiries.Length];
+                grown[i] = _expiries[(_head + i) & (_expiries.Length - 1)];
             }
             _expiries = grown;
             _head = 0;
         }
-        _expiries[(_head + _count) % _expiries.Length] = now + _timeWait;
+        _expiries[(_head + _count) & (_expiries.Length - 1)] = now + _timeWait; // a mask, not a division per entry
         _count++;
     }
 
@@ -89,7 +89,7 @@ public sealed class ConntrackTable
     {
         while (_count > 0 && _expiries[_head] <= now)
         {
-            _head = (_head + 1) % _expiries.Length;
+            _head = (_head + 1) & (_expiries.Length - 1);
             _count--;
         }
     }

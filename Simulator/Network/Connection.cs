@@ -94,12 +94,23 @@ public sealed class Connection
             Source = -1;
             ReturnNode = null;
         }
-        if (_path[depth].Hop != hop)
+        ref var slot = ref _path[depth];
+        if (depth >= _recorded)
         {
-            var old = _path[depth].Hop;
-            _path[depth].Hop = hop;
+            // A place not reached since the last close: what it holds is from an earlier use of this object, which
+            // told its hops then. Kept if it is the same hop (a pooled connection usually takes the same path), so
+            // that a new connection costs no reference store there.
+            if (slot.Hop != hop)
+            {
+                slot.Hop = hop;
+            }
+            _recorded = depth + 1;
+        }
+        else if (slot.Hop != hop)
+        {
+            var old = slot.Hop;
+            slot.Hop = hop;
             old?.Closed(this);
-            _recorded = Math.Max(_recorded, depth + 1);
         }
         Depth = depth + 1;
     }
@@ -120,11 +131,10 @@ public sealed class Connection
     /// <summary>The sender closed the connection: every hop that holds state for it releases it.</summary>
     public void Close()
     {
+        // The hops stay in their places (see Record): only the count of places in use is reset.
         for (int i = 0; i < _recorded; i++)
         {
-            var hop = _path[i].Hop;
-            _path[i].Hop = null;
-            hop?.Closed(this);
+            _path[i].Hop!.Closed(this);
         }
         _recorded = 0;
         Depth = 0;

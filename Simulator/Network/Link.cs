@@ -10,6 +10,7 @@ namespace Svcsim.Network;
 public sealed class Link
 {
     private readonly Sampler _latency;
+    private readonly long _fixedLatency; // a constant latency as nanoseconds (no draw per message); -1 when it varies
     private readonly Random _loss;
     private readonly double _nsPerByte;
     private readonly double _baseLoss;
@@ -23,6 +24,7 @@ public sealed class Link
         ArgumentNullException.ThrowIfNull(random);
         Name = name;
         _latency = spec.Latency.CreateSampler(random);
+        _fixedLatency = spec.Latency.Kind == DistributionKind.Constant ? _latency.NextNanoseconds() : -1;
         _loss = random;
         _nsPerByte = 8.0 * Time.Second / spec.BandwidthBitsPerSecond;
         _baseLoss = spec.Loss;
@@ -68,7 +70,7 @@ public sealed class Link
             Touched = true;
             watch.Sent(this);
         }
-        long arrive = done + _latency.NextNanoseconds() + ExtraLatency;
+        long arrive = done + (_fixedLatency >= 0 ? _fixedLatency : _latency.NextNanoseconds()) + ExtraLatency;
         double loss = _baseLoss + ExtraLoss;
         if (loss > 0)
         {
