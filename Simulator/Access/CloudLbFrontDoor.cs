@@ -227,6 +227,10 @@ public sealed class CloudLbFrontDoor : FrontDoor, IRequestOwner, IEventTarget
                 {
                     return null;
                 }
+                else if (_healthy[_eligible[_roundRobin].Index])
+                {
+                    k = _roundRobin; // the cursor's own target qualifies (the usual case): no search
+                }
                 else
                 {
                     int at = _healthyPositions.BinarySearch(_roundRobin);

@@ -14,11 +14,10 @@ namespace Svcsim.Access;
 public sealed class MetalLbBgpFrontDoor : FrontDoor
 {
     private readonly MetalLbBgpAccess _spec;
-    private readonly Dictionary<ServiceState, Node[]> _routes = [];
-    private readonly Dictionary<ServiceState, Node[]> _buckets = []; // resilient hashing: the next hop of each bucket
+    private readonly Dictionary<ServiceState, RouteSet> _routes = [];
+    private readonly RouteSet[] _groupRoutes; // by client group: its Service's routes, without a lookup per packet
     private readonly NodeLivenessView _sessions; // the router's view of each node's BGP session
     private readonly FlowTable<Pinned> _pinned = new(); // resetOnRehash: false: the next hop each established flow keeps
-    private readonly Dictionary<ServiceState, bool[]> _onRoute = []; // per node index: whether it is a next hop now
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
     public MetalLbBgpFrontDoor(MetalLbBgpAccess spec, FrontDoorContext context)
@@ -47,12 +46,15 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
             });
         foreach (var svc in GroupServices.Distinct())
         {
-            SetRoutes(svc, ComputeRoutes(svc));
+            var set = new RouteSet();
+            _routes[svc] = set;
+            SetRoutes(set, ComputeRoutes(svc));
             if (spec.Hashing == EcmpHashing.Resilient)
             {
-                _buckets[svc] = ResilientBuckets.Fill(_routes[svc], MetalLbBgpAccess.ResilientBucketCount);
+                set.Buckets = ResilientBuckets.Fill(set.Routes, MetalLbBgpAccess.ResilientBucketCount);
             }
         }
+        _groupRoutes = [.. GroupServices.Select(svc => _routes[svc])];
         model.EndpointsPublished += Recompute;
     }
 
@@ -60,18 +62,20 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     public int Epoch { get; private set; }
 
     /// <summary>Next hops the router uses for <paramref name="service"/> now.</summary>
-    public IReadOnlyList<Node> Routes(ServiceState service) => _routes[service];
+    public IReadOnlyList<Node> Routes(ServiceState service) => _routes[service].Routes;
 
     /// <summary>The next hop the router gives a flow of <paramref name="flowHash"/> to <paramref name="service"/> now; null when it has no route.</summary>
-    public Node? NextHop(ServiceState service, ulong flowHash)
+    public Node? NextHop(ServiceState service, ulong flowHash) => NextHop(_routes[service], flowHash);
+
+    private Node? NextHop(RouteSet set, ulong flowHash)
     {
-        var routes = _routes[service];
+        var routes = set.Routes;
         if (routes.Length == 0)
         {
             return null;
         }
-        return _spec.Hashing == EcmpHashing.Resilient
-            ? _buckets[service][(int)(flowHash % MetalLbBgpAccess.ResilientBucketCount)]
+        return set.Buckets is { } buckets
+            ? buckets[(int)(flowHash % MetalLbBgpAccess.ResilientBucketCount)]
             : routes[(int)(flowHash % (ulong)routes.Length)];
     }
 
@@ -80,19 +84,19 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     {
         ArgumentNullException.ThrowIfNull(connection);
         connection.Record(depth, this);
-        var routes = _routes[GroupServices[connection.Group]];
-        if (routes.Length == 0)
+        var set = _groupRoutes[connection.Group];
+        if (set.Routes.Length == 0)
         {
             return Delivery.Lose(FailureCause.NoRoute);
         }
         // The router hashes every packet of the flow afresh: after a change of the route set, modulo hashing
         // sends most established flows to another node, which has no conntrack entry for them; resilient
         // hashing moves only the buckets of the next hops that left.
-        var node = NextHop(GroupServices[connection.Group], connection.FlowHash)!;
+        var node = NextHop(set, connection.FlowHash)!;
         if (!_spec.ResetOnRehash)
         {
             ref var pinned = ref _pinned[connection.Id];
-            if (request is null || pinned.Node is null || !_onRoute[GroupServices[connection.Group]][pinned.Node.Index])
+            if (request is null || pinned.Node is null || !set.OnRoute[pinned.Node.Index])
             {
                 pinned = new Pinned(node);
             }
@@ -121,7 +125,7 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     {
         foreach (var r in _routes.Values)
         {
-            if (Array.IndexOf(r, node) >= 0)
+            if (Array.IndexOf(r.Routes, node) >= 0)
             {
                 return true;
             }
@@ -131,15 +135,15 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
 
     private void Recompute()
     {
-        foreach (var svc in _routes.Keys.ToList())
+        foreach (var (svc, set) in _routes)
         {
             var next = ComputeRoutes(svc);
-            if (!next.AsSpan().SequenceEqual(_routes[svc]))
+            if (!next.AsSpan().SequenceEqual(set.Routes))
             {
-                SetRoutes(svc, next);
-                if (_spec.Hashing == EcmpHashing.Resilient)
+                SetRoutes(set, next);
+                if (set.Buckets is { } buckets)
                 {
-                    _buckets[svc] = ResilientBuckets.Update(_buckets[svc], next);
+                    set.Buckets = ResilientBuckets.Update(buckets, next);
                 }
                 Epoch++;
                 Trace.Add(Sim.Now, "router", EventKinds.BgpRehash, $"ECMP next hops for {svc.Spec.LoadBalancerIp}: {string.Join(", ", next.Select(n => n.Name))}");
@@ -147,15 +151,15 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
         }
     }
 
-    private void SetRoutes(ServiceState svc, Node[] routes)
+    private void SetRoutes(RouteSet set, Node[] routes)
     {
-        _routes[svc] = routes;
+        set.Routes = routes;
         var on = new bool[Model.Cluster.Nodes.Count];
         foreach (var n in routes)
         {
             on[n.Index] = true;
         }
-        _onRoute[svc] = on;
+        set.OnRoute = on;
     }
 
     private Node[] ComputeRoutes(ServiceState svc)
@@ -174,6 +178,14 @@ public sealed class MetalLbBgpFrontDoor : FrontDoor
     }
 
     private record struct Pinned(Node? Node);
+
+    /// <summary>The router's next hops for one Service's address.</summary>
+    private sealed class RouteSet
+    {
+        public Node[] Routes = [];
+        public Node[]? Buckets; // resilient hashing: the next hop of each bucket
+        public bool[] OnRoute = []; // per node index: whether it is a next hop now
+    }
 }
 
 /// <summary>MetalLB in BGP mode: every eligible node announces; the router spreads connections by ECMP hash.</summary>

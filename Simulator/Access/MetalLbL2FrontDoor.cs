@@ -15,6 +15,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
 {
     private readonly MetalLbL2Access _spec;
     private readonly Dictionary<ServiceState, (IReadOnlyList<Node> Order, Node? Announced, Node? ClientsSee)> _state = [];
+    private readonly Node?[] _clientsSee; // by Service index: what ClientsSee says, without a lookup per frame
     private readonly NodeLivenessView _members; // memberlist's view of each speaker
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
@@ -40,6 +41,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
                 Trace.Add(Sim.Now, node.Name, EventKinds.MemberlistJoin, $"MetalLB speaker on {node.Name} joined");
                 ElectAll();
             });
+        _clientsSee = new Node?[model.Services.Count];
         foreach (var svc in GroupServices.Distinct())
         {
             var order = MetalLbOrdering.Order(model.Cluster.Nodes.Select(n => n.Name), svc.Spec.LoadBalancerIp)
@@ -70,7 +72,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         connection.Record(depth, this);
         // Every frame goes to the node the client's ARP entry names; after a failover an established
         // connection's next packet reaches the new leader, which has no conntrack entry for it.
-        var node = _state[GroupServices[connection.Group]].ClientsSee;
+        var node = _clientsSee[GroupServices[connection.Group].Index];
         if (node is null)
         {
             return Delivery.Lose(FailureCause.NoRoute);
@@ -127,6 +129,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
             return;
         }
         _state[svc] = (st.Order, leader, initial ? leader : st.ClientsSee);
+        _clientsSee[svc.Index] = _state[svc].ClientsSee;
         if (initial)
         {
             return;
@@ -139,6 +142,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
             if (now.Announced == leader)
             {
                 _state[svc] = (now.Order, now.Announced, leader);
+                _clientsSee[svc.Index] = leader;
             }
         });
     }
