@@ -80,6 +80,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     // named or that still had work, the links that carried traffic, and their nodes.
     private readonly bool _everyRow;
     private List<int> _markedPods = [];
+    private List<int> _sampledPods = []; // the list marked pods were taken from at the last window, reused
     private readonly bool[] _nodeMarked;
     private readonly List<int> _markedNodes = [];
     private readonly LinkWatch? _watch;
@@ -553,7 +554,8 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         // touched, and each is cleared once its row is written.
         var busy = _nodeWindow;
         var marked = _markedPods;
-        _markedPods = [];
+        _markedPods = _sampledPods; // empty: cleared after the last window's rows
+        _sampledPods = marked;
         marked.Sort();
         foreach (int i in marked)
         {
@@ -579,6 +581,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             _rejected += rej;
             _servedPerNode[n] += req - rej;
         }
+        marked.Clear();
         TrackNodeLinks();
         var bytesIn = _nodeWindowIn;
         var bytesOut = _nodeWindowOut;

@@ -99,7 +99,8 @@ public sealed class Link
 /// </summary>
 public sealed class LinkWatch
 {
-    private readonly List<Link> _touched = [];
+    private List<Link> _touched = [];
+    private List<Link> _taken = [];
 
     internal void Sent(Link link) => _touched.Add(link);
 
@@ -110,15 +111,16 @@ public sealed class LinkWatch
         link.Watch = this;
     }
 
-    /// <summary>The links that carried traffic since the last call, in the order they first did; each is watched afresh.</summary>
+    /// <summary>The links that carried traffic since the last call, in the order they first did; each is watched afresh.
+    /// The list is reused: it is valid until the next call.</summary>
     public List<Link> Take()
     {
-        var touched = new List<Link>(_touched);
-        foreach (var link in _touched)
+        (_taken, _touched) = (_touched, _taken);
+        _touched.Clear();
+        foreach (var link in _taken)
         {
             link.Touched = false;
         }
-        _touched.Clear();
-        return touched;
+        return _taken;
     }
 }

@@ -44,6 +44,13 @@ public sealed class Node
     /// <summary>Link from this node to a load balancer.</summary>
     public Link ToFrontDoor { get; }
 
+    // The node-to-node links used last from and to this node, kept on the node (whose object a forwarding hop reads
+    // anyway) so that the usual lookup touches no other memory: see Cluster.Between.
+    internal int LastOutTo; // the far end's index + 1 (0: none)
+    internal Link? LastOut;
+    internal int LastInFrom;
+    internal Link? LastIn;
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Ip})";
 }
