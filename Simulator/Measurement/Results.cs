@@ -65,11 +65,13 @@ public sealed record VariantSummary
 public sealed record WindowStats(double StartS, double EndS, long Requests, long Succeeded, IReadOnlyList<long> FailedByCause, double LatencyP50Ms, double LatencyP99Ms);
 
 /// <summary>One node in one window.</summary>
-public sealed record NodeWindowStats(double StartS, string Node, string Role, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded, bool IsEntry,
+// Window rows are structs: a large run keeps millions of them, and as objects each was an allocation the
+// garbage collector then copied from generation to generation.
+public readonly record struct NodeWindowStats(double StartS, string Node, string Role, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded, bool IsEntry,
     long BytesIn, long BytesOut, double LinkUtilization);
 
 /// <summary>One pod in one window.</summary>
-public sealed record PodWindowStats(double StartS, string Pod, string Node, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded,
+public readonly record struct PodWindowStats(double StartS, string Pod, string Node, long Requests, double Utilization, double QueueLength, long Rejected, bool Overloaded,
     long Connections = 0, long ConnectionsReset = 0, long ConnectionsHung = 0);
 
 /// <summary>One outage: a run of outage-resolution intervals below the SLO.</summary>
