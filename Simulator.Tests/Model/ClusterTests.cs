@@ -34,6 +34,37 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public void Links_Are_Found_The_Same_Whichever_Cache_Holds_Them()
+    {
+        // Given a cluster of 1,000 nodes, and every link from one entry node to the others and back looked up
+        // in an order that makes the entry node's own caches miss and the far ends' caches hit
+        var c = Build(1000);
+        var entry = c.Nodes[0];
+        var first = new Dictionary<(int, int), Link>();
+        var random = new Random(7);
+        for (int round = 0; round < 5; round++)
+        {
+            foreach (int i in Enumerable.Range(1, 999).OrderBy(_ => random.Next()))
+            {
+                var to = c.Between(entry, c.Nodes[i]);
+                var back = c.Between(c.Nodes[i], entry);
+                // Then each direction is one link, the same object at every lookup, and never the other direction's
+                Assert.Same(first.TryAdd((0, i), to) ? to : first[(0, i)], to);
+                Assert.Same(first.TryAdd((i, 0), back) ? back : first[(i, 0)], back);
+                Assert.NotSame(to, back);
+            }
+        }
+        // And nothing more than those links was made, in both directions, named after their ends
+        Assert.Equal(2 * 999, c.NodeLinks.Count);
+        Assert.All(c.NodeLinks, l => Assert.Equal($"{l.From.Name}>{l.To.Name}", l.Link.Name));
+        // And links between other pairs, sharing cache slots with those, are their own
+        var side = c.Between(c.Nodes[16], c.Nodes[32]);
+        Assert.NotSame(side, c.Between(c.Nodes[0], c.Nodes[32]));
+        Assert.Same(side, c.Between(c.Nodes[16], c.Nodes[32]));
+        Assert.Equal("n16>n32", side.Name);
+    }
+
+    [Fact]
     public void A_Degradation_Applies_To_Links_Made_After_It_And_Ends_On_All_Of_Them()
     {
         // Given a degraded node, one of whose links exists already
