@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using Svcsim.Engine;
+using Svcsim.Experiments;
+using Svcsim.Scenarios;
+
+namespace Svcsim.Benchmarks;
+
+/// <summary>
+/// A small and a large generated cluster (as <see cref="ClusterSizeBenchmarks"/> makes them) in one process,
+/// alternating stretches of simulated time at the same offered load: the cost of a simulated second at the
+/// large size over the small one, under the same machine conditions from stretch to stretch.
+/// </summary>
+/// <remarks><c>dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll sizes-side-by-side [--nodes 1000] [--small 4] [--rate 400] [--rounds 60]</c>.</remarks>
+public static class SizesSideBySide
+{
+    private const string Usage = "usage: sizes-side-by-side [--nodes N] [--small N] [--rate PER_S] [--rounds N] [--seconds S]";
+
+    /// <summary>Runs the comparison; returns the process exit code (2 for bad arguments).</summary>
+    public static int Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        int large = 1000, small = 4, rounds = 60, seconds = 20;
+        double rate = 400;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : "";
+            bool ok = args[i] switch
+            {
+                "--nodes" => int.TryParse(value, CultureInfo.InvariantCulture, out large) && large >= 2,
+                "--small" => int.TryParse(value, CultureInfo.InvariantCulture, out small) && small >= 2,
+                "--rounds" => int.TryParse(value, CultureInfo.InvariantCulture, out rounds) && rounds >= 4,
+                "--seconds" => int.TryParse(value, CultureInfo.InvariantCulture, out seconds) && seconds >= 1,
+                "--rate" => double.TryParse(value, CultureInfo.InvariantCulture, out rate) && rate > 0,
+                _ => false,
+            };
+            if (!ok)
+            {
+                Console.Error.WriteLine($"sizes-side-by-side: bad argument '{args[i]}' {value}".TrimEnd());
+                Console.Error.WriteLine(Usage);
+                return 2;
+            }
+            i++;
+        }
+        var a = World(small, rate, seconds);
+        var b = World(large, rate, seconds);
+        for (int i = 0; i < 5; i++)
+        {
+            Step(a, seconds);
+            Step(b, seconds);
+        }
+        var sa = new List<double>();
+        var sb = new List<double>();
+        var ratio = new List<double>();
+        for (int i = 0; i < rounds; i++)
+        {
+            double x, y;
+            if (i % 2 == 0)
+            {
+                x = Step(a, seconds);
+                y = Step(b, seconds);
+            }
+            else
+            {
+                y = Step(b, seconds);
+                x = Step(a, seconds);
+            }
+            sa.Add(x);
+            sb.Add(y);
+            ratio.Add(y / x);
+        }
+        sa.Sort();
+        sb.Sort();
+        ratio.Sort();
+        int mid = rounds / 2;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rate={rate} small_nodes={small} large_nodes={large} rounds={rounds} seconds={seconds} small_ms_per_sim_s={sa[mid]:F3} large_ms_per_sim_s={sb[mid]:F3} " +
+            $"ratio_median={ratio[mid]:F2} ratio_quartiles={ratio[rounds / 4]:F2}-{ratio[3 * rounds / 4]:F2}"));
+        return 0;
+    }
+
+    private static VariantRunner World(int nodes, double rate, int seconds)
+    {
+        var spec = ScenarioLoader.LoadText(ScenarioGenerator.Write(new GeneratorOptions(nodes, PodsPerNode: 3, Rate: rate, DurationS: 1_000_000,
+            Variants: ["nodeport"])), $"generated-{nodes}.yaml").Spec;
+        var runner = new VariantRunner(spec, spec.Variants[0], 0);
+        runner.RunUntilRequests((long)(rate * seconds)); // past the start, as the BenchmarkDotNet job does
+        return runner;
+    }
+
+    // Milliseconds per simulated second over the next stretch.
+    private static double Step(VariantRunner runner, int seconds)
+    {
+        var sim = runner.Simulation;
+        var watch = Stopwatch.StartNew();
+        sim.Run(sim.Now + seconds * Time.Second);
+        return watch.Elapsed.TotalMilliseconds / seconds;
+    }
+}
