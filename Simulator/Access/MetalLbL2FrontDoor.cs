@@ -14,8 +14,8 @@ namespace Svcsim.Access;
 public sealed class MetalLbL2FrontDoor : FrontDoor
 {
     private readonly MetalLbL2Access _spec;
-    private readonly Dictionary<ServiceState, (IReadOnlyList<Node> Order, Node? Announced, Node? ClientsSee)> _state = [];
-    private readonly Node?[] _clientsSee; // by Service index: what ClientsSee says, without a lookup per frame
+    private readonly Dictionary<ServiceState, Election> _state = [];
+    private readonly Election[] _groupState; // by client group: its Service's election, without a lookup per frame
     private readonly NodeLivenessView _members; // memberlist's view of each speaker
 
     /// <summary>Builds the front door for client groups targeting <paramref name="groupServices"/>.</summary>
@@ -41,14 +41,14 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
                 Trace.Add(Sim.Now, node.Name, EventKinds.MemberlistJoin, $"MetalLB speaker on {node.Name} joined");
                 ElectAll();
             });
-        _clientsSee = new Node?[model.Services.Count];
         foreach (var svc in GroupServices.Distinct())
         {
             var order = MetalLbOrdering.Order(model.Cluster.Nodes.Select(n => n.Name), svc.Spec.LoadBalancerIp)
                 .Select(model.Cluster.ByName).ToList();
-            _state[svc] = (order, null, null);
+            _state[svc] = new Election(order);
             Elect(svc, initial: true);
         }
+        _groupState = [.. GroupServices.Select(svc => _state[svc])];
         model.EndpointsPublished += ElectAll; // Local policy: candidates change with local endpoints
     }
 
@@ -72,7 +72,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         connection.Record(depth, this);
         // Every frame goes to the node the client's ARP entry names; after a failover an established
         // connection's next packet reaches the new leader, which has no conntrack entry for it.
-        var node = _clientsSee[GroupServices[connection.Group].Index];
+        var node = _groupState[connection.Group].ClientsSee;
         if (node is null)
         {
             return Delivery.Lose(FailureCause.NoRoute);
@@ -102,7 +102,7 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
 
     private void ElectAll()
     {
-        foreach (var svc in _state.Keys.ToList())
+        foreach (var svc in _state.Keys)
         {
             Elect(svc, initial: false);
         }
@@ -128,23 +128,32 @@ public sealed class MetalLbL2FrontDoor : FrontDoor
         {
             return;
         }
-        _state[svc] = (st.Order, leader, initial ? leader : st.ClientsSee);
-        _clientsSee[svc.Index] = _state[svc].ClientsSee;
+        var was = st.Announced;
+        st.Announced = leader;
         if (initial)
         {
+            st.ClientsSee = leader;
             return;
         }
         Trace.Add(Sim.Now, leader?.Name ?? "-", EventKinds.MetalLbL2Leader,
-            $"MetalLB L2 leader for {svc.Spec.LoadBalancerIp} moved from {st.Announced?.Name ?? "none"} to {leader?.Name ?? "none"}; gratuitous ARP sent");
+            $"MetalLB L2 leader for {svc.Spec.LoadBalancerIp} moved from {was?.Name ?? "none"} to {leader?.Name ?? "none"}; gratuitous ARP sent");
         Sim.Schedule(Time.FromSeconds(_spec.ArpCacheS), () =>
         {
-            var now = _state[svc];
-            if (now.Announced == leader)
+            if (st.Announced == leader)
             {
-                _state[svc] = (now.Order, now.Announced, leader);
-                _clientsSee[svc.Index] = leader;
+                st.ClientsSee = leader;
             }
         });
+    }
+
+    /// <summary>One Service address's L2 ownership: the speakers' order, who announces it, and whom the clients' ARP caches name.</summary>
+    private sealed class Election(IReadOnlyList<Node> order)
+    {
+        public IReadOnlyList<Node> Order { get; } = order;
+
+        public Node? Announced { get; set; }
+
+        public Node? ClientsSee { get; set; }
     }
 }
 
