@@ -57,7 +57,7 @@ public sealed class ClusterTests
         // And nothing more than those links was made, in both directions, named after their ends
         Assert.Equal(2 * 999, c.NodeLinks.Count);
         Assert.All(c.NodeLinks, l => Assert.Equal($"{l.From.Name}>{l.To.Name}", l.Link.Name));
-        // And links between other pairs, sharing cache slots with those, are their own
+        // And links between other pairs, looked up between those, are their own
         var side = c.Between(c.Nodes[16], c.Nodes[32]);
         Assert.NotSame(side, c.Between(c.Nodes[0], c.Nodes[32]));
         Assert.Same(side, c.Between(c.Nodes[16], c.Nodes[32]));

@@ -17,13 +17,6 @@ public sealed class Cluster
     // named after its two ends, so one made late draws what one made at the start would have drawn.
     private readonly Dictionary<long, Link> _nodeToNode = [];
     private readonly List<Link>[] _linksOf;
-    // Per node, made on first use: direct-mapped caches of its links by the far end's index, outgoing and
-    // incoming, so a new connection finds its links without hashing. A link is found from either end: one entry
-    // node forwarding to pods on a thousand nodes misses in its own outgoing cache, but each pod's node receives
-    // from few nodes and finds the link in its incoming cache. Nothing is sized nodes x nodes.
-    private readonly NearLink[]?[] _nearOut;
-    private readonly NearLink[]?[] _nearIn;
-    private const int NearMask = 15;
     // Cut pairs (both directions), only while a partition holds: nothing sized nodes x nodes otherwise.
     private readonly HashSet<long> _partitioned = [];
     private readonly long[] _extraLatency;
@@ -39,8 +32,6 @@ public sealed class Cluster
         _streams = streams;
         var list = new List<Node>(nodes.Count);
         _linksOf = new List<Link>[nodes.Count];
-        _nearOut = new NearLink[]?[nodes.Count];
-        _nearIn = new NearLink[]?[nodes.Count];
         _extraLatency = new long[nodes.Count];
         _extraLoss = new double[nodes.Count];
         double rto = network.RetransmitTimeoutS;
@@ -99,6 +90,10 @@ public sealed class Cluster
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
+        // Each node keeps the link it last sent on and the one it last received on. A link is found from either
+        // end: an entry node forwarding to pods on a thousand nodes changes its last outgoing link at every
+        // connection, but each pod's node receives from few nodes and still holds the link as its last incoming
+        // one. Nothing is sized nodes x nodes.
         if (from.LastOutTo == to.Index + 1)
         {
             return from.LastOut!;
@@ -107,37 +102,17 @@ public sealed class Cluster
         {
             return to.LastIn!;
         }
-        var found = Cached(from, to);
+        long key = Pair(from.Index, to.Index);
+        if (!_nodeToNode.TryGetValue(key, out var found))
+        {
+            found = MakeLink(from, to, key);
+        }
         from.LastOutTo = to.Index + 1;
         from.LastOut = found;
         to.LastInFrom = from.Index + 1;
         to.LastIn = found;
         return found;
     }
-
-    private Link Cached(Node from, Node to)
-    {
-        ref var outgoing = ref (_nearOut[from.Index] ??= new NearLink[NearMask + 1])[to.Index & NearMask];
-        if (outgoing.Other == to.Index + 1)
-        {
-            return outgoing.Link!;
-        }
-        ref var incoming = ref (_nearIn[to.Index] ??= new NearLink[NearMask + 1])[from.Index & NearMask];
-        if (incoming.Other == from.Index + 1)
-        {
-            return incoming.Link!; // the outgoing slot is left to the far ends that hit there
-        }
-        long key = Pair(from.Index, to.Index);
-        if (!_nodeToNode.TryGetValue(key, out var link))
-        {
-            link = MakeLink(from, to, key);
-        }
-        outgoing = new NearLink(to.Index + 1, link);
-        incoming = new NearLink(from.Index + 1, link);
-        return link;
-    }
-
-    private record struct NearLink(int Other, Link? Link); // Other: the far end's index + 1 (0: empty)
 
     private Link MakeLink(Node from, Node to, long key)
     {
