@@ -72,40 +72,11 @@ public static class SideBySide
             return 2;
         }
         var worlds = new[] { new World(current, scenario, variant, reuse), new World(baseline, scenario, variant, reuse) };
-        for (int i = 0; i < 6; i++)
-        {
-            worlds[0].Step(chunk);
-            worlds[1].Step(chunk);
-        }
-        var a = new List<double>();
-        var b = new List<double>();
-        var ratio = new List<double>();
-        for (int i = 0; i < rounds; i++)
-        {
-            // Alternate which goes first, so that neither always runs after the other's caches were warmed.
-            double x, y;
-            if (i % 2 == 0)
-            {
-                x = worlds[0].Step(chunk);
-                y = worlds[1].Step(chunk);
-            }
-            else
-            {
-                y = worlds[1].Step(chunk);
-                x = worlds[0].Step(chunk);
-            }
-            a.Add(x);
-            b.Add(y);
-            ratio.Add(x / y);
-        }
-        a.Sort();
-        b.Sort();
-        ratio.Sort();
-        int mid = rounds / 2;
+        var m = Alternation.Measure(() => worlds[0].Step(chunk), () => worlds[1].Step(chunk), rounds, warmup: 6);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scenario={Path.GetFileName(scenario)} variant={variant} reuse={reuse} (current; baseline: {(worlds[1].Reuse || reuse == "perRequest" ? reuse : "its default")}) rounds={rounds} chunk={chunk} " +
-            $"current_ns={a[mid]:F0} baseline_ns={b[mid]:F0} ratio_median={ratio[mid]:F3} ratio_quartiles={ratio[rounds / 4]:F3}-{ratio[3 * rounds / 4]:F3} " +
-            $"fastest_current_ns={a[0]:F0} fastest_baseline_ns={b[0]:F0}"));
+            $"current_ns={m.FirstMedian:F0} baseline_ns={m.SecondMedian:F0} ratio_median={m.Median:F3} ratio_quartiles={m.LowerQuartile:F3}-{m.UpperQuartile:F3} " +
+            $"fastest_current_ns={m.First[0]:F0} fastest_baseline_ns={m.Second[0]:F0}"));
         return 0;
     }
 

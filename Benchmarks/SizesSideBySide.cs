@@ -44,38 +44,10 @@ public static class SizesSideBySide
         }
         var a = World(small, rate, seconds);
         var b = World(large, rate, seconds);
-        for (int i = 0; i < 5; i++)
-        {
-            Step(a, seconds);
-            Step(b, seconds);
-        }
-        var sa = new List<double>();
-        var sb = new List<double>();
-        var ratio = new List<double>();
-        for (int i = 0; i < rounds; i++)
-        {
-            double x, y;
-            if (i % 2 == 0)
-            {
-                x = Step(a, seconds);
-                y = Step(b, seconds);
-            }
-            else
-            {
-                y = Step(b, seconds);
-                x = Step(a, seconds);
-            }
-            sa.Add(x);
-            sb.Add(y);
-            ratio.Add(y / x);
-        }
-        sa.Sort();
-        sb.Sort();
-        ratio.Sort();
-        int mid = rounds / 2;
+        var m = Alternation.Measure(() => Step(b, seconds), () => Step(a, seconds), rounds, warmup: 5);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rate={rate} small_nodes={small} large_nodes={large} rounds={rounds} seconds={seconds} small_ms_per_sim_s={sa[mid]:F3} large_ms_per_sim_s={sb[mid]:F3} " +
-            $"ratio_median={ratio[mid]:F2} ratio_quartiles={ratio[rounds / 4]:F2}-{ratio[3 * rounds / 4]:F2}"));
+            $"rate={rate} small_nodes={small} large_nodes={large} rounds={rounds} seconds={seconds} small_ms_per_sim_s={m.SecondMedian:F3} large_ms_per_sim_s={m.FirstMedian:F3} " +
+            $"ratio_median={m.Median:F2} ratio_quartiles={m.LowerQuartile:F2}-{m.UpperQuartile:F2}"));
         return 0;
     }
 
