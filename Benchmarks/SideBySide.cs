@@ -44,8 +44,8 @@ public static class SideBySide
                 case "--scenario": scenario = value; i++; break;
                 case "--reuse": reuse = value; i++; break;
                 case "--variant" when int.TryParse(value, CultureInfo.InvariantCulture, out variant) && variant >= 0: i++; break;
-                case "--rounds" when int.TryParse(value, CultureInfo.InvariantCulture, out rounds) && rounds >= 4: i++; break;
-                case "--chunk" when long.TryParse(value, CultureInfo.InvariantCulture, out chunk) && chunk >= 1_000: i++; break;
+                case "--rounds" when int.TryParse(value, CultureInfo.InvariantCulture, out rounds) && rounds is >= 4 and <= 10_000: i++; break;
+                case "--chunk" when long.TryParse(value, CultureInfo.InvariantCulture, out chunk) && chunk is >= 1_000 and <= 100_000_000: i++; break;
                 default:
                     Console.Error.WriteLine($"side-by-side: bad argument '{args[i]}' {value}".TrimEnd());
                     Console.Error.WriteLine(Usage);
@@ -71,7 +71,18 @@ public static class SideBySide
             Console.Error.WriteLine($"side-by-side: no scenario file {scenario}");
             return 2;
         }
-        var worlds = new[] { new World(current, scenario, variant, reuse), new World(baseline, scenario, variant, reuse) };
+        World[] worlds;
+        try
+        {
+            worlds = [new World(current, scenario, variant, reuse), new World(baseline, scenario, variant, reuse)];
+        }
+        catch (Exception e) when (e is TargetInvocationException or ArgumentException or InvalidOperationException or MissingMemberException
+            or TypeLoadException or NullReferenceException or InvalidCastException or FileLoadException or BadImageFormatException)
+        {
+            // A scenario the builds refuse, a variant they lack, or a build whose types this tool cannot drive.
+            Console.Error.WriteLine($"side-by-side: {(e is TargetInvocationException { InnerException: { } inner } ? inner.Message : e.Message)}");
+            return 2;
+        }
         var m = Alternation.Measure(() => worlds[0].Step(chunk), () => worlds[1].Step(chunk), rounds, warmup: 6);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scenario={Path.GetFileName(scenario)} variant={variant} reuse={reuse} (current; baseline: {(worlds[1].Reuse || reuse == "perRequest" ? reuse : "its default")}) rounds={rounds} chunk={chunk} " +
@@ -108,7 +119,7 @@ public static class SideBySide
             var clients = Items(spec, "Clients");
             double rate = clients.Sum(c => (double)c.GetType().GetProperty("Rate")!.GetValue(c)!);
             // Arrivals for as long as any comparison needs, measured from the start (no warm-up deletion).
-            spec = With(spec, "DurationS", 1e9 / rate);
+            spec = With(spec, "DurationS", rate > 0 ? 1e9 / rate : 1e7); // closed-loop groups have no rate
             spec = With(spec, "Measurement", With(spec.GetType().GetProperty("Measurement")!.GetValue(spec)!, "WarmupS", 0.0));
             if (reuse != "perRequest" && clients[0].GetType().GetProperty("Connection") is { } connection)
             {

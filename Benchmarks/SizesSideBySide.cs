@@ -14,7 +14,7 @@ namespace Svcsim.Benchmarks;
 /// <remarks><c>dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll sizes-side-by-side [--nodes 1000] [--small 4] [--rate 400] [--rounds 60]</c>.</remarks>
 public static class SizesSideBySide
 {
-    private const string Usage = "usage: sizes-side-by-side [--nodes N] [--small N] [--rate PER_S] [--rounds N] [--seconds S]";
+    private const string Usage = "usage: sizes-side-by-side [--nodes 2-5000] [--small 2-5000] [--rate PER_S up to 100000] [--rounds 4-10000] [--seconds 1-3600]";
 
     /// <summary>Runs the comparison; returns the process exit code (2 for bad arguments).</summary>
     public static int Run(string[] args)
@@ -27,11 +27,11 @@ public static class SizesSideBySide
             string value = i + 1 < args.Length ? args[i + 1] : "";
             bool ok = args[i] switch
             {
-                "--nodes" => int.TryParse(value, CultureInfo.InvariantCulture, out large) && large >= 2,
-                "--small" => int.TryParse(value, CultureInfo.InvariantCulture, out small) && small >= 2,
-                "--rounds" => int.TryParse(value, CultureInfo.InvariantCulture, out rounds) && rounds >= 4,
-                "--seconds" => int.TryParse(value, CultureInfo.InvariantCulture, out seconds) && seconds >= 1,
-                "--rate" => double.TryParse(value, CultureInfo.InvariantCulture, out rate) && rate > 0,
+                "--nodes" => int.TryParse(value, CultureInfo.InvariantCulture, out large) && large is >= 2 and <= 5_000,
+                "--small" => int.TryParse(value, CultureInfo.InvariantCulture, out small) && small is >= 2 and <= 5_000,
+                "--rounds" => int.TryParse(value, CultureInfo.InvariantCulture, out rounds) && rounds is >= 4 and <= 10_000,
+                "--seconds" => int.TryParse(value, CultureInfo.InvariantCulture, out seconds) && seconds is >= 1 and <= 3_600,
+                "--rate" => double.TryParse(value, CultureInfo.InvariantCulture, out rate) && rate is > 0 and <= 100_000,
                 _ => false,
             };
             if (!ok)
