@@ -18,20 +18,26 @@ public sealed class EventQueueTests
     // times), with times drawn from a narrow range (so ties are the rule, not the exception). Every
     // dequeue must return the earliest pending item by (time, enqueue order), and the final drain must
     // equal OrderBy(time).ThenBy(enqueue order) of what is left.
-    [Fact]
-    public void Drain_Order_Equals_Sorting_By_Time_Then_Enqueue_Order_Over_100_Random_Cases()
+    // The same 100 cases again with a far horizon inside the range of times drawn, so that events are split
+    // between the two heaps and the order must still be that of one heap.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Drain_Order_Equals_Sorting_By_Time_Then_Enqueue_Order_Over_100_Random_Cases(bool farHeap)
     {
-        int casesThatGrew = 0;
+        int casesThatGrew = 0, casesSplit = 0;
         for (int seed = 0; seed < 100; seed++)
         {
             // Given a queue with a small initial capacity and a random workload
             var rng = new Random(seed);
             int capacity = rng.Next(1, 9);
             int operations = rng.Next(100, 3000);
-            int timeRange = rng.Next(1, 40);
+            int timeRange = rng.Next(2, 40);
             double enqueueShare = 0.5 + 0.3 * rng.NextDouble();
             bool monotone = rng.Next(2) == 0; // like a simulation: nothing earlier than the last dequeue
-            var queue = new EventQueue(capacity);
+            long farAfter = farHeap ? rng.Next(1, timeRange) : Time.Never;
+            var queue = new EventQueue(capacity, farAfter);
+            bool split = false;
             var pending = new List<Item>();
             long order = 0, lastDequeued = 0;
             int peak = 0;
@@ -45,6 +51,7 @@ public sealed class EventQueueTests
                     queue.Enqueue(time, NoTarget.Instance, (int)(order % 7), order.ToString(System.Globalization.CultureInfo.InvariantCulture), order);
                     pending.Add(new Item(time, order));
                     order++;
+                    split |= queue.FarCount > 0 && queue.FarCount < queue.Count;
                     peak = Math.Max(peak, pending.Count);
                 }
                 else
@@ -77,10 +84,40 @@ public sealed class EventQueueTests
             {
                 casesThatGrew++;
             }
+            casesSplit += split ? 1 : 0;
         }
 
-        // The cases must exercise growth, or the property says nothing about it.
+        // The cases must exercise growth (and, with the far heap, events in both heaps at once), or the
+        // property says nothing about them.
         Assert.True(casesThatGrew >= 90, $"only {casesThatGrew} of 100 cases grew past the initial capacity");
+        Assert.True(farHeap ? casesSplit >= 90 : casesSplit == 0, $"{casesSplit} of 100 cases had events in both heaps");
+    }
+
+    [Fact]
+    public void Events_At_Least_The_Horizon_Ahead_Wait_In_The_Far_Heap_And_Leave_In_Time_Order()
+    {
+        // Given a queue with a horizon of 100 whose clock stands at 1,000 (the last event delivered)
+        var queue = new EventQueue(4, farAfter: 100);
+        queue.Enqueue(1_000, NoTarget.Instance, 0, null, 0);
+        Assert.Equal(1_000, queue.Dequeue().Time);
+
+        // When events 5,000, 100 and 99 ahead are scheduled
+        queue.Enqueue(6_000, NoTarget.Instance, 0, null, 1);
+        queue.Enqueue(1_100, NoTarget.Instance, 0, null, 2);
+        queue.Enqueue(1_099, NoTarget.Instance, 0, null, 3);
+
+        // Then the two 100 and more ahead wait far, and the earliest leaves first
+        Assert.Equal(2, queue.FarCount);
+        Assert.Equal(3, queue.Count);
+        Assert.Equal(1_099, queue.PeekTime);
+        Assert.Equal(3, queue.Dequeue().Data);
+
+        // And one more at 1,100, near now that the clock is at 1,099, leaves after the far one scheduled before it
+        queue.Enqueue(1_100, NoTarget.Instance, 0, null, 4);
+        Assert.Equal(2, queue.FarCount);
+        Assert.Equal([2L, 4L, 1L], [queue.Dequeue().Data, queue.Dequeue().Data, queue.Dequeue().Data]);
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(Time.Never, queue.PeekTime);
     }
 
     // SimSharp renumbers its sequence numbers when its heap grows and so loses FIFO order among

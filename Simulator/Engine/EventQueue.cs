@@ -26,6 +26,14 @@ public struct ScheduledEvent
 /// assigned once at enqueue and never renumbered, so events with equal times always leave in the order
 /// they were scheduled, even across growth. Nothing is allocated per event once the arrays have grown to
 /// the peak number of pending events.
+/// <para>
+/// Events due at least a horizon after the last one delivered (see the constructor) wait in a second heap of
+/// their own. A model's periodic timers (a lease per node, a health check per target, seconds ahead) would
+/// otherwise fill the heap that every short-lived event (microseconds to milliseconds ahead) sifts through:
+/// with a thousand such timers pending, each delivery walked five levels instead of one or two. The two heaps
+/// share one order (time, then sequence); a delivery takes the earlier of their two roots, so the order of
+/// delivery is exactly that of one heap, whichever heap an event waited in.
+/// </para>
 /// </summary>
 public sealed class EventQueue
 {
@@ -60,27 +68,48 @@ public sealed class EventQueue
     }
 
     private HeapNode[] _heap;
+    private HeapNode[] _far; // events due at least _farAfter after the last delivery
     private Slot[] _slots;
     private int _count;
+    private int _farCount;
+    private readonly long _farAfter;
+    private long _lastTime; // time of the last delivery
     private int _freeHead; // head of the free-slot list, -1 when every slot is in use
     private int _slotsUsed; // slots handed out at least once; beyond it, slots are fresh
     private long _sequence;
 
-    /// <summary>Creates an empty queue with room for <paramref name="capacity"/> events before it grows.</summary>
-    public EventQueue(int capacity = 1024)
+    /// <summary>
+    /// Creates an empty queue with room for <paramref name="capacity"/> events before it grows. An event due
+    /// <paramref name="farAfter"/> or more after the last delivered one waits in the second heap (see the
+    /// class remarks); <see cref="Engine.Time.Never"/>, the default, keeps every event in one heap.
+    /// </summary>
+    public EventQueue(int capacity = 1024, long farAfter = Engine.Time.Never)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, MaxPending);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(farAfter);
         _heap = new HeapNode[capacity];
+        _far = new HeapNode[capacity];
         _slots = new Slot[capacity];
         _freeHead = -1;
+        _farAfter = farAfter;
     }
 
     /// <summary>Number of pending events (lazily cancelled ones included).</summary>
-    public int Count => _count;
+    public int Count => _count + _farCount;
+
+    /// <summary>Events pending in the second heap, due at least the horizon after the delivery before their scheduling.</summary>
+    public int FarCount => _farCount;
 
     /// <summary>Time of the earliest pending event; <see cref="Engine.Time.Never"/> when empty.</summary>
-    public long PeekTime => _count == 0 ? Engine.Time.Never : _heap[0].Time;
+    public long PeekTime
+    {
+        get
+        {
+            long near = _count == 0 ? Engine.Time.Never : _heap[0].Time;
+            return _farCount == 0 ? near : Math.Min(near, _far[0].Time);
+        }
+    }
 
     /// <summary>Adds an event; it leaves after every event with an earlier time or an equal time enqueued before it.</summary>
     public void Enqueue(long time, IEventTarget target, int kind, object? payload, long data)
@@ -109,21 +138,47 @@ public sealed class EventQueue
         {
             throw new InvalidOperationException("more than 2^39 events scheduled in one run");
         }
-        SiftUp(_count++, new HeapNode { Time = time, Key = (seq << SlotBits) | (uint)slot });
+        var node = new HeapNode { Time = time, Key = (seq << SlotBits) | (uint)slot };
+        // Either heap is correct for any event; the test only decides which one it waits in. An event earlier than
+        // the last delivery (a queue used outside a simulation), or a difference that overflows, stays near.
+        long ahead = time - _lastTime;
+        if (ahead >= _farAfter && time >= _lastTime)
+        {
+            SiftUp(_far, _farCount++, node);
+        }
+        else
+        {
+            SiftUp(_heap, _count++, node);
+        }
     }
 
     /// <summary>Removes the earliest event and returns it. The queue must not be empty.</summary>
     public ScheduledEvent Dequeue()
     {
-        Debug.Assert(_count > 0, "Dequeue on an empty event queue");
-        var heap = _heap;
-        var top = heap[0];
-        int last = --_count;
-        if (last > 0)
+        Debug.Assert(Count > 0, "Dequeue on an empty event queue");
+        HeapNode top;
+        if (_farCount == 0 || (_count > 0 && Before(_heap[0], _far[0])))
         {
-            SiftDown(heap[last]);
-            PrefetchSlot((int)(heap[0].Key & SlotMask));
+            var heap = _heap;
+            top = heap[0];
+            int last = --_count;
+            if (last > 0)
+            {
+                SiftDown(heap, last, heap[last]);
+                PrefetchSlot((int)(heap[0].Key & SlotMask));
+            }
         }
+        else
+        {
+            var far = _far;
+            top = far[0];
+            int last = --_farCount;
+            if (last > 0)
+            {
+                SiftDown(far, last, far[last]);
+            }
+        }
+        _lastTime = top.Time;
         int slot = (int)(top.Key & SlotMask);
         ref var s = ref _slots[slot];
         var e = new ScheduledEvent { Time = top.Time, Target = s.Target, Payload = s.Payload, Data = s.Data, Kind = s.Kind };
@@ -138,8 +193,11 @@ public sealed class EventQueue
     public void Clear()
     {
         Array.Clear(_heap, 0, _count);
+        Array.Clear(_far, 0, _farCount);
         Array.Clear(_slots, 0, _slotsUsed);
         _count = 0;
+        _farCount = 0;
+        _lastTime = 0;
         _slotsUsed = 0;
         _freeHead = -1;
     }
@@ -168,16 +226,17 @@ public sealed class EventQueue
         int next = Math.Min(size * 2, MaxPending);
         Array.Resize(ref _slots, next);
         Array.Resize(ref _heap, next);
+        Array.Resize(ref _far, next);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Before(in HeapNode a, in HeapNode b) => a.Time < b.Time || (a.Time == b.Time && a.Key < b.Key);
 
-    private void SiftUp(int index, HeapNode item)
+    private static void SiftUp(HeapNode[] array, int index, HeapNode item)
     {
-        // Unchecked element refs: the indices are within [0, _count) by construction, and bounds checks
+        // Unchecked element refs: the indices are within [0, count) by construction, and bounds checks
         // in the sift loops cost ~10% of the hold benchmark.
-        ref HeapNode heap = ref MemoryMarshal.GetArrayDataReference(_heap);
+        ref HeapNode heap = ref MemoryMarshal.GetArrayDataReference(array);
         while (index > 0)
         {
             int parent = (index - 1) >> Log2Arity;
@@ -192,10 +251,9 @@ public sealed class EventQueue
         Unsafe.Add(ref heap, index) = item;
     }
 
-    private void SiftDown(HeapNode item)
+    private static void SiftDown(HeapNode[] array, int count, HeapNode item)
     {
-        ref HeapNode heap = ref MemoryMarshal.GetArrayDataReference(_heap);
-        int count = _count;
+        ref HeapNode heap = ref MemoryMarshal.GetArrayDataReference(array);
         int index = 0;
         while (true)
         {

@@ -14,12 +14,16 @@ public sealed class Simulation
     private long _eventsProcessed;
     private bool _stopRequested;
 
-    /// <summary>Creates a simulation whose random streams derive from <paramref name="streams"/>.</summary>
-    public Simulation(RandomStreams streams, int initialCapacity = 1024)
+    /// <summary>
+    /// Creates a simulation whose random streams derive from <paramref name="streams"/>. Events scheduled
+    /// <paramref name="farAfter"/> or more ahead wait apart from the rest (<see cref="EventQueue"/>): the
+    /// delivery order is the same, what changes is the cost of a delivery when many far timers are pending.
+    /// </summary>
+    public Simulation(RandomStreams streams, int initialCapacity = 1024, long farAfter = Time.Never)
     {
         ArgumentNullException.ThrowIfNull(streams);
         Streams = streams;
-        _queue = new EventQueue(initialCapacity);
+        _queue = new EventQueue(initialCapacity, farAfter);
     }
 
     /// <summary>The current simulated time in nanoseconds.</summary>

@@ -30,7 +30,9 @@ public sealed class VariantRunner
         _variant = variant;
         _replication = replication;
         Trace = new Trace { EachMember = spec.Measurement.EachNodeInEvents(spec.Nodes.Count) };
-        Simulation = new Simulation(new RandomStreams(spec.Seed, replication));
+        // Timers a second or more ahead (leases, health checks, probes, windows: one per node or target at
+        // scale) wait apart from the packets and service times, microseconds to milliseconds ahead.
+        Simulation = new Simulation(new RandomStreams(spec.Seed, replication), farAfter: Time.Second);
         var cluster = new Cluster(spec.Nodes, spec.Network, Simulation.Streams);
         var (sources, services) = variant.Kind.World(variant, spec.PodSources, spec.Services);
         Model = new KubernetesModel(Simulation, cluster, sources, services, spec.ControlPlane, Trace, spec.DisruptionBudgets);
