@@ -1,3 +1,4 @@
+using System.Numerics;
 using Svcsim.Engine;
 using Svcsim.Kubernetes;
 using Svcsim.Network;
@@ -79,10 +80,9 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     // Without idle rows (MeasurementSpec.IdleRows), a window reads only what changed: the pods a probe
     // named or that still had work, the links that carried traffic, and their nodes.
     private readonly bool _everyRow;
-    private List<int> _markedPods = [];
-    private List<int> _sampledPods = []; // the list marked pods were taken from at the last window, reused
-    private readonly bool[] _nodeMarked;
-    private readonly List<int> _markedNodes = [];
+    // Index sets read in ascending order: rows come out in pod and node order without a sort per window.
+    private readonly IndexSet _markedPods = new(16); // as long as _pods
+    private readonly IndexSet _markedNodes;
     private readonly LinkWatch? _watch;
     private readonly Dictionary<Link, (LinkMeter Meter, int From, int To)> _meterOf = new(ReferenceEqualityComparer.Instance);
     private double _maxNodeUtil;
@@ -128,7 +128,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         _nodeWindowIn = new long[cluster.Nodes.Count];
         _nodeWindowOut = new long[cluster.Nodes.Count];
         _nodeWindowUtil = new double[cluster.Nodes.Count];
-        _nodeMarked = new bool[cluster.Nodes.Count];
+        _markedNodes = new IndexSet(cluster.Nodes.Count);
         _everyRow = spec.EveryRow(cluster.Nodes.Count);
         if (!_everyRow)
         {
@@ -244,24 +244,9 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         _connectionPod[connection.Id] = new ConnectionPod(pod.Id + 1);
     }
 
-    private void Mark(int pod)
-    {
-        ref bool marked = ref _pods[pod].Marked;
-        if (!marked)
-        {
-            marked = true;
-            _markedPods.Add(pod);
-        }
-    }
+    private void Mark(int pod) => _markedPods.Add(pod);
 
-    private void MarkNode(int node)
-    {
-        if (!_nodeMarked[node])
-        {
-            _nodeMarked[node] = true;
-            _markedNodes.Add(node);
-        }
-    }
+    private void MarkNode(int node) => _markedNodes.Add(node);
 
     private int? PodOf(Connection connection) => _connectionPod[connection.Id].PodPlusOne is int p and > 0 ? p - 1 : null;
 
@@ -397,15 +382,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         {
             // Every count starts from here: only pods with work in progress carry over into the first window.
             _watch!.Take();
-            foreach (int i in _markedPods)
-            {
-                _pods[i].Marked = false;
-            }
             _markedPods.Clear();
-            foreach (int n in _markedNodes)
-            {
-                _nodeMarked[n] = false;
-            }
             _markedNodes.Clear();
             for (int i = 0; i < pods.Count; i++)
             {
@@ -439,6 +416,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             if (i >= _pods.Length)
             {
                 Array.Resize(ref _pods, Math.Max(i + 1, _pods.Length * 2));
+                _markedPods.EnsureCapacity(_pods.Length);
             }
             _podCount = i + 1;
         }
@@ -548,40 +526,15 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     {
         double span = Time.ToSeconds(now - _lastTick);
         double start = Time.ToSeconds(_lastTick);
-        var nodes = _model.Cluster.Nodes;
-        var pods = _model.AllPods;
         // Per-node sums of this window, in arrays kept from window to window: only the marked nodes' entries are
         // touched, and each is cleared once its row is written.
-        var busy = _nodeWindow;
-        var marked = _markedPods;
-        _markedPods = _sampledPods; // empty: cleared after the last window's rows
-        _sampledPods = marked;
-        marked.Sort();
-        foreach (int i in marked)
+        for (int w = 0; w < _markedPods.Words; w++)
         {
-            _pods[i].Marked = false;
-            var p = pods[i];
-            var (db, dq, req, rej, conns, reset, hung) = TakePodWindow(i, p, now);
-            if (!p.Deleted && (p.Pool.Busy > 0 || p.Pool.Queued > 0))
+            for (ulong bits = _markedPods.TakeWord(w); bits != 0; bits &= bits - 1)
             {
-                Mark(i); // work goes on into the next window
+                SampleChangedPod((w << 6) + BitOperations.TrailingZeroCount(bits), now, start, span);
             }
-            bool idle = db <= 0 && dq <= 0 && req == 0 && rej == 0 && conns == 0 && reset == 0 && hung == 0;
-            if (idle || (p.Deleted && db <= 0 && req == 0 && reset == 0 && hung == 0))
-            {
-                continue;
-            }
-            double util = db / (p.Pool.Servers * span);
-            bool over = util >= _spec.OverloadThreshold;
-            _podRows.Add(new PodWindowStats(start, p.Name, p.Node.Name, req, util, dq / span, rej, over, conns, reset, hung));
-            int n = p.Node.Index;
-            ref var acc = ref busy[n];
-            acc = (acc.Busy + db, acc.Queue + dq, acc.Rejected + rej, acc.DeletedWorkers + (p.Deleted ? p.Pool.Servers : 0));
-            MarkNode(n);
-            _rejected += rej;
-            _servedPerNode[n] += req - rej;
         }
-        marked.Clear();
         TrackNodeLinks();
         var bytesIn = _nodeWindowIn;
         var bytesOut = _nodeWindowOut;
@@ -606,31 +559,62 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
                 MarkNode(m.To);
             }
         }
-        _markedNodes.Sort();
-        foreach (int n in _markedNodes)
+        for (int w = 0; w < _markedNodes.Words; w++)
         {
-            _nodeMarked[n] = false;
-            var node = nodes[n];
-            var acc = busy[n];
-            busy[n] = default;
-            // The node's capacity is every pod on it, as when every row is written, busy or not.
-            double workers = acc.DeletedWorkers + _model.WorkersOn(node);
-            double util = workers > 0 ? acc.Busy / (workers * span) : 0;
-            bool over = util >= _spec.OverloadThreshold;
-            if (over)
+            for (ulong bits = _markedNodes.TakeWord(w); bits != 0; bits &= bits - 1)
             {
-                _overloadS += span;
+                SampleChangedNode((w << 6) + BitOperations.TrailingZeroCount(bits), start, span);
             }
-            _maxNodeUtil = Math.Max(_maxNodeUtil, util);
-            long entered = _entered[n];
-            _entered[n] = 0;
-            _nodeRows.Add(new NodeWindowStats(start, node.Name, node.Spec.Role == NodeRole.ControlPlane ? "control-plane" : "worker",
-                entered, util, acc.Queue / span, acc.Rejected, over, entered > 0, bytesIn[n], bytesOut[n], linkUtil[n]));
-            bytesIn[n] = 0;
-            bytesOut[n] = 0;
-            linkUtil[n] = 0;
         }
-        _markedNodes.Clear();
+    }
+
+    // One marked pod's row of the window (none if it did nothing), added to its node's sums.
+    private void SampleChangedPod(int i, long now, double start, double span)
+    {
+        var p = _model.AllPods[i];
+        var (db, dq, req, rej, conns, reset, hung) = TakePodWindow(i, p, now);
+        if (!p.Deleted && (p.Pool.Busy > 0 || p.Pool.Queued > 0))
+        {
+            Mark(i); // work goes on into the next window
+        }
+        bool idle = db <= 0 && dq <= 0 && req == 0 && rej == 0 && conns == 0 && reset == 0 && hung == 0;
+        if (idle || (p.Deleted && db <= 0 && req == 0 && reset == 0 && hung == 0))
+        {
+            return;
+        }
+        double util = db / (p.Pool.Servers * span);
+        bool over = util >= _spec.OverloadThreshold;
+        _podRows.Add(new PodWindowStats(start, p.Name, p.Node.Name, req, util, dq / span, rej, over, conns, reset, hung));
+        int n = p.Node.Index;
+        ref var acc = ref _nodeWindow[n];
+        acc = (acc.Busy + db, acc.Queue + dq, acc.Rejected + rej, acc.DeletedWorkers + (p.Deleted ? p.Pool.Servers : 0));
+        MarkNode(n);
+        _rejected += rej;
+        _servedPerNode[n] += req - rej;
+    }
+
+    // One marked node's row of the window.
+    private void SampleChangedNode(int n, double start, double span)
+    {
+        var node = _model.Cluster.Nodes[n];
+        var acc = _nodeWindow[n];
+        _nodeWindow[n] = default;
+        // The node's capacity is every pod on it, as when every row is written, busy or not.
+        double workers = acc.DeletedWorkers + _model.WorkersOn(node);
+        double util = workers > 0 ? acc.Busy / (workers * span) : 0;
+        bool over = util >= _spec.OverloadThreshold;
+        if (over)
+        {
+            _overloadS += span;
+        }
+        _maxNodeUtil = Math.Max(_maxNodeUtil, util);
+        long entered = _entered[n];
+        _entered[n] = 0;
+        _nodeRows.Add(new NodeWindowStats(start, node.Name, node.Spec.Role == NodeRole.ControlPlane ? "control-plane" : "worker",
+            entered, util, acc.Queue / span, acc.Rejected, over, entered > 0, _nodeWindowIn[n], _nodeWindowOut[n], _nodeWindowUtil[n]));
+        _nodeWindowIn[n] = 0;
+        _nodeWindowOut[n] = 0;
+        _nodeWindowUtil[n] = 0;
     }
 
     /// <summary>The figures of the run, with the timeline of <paramref name="trace"/>.</summary>
@@ -787,6 +771,5 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         public long Reset;
         public long Hung;
         public long Total;
-        public bool Marked;
     }
 }
