@@ -27,6 +27,9 @@ public sealed class ServerPool<T>
     private int _head;
     private int _queued;
     private int _busy;
+    private TimeWeighted _busyServers;
+    private TimeWeighted _queueLength;
+    private Welford _wait;
 
     /// <summary>Creates a pool of <paramref name="servers"/> servers and a backlog of <paramref name="backlogCapacity"/> places.</summary>
     public ServerPool(int servers, int backlogCapacity)
@@ -54,10 +57,10 @@ public sealed class ServerPool<T>
     public int Queued => _queued;
 
     /// <summary>Busy servers over time (its mean divided by <see cref="Servers"/> is the utilisation).</summary>
-    public TimeWeighted BusyServers { get; } = new();
+    public ref readonly TimeWeighted BusyServers => ref _busyServers;
 
     /// <summary>Backlog length over time.</summary>
-    public TimeWeighted QueueLength { get; } = new();
+    public ref readonly TimeWeighted QueueLength => ref _queueLength;
 
     /// <summary>Customers that found a free server or a place in the backlog.</summary>
     public long Accepted { get; private set; }
@@ -69,7 +72,7 @@ public sealed class ServerPool<T>
     public long Completed { get; private set; }
 
     /// <summary>Waiting times in the backlog (seconds) of customers that started service, queued or not.</summary>
-    public Welford Wait { get; private set; } = new();
+    public ref readonly Welford Wait => ref _wait;
 
     /// <summary>Offers a customer at time <paramref name="now"/>.</summary>
     public Admission Offer(long now, T customer)
@@ -77,9 +80,9 @@ public sealed class ServerPool<T>
         if (_busy < Servers)
         {
             _busy++;
-            BusyServers.Set(now, _busy);
+            _busyServers.Set(now, _busy);
             Accepted++;
-            Wait.Push(0);
+            _wait.Push(0);
             return Admission.Started;
         }
         if (_queued >= BacklogCapacity)
@@ -95,7 +98,7 @@ public sealed class ServerPool<T>
         _backlog[tail] = customer;
         _enqueuedAt[tail] = now;
         _queued++;
-        QueueLength.Set(now, _queued);
+        _queueLength.Set(now, _queued);
         Accepted++;
         return Admission.Queued;
     }
@@ -111,7 +114,7 @@ public sealed class ServerPool<T>
         if (_queued == 0)
         {
             _busy--;
-            BusyServers.Set(now, _busy);
+            _busyServers.Set(now, _busy);
             return null;
         }
         var next = _backlog[_head];
@@ -119,8 +122,8 @@ public sealed class ServerPool<T>
         _backlog[_head] = null!;
         _head = (_head + 1) % _backlog.Length;
         _queued--;
-        QueueLength.Set(now, _queued);
-        Wait.Push(Time.ToSeconds(now - since));
+        _queueLength.Set(now, _queued);
+        _wait.Push(Time.ToSeconds(now - since));
         return next;
     }
 
@@ -140,19 +143,19 @@ public sealed class ServerPool<T>
             dropped(c);
         }
         _busy = 0;
-        BusyServers.Set(now, 0);
-        QueueLength.Set(now, 0);
+        _busyServers.Set(now, 0);
+        _queueLength.Set(now, 0);
     }
 
     /// <summary>Forgets statistics gathered so far (warm-up deletion); the state stays.</summary>
     public void ResetStatistics(long now)
     {
-        BusyServers.Reset(now);
-        QueueLength.Reset(now);
+        _busyServers.Reset(now);
+        _queueLength.Reset(now);
         Accepted = 0;
         Rejected = 0;
         Completed = 0;
-        Wait = new Welford();
+        _wait.Reset();
     }
 
     private void Grow()

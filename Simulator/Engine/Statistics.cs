@@ -5,9 +5,10 @@ namespace Svcsim.Engine;
 
 /// <summary>
 /// Time-weighted average of a piecewise-constant quantity (busy servers, queue length, connections):
-/// the integral of the value over time divided by the elapsed time. Keeps O(1) state.
+/// the integral of the value over time divided by the elapsed time. Keeps O(1) state, as a value held inside
+/// its owner (a server pool reads and writes it per customer: no separate object to reach).
 /// </summary>
-public sealed class TimeWeighted
+public struct TimeWeighted
 {
     private long _start;
     private long _lastChange;
@@ -23,10 +24,10 @@ public sealed class TimeWeighted
     }
 
     /// <summary>The current value.</summary>
-    public double Value => _value;
+    public readonly double Value => _value;
 
     /// <summary>The largest value seen since the last reset.</summary>
-    public double Max => _max;
+    public readonly double Max => _max;
 
     /// <summary>Sets the value from time <paramref name="now"/> on.</summary>
     public void Set(long now, double value)
@@ -45,10 +46,10 @@ public sealed class TimeWeighted
     public void Add(long now, double delta) => Set(now, _value + delta);
 
     /// <summary>The integral of the value from the last reset to <paramref name="now"/>, in value x seconds.</summary>
-    public double Integral(long now) => (_area + _value * (now - _lastChange)) / Time.Second;
+    public readonly double Integral(long now) => (_area + _value * (now - _lastChange)) / Time.Second;
 
     /// <summary>The time-weighted mean from the last reset to <paramref name="now"/>.</summary>
-    public double Mean(long now)
+    public readonly double Mean(long now)
     {
         long span = now - _start;
         return span <= 0 ? _value : (_area + _value * (now - _lastChange)) / span;
@@ -116,22 +117,22 @@ public sealed class LatencyHistogram
 /// MathNet's RunningStatistics also keeps skewness and kurtosis, which costs three times as much per
 /// value on the per-request path; the summaries here need only the first two moments.
 /// </summary>
-public sealed class Welford
+public struct Welford
 {
     private double _mean;
     private double _m2;
 
     /// <summary>Number of observations.</summary>
-    public long Count { get; private set; }
+    public long Count { readonly get; private set; }
 
     /// <summary>Mean; NaN when empty.</summary>
-    public double Mean => Count == 0 ? double.NaN : _mean;
+    public readonly double Mean => Count == 0 ? double.NaN : _mean;
 
     /// <summary>Sample variance (n - 1 denominator); NaN with fewer than two observations.</summary>
-    public double Variance => Count < 2 ? double.NaN : _m2 / (Count - 1);
+    public readonly double Variance => Count < 2 ? double.NaN : _m2 / (Count - 1);
 
     /// <summary>Sample standard deviation.</summary>
-    public double StandardDeviation => Math.Sqrt(Variance);
+    public readonly double StandardDeviation => Math.Sqrt(Variance);
 
     /// <summary>Adds one observation.</summary>
     public void Push(double x)

@@ -16,6 +16,7 @@ public sealed class MmcQueue : IEventTarget
     private readonly Sampler _interArrival;
     private readonly Sampler _service;
     private readonly ServerPool<Customer> _pool;
+    private Welford _response;
     // Customers are recycled: memory stays bounded by customers in the system, not customers simulated.
     private readonly Stack<Customer> _free = new();
     private long _warmupEnd;
@@ -38,7 +39,7 @@ public sealed class MmcQueue : IEventTarget
     public ServerPool<Customer> Pool => _pool;
 
     /// <summary>Time in system (wait plus service, seconds) of customers that departed after warm-up.</summary>
-    public Welford Response { get; private set; } = new();
+    public ref readonly Welford Response => ref _response;
 
     /// <summary>Customers that arrived after warm-up, rejected ones included.</summary>
     public long Arrivals => _arrivals;
@@ -89,7 +90,7 @@ public sealed class MmcQueue : IEventTarget
             var done = (Customer)payload!;
             if (done.ArrivedAt >= _warmupEnd)
             {
-                Response.Push(Time.ToSeconds(now - done.ArrivedAt));
+                _response.Push(Time.ToSeconds(now - done.ArrivedAt));
             }
             _free.Push(done);
             var next = _pool.Complete(now);
@@ -104,7 +105,7 @@ public sealed class MmcQueue : IEventTarget
     private void ResetStatistics()
     {
         _pool.ResetStatistics(_sim.Now);
-        Response = new Welford();
+        _response.Reset();
         _arrivals = 0;
         _startedAfterQueueing = 0;
     }
