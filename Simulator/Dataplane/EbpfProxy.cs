@@ -61,7 +61,7 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
             _all[i] = [];
             _local[i] = [];
             _zonal[i] = [];
-            _affinity[i] = [];
+            _affinity[i] = new(PairKeyComparer.Instance);
         }
     }
 

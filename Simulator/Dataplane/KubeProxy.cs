@@ -75,7 +75,7 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
             _all[i] = [];
             _local[i] = [];
             _zonal[i] = [];
-            _affinity[i] = [];
+            _affinity[i] = new(PairKeyComparer.Instance);
         }
     }
 

@@ -15,10 +15,10 @@ public sealed class Cluster
     // Node-to-node links exist once traffic needs them, keyed by (from, to) index: a pod-to-pod hop uses
     // few of the N(N-1) pairs, and a mesh built up front took 1.7 GB at 2,000 nodes. A link's stream is
     // named after its two ends, so one made late draws what one made at the start would have drawn.
-    private readonly Dictionary<long, Link> _nodeToNode = [];
+    private readonly Dictionary<long, Link> _nodeToNode = new(PairKeyComparer.Instance);
     private readonly List<Link>[] _linksOf;
     // Cut pairs (both directions), only while a partition holds: nothing sized nodes x nodes otherwise.
-    private readonly HashSet<long> _partitioned = [];
+    private readonly HashSet<long> _partitioned = new(PairKeyComparer.Instance);
     private readonly long[] _extraLatency;
     private readonly double[] _extraLoss;
 
