@@ -84,7 +84,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     private readonly IndexSet _markedPods = new(16); // as long as _pods
     private readonly IndexSet _markedNodes;
     private readonly LinkWatch? _watch;
-    private readonly Dictionary<Link, (LinkMeter Meter, int From, int To)> _meterOf = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(LinkMeter Meter, int From, int To)> _meters = []; // by Link.MeterSlot
     private double _maxNodeUtil;
     private double _overloadS;
 
@@ -139,9 +139,9 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
                 for (int k = 0; k < 2; k++)
                 {
                     _watch.Add(_linksIn[i][k].Link);
-                    _meterOf[_linksIn[i][k].Link] = (_linksIn[i][k], -1, i);
+                    AddMeter(_linksIn[i][k], -1, i);
                     _watch.Add(_linksOut[i][k].Link);
-                    _meterOf[_linksOut[i][k].Link] = (_linksOut[i][k], i, -1);
+                    AddMeter(_linksOut[i][k], i, -1);
                 }
             }
             foreach (var l in cluster.NodeLinks)
@@ -404,9 +404,15 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             _nodeLinkMeters.Add(meter);
             if (!_everyRow)
             {
-                _meterOf[links[i].Link] = (meter, links[i].From.Index, links[i].To.Index);
+                AddMeter(meter, links[i].From.Index, links[i].To.Index);
             }
         }
+    }
+
+    private void AddMeter(LinkMeter meter, int from, int to)
+    {
+        meter.Link.MeterSlot = _meters.Count;
+        _meters.Add((meter, from, to));
     }
 
     private void Track(int i)
@@ -541,10 +547,11 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         var linkUtil = _nodeWindowUtil;
         foreach (var link in _watch!.Take())
         {
-            if (!_meterOf.TryGetValue(link, out var m))
+            if (link.MeterSlot < 0)
             {
                 continue;
             }
+            var m = _meters[link.MeterSlot];
             long bytes = m.Meter.Take(span, out double u);
             if (m.From >= 0)
             {

@@ -120,8 +120,7 @@ public sealed class Cluster
         {
             throw new ArgumentException($"no link from {from.Name} to itself", nameof(to));
         }
-        var link = new Link($"{from.Name}>{to.Name}", _network.NodeToNode, _network.RetransmitTimeoutS,
-            _streams.Get($"link:{from.Name}>{to.Name}"))
+        var link = new Link(from, to, _network.NodeToNode, _network.RetransmitTimeoutS, _streams)
         {
             // A degradation of either end applies to the link, as it did to every link touching the node.
             ExtraLatency = _extraLatency[from.Index] + _extraLatency[to.Index],

@@ -9,9 +9,12 @@ namespace Svcsim.Network;
 /// </summary>
 public sealed class Link
 {
-    private readonly Sampler _latency;
+    private readonly Sampler? _latency; // null when the latency is constant
     private readonly long _fixedLatency; // a constant latency as nanoseconds (no draw per message); -1 when it varies
-    private readonly Random _loss;
+    private Random? _random; // latency and loss draws; a node pair's link makes it on first need
+    private readonly RandomStreams? _streams;
+    private readonly Node? _from, _to;
+    private string? _name;
     private readonly double _nsPerByte;
     private readonly double _baseLoss;
     private readonly long _rto;
@@ -19,20 +22,48 @@ public sealed class Link
 
     /// <summary>Creates a link from its spec; <paramref name="random"/> draws latency and loss.</summary>
     public Link(string name, LinkSpec spec, double retransmitTimeoutS, Random random)
+        : this(spec, retransmitTimeoutS)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        _name = name;
+        _random = random;
+        if (_fixedLatency < 0)
+        {
+            _latency = spec.Latency.CreateSampler(random);
+        }
+    }
+
+    /// <summary>
+    /// The link from node <paramref name="from"/> to node <paramref name="to"/>, drawing from the stream
+    /// <c>link:FROM>TO</c>. A cluster may come to hold one for every pair of nodes, so what most never need is
+    /// made on first need: the generator (for a constant latency, only when a loss is drawn; the stream is the
+    /// same whenever it is made) and the name.
+    /// </summary>
+    internal Link(Node from, Node to, LinkSpec spec, double retransmitTimeoutS, RandomStreams streams)
+        : this(spec, retransmitTimeoutS)
+    {
+        _from = from;
+        _to = to;
+        _streams = streams;
+        if (_fixedLatency < 0)
+        {
+            _latency = spec.Latency.CreateSampler(Random);
+        }
+    }
+
+    private Link(LinkSpec spec, double retransmitTimeoutS)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(random);
-        Name = name;
-        _latency = spec.Latency.CreateSampler(random);
-        _fixedLatency = spec.Latency.Kind == DistributionKind.Constant ? _latency.NextNanoseconds() : -1;
-        _loss = random;
+        _fixedLatency = spec.Latency.Kind == DistributionKind.Constant ? Time.FromSeconds(spec.Latency.A) : -1;
         _nsPerByte = 8.0 * Time.Second / spec.BandwidthBitsPerSecond;
         _baseLoss = spec.Loss;
         _rto = Time.FromSeconds(retransmitTimeoutS);
     }
 
+    private Random Random => _random ??= _streams!.Get($"link:{Name}");
+
     /// <summary>Link name, for diagnostics.</summary>
-    public string Name { get; }
+    public string Name => _name ??= $"{_from!.Name}>{_to!.Name}";
 
     /// <summary>Added one-way latency from a degradation fault, nanoseconds.</summary>
     public long ExtraLatency { get; set; }
@@ -45,6 +76,9 @@ public sealed class Link
 
     /// <summary>Whether the link carried a message since its watcher last read it.</summary>
     internal bool Touched { get; set; }
+
+    /// <summary>Where the run's measurement keeps this link's meter (-1: none): no table from links to meters.</summary>
+    internal int MeterSlot { get; set; } = -1;
 
     /// <summary>Bytes sent since the last statistics reset.</summary>
     public long BytesSent { get; private set; }
@@ -70,13 +104,14 @@ public sealed class Link
             Touched = true;
             watch.Sent(this);
         }
-        long arrive = done + (_fixedLatency >= 0 ? _fixedLatency : _latency.NextNanoseconds()) + ExtraLatency;
+        long arrive = done + (_fixedLatency >= 0 ? _fixedLatency : _latency!.NextNanoseconds()) + ExtraLatency;
         double loss = _baseLoss + ExtraLoss;
         if (loss > 0)
         {
             long rto = _rto;
             // Bounded: after 8 losses in a row the message gets through (the client timeout decides first).
-            for (int i = 0; i < 8 && _loss.NextDouble() < loss; i++)
+            var random = Random;
+            for (int i = 0; i < 8 && random.NextDouble() < loss; i++)
             {
                 arrive += rto;
                 rto *= 2;
