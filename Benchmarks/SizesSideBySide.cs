@@ -11,10 +11,12 @@ namespace Svcsim.Benchmarks;
 /// alternating stretches of simulated time at the same offered load: the cost of a simulated second at the
 /// large size over the small one, under the same machine conditions from stretch to stretch.
 /// </summary>
-/// <remarks><c>dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll sizes-side-by-side [--nodes 1000] [--small 4] [--rate 400] [--rounds 60]</c>.</remarks>
+/// <remarks><c>dotnet Benchmarks/bin/Release/net10.0/Benchmarks.dll sizes-side-by-side [--nodes 1000] [--small 4] [--rate 400] [--rounds 60] [--variant cloud-lb]</c>
+/// (the way of access, as <c>svcsim generate --variants</c> names it; nodeport by default).</remarks>
 public static class SizesSideBySide
 {
-    private const string Usage = "usage: sizes-side-by-side [--nodes 2-5000] [--small 2-5000] [--rate PER_S up to 100000] [--rounds 4-10000] [--seconds 1-3600]";
+    private const string Usage = "usage: sizes-side-by-side [--nodes 2-5000] [--small 2-5000] [--rate PER_S up to 100000] [--rounds 4-10000] [--seconds 1-3600] [--variant nodeport|cloud-lb|metallb-l2|metallb-bgp]";
+    private static readonly string[] Variants = ["nodeport", "cloud-lb", "metallb-l2", "metallb-bgp"];
 
     /// <summary>Runs the comparison; returns the process exit code (2 for bad arguments).</summary>
     public static int Run(string[] args)
@@ -22,6 +24,7 @@ public static class SizesSideBySide
         ArgumentNullException.ThrowIfNull(args);
         int large = 1000, small = 4, rounds = 60, seconds = 20;
         double rate = 400;
+        string variant = "nodeport";
         for (int i = 0; i < args.Length; i++)
         {
             string value = i + 1 < args.Length ? args[i + 1] : "";
@@ -32,6 +35,7 @@ public static class SizesSideBySide
                 "--rounds" => int.TryParse(value, CultureInfo.InvariantCulture, out rounds) && rounds is >= 4 and <= 10_000,
                 "--seconds" => int.TryParse(value, CultureInfo.InvariantCulture, out seconds) && seconds is >= 1 and <= 3_600,
                 "--rate" => double.TryParse(value, CultureInfo.InvariantCulture, out rate) && rate is > 0 and <= 100_000,
+                "--variant" => Variants.Contains(variant = value),
                 _ => false,
             };
             if (!ok)
@@ -42,19 +46,19 @@ public static class SizesSideBySide
             }
             i++;
         }
-        var a = World(small, rate, seconds);
-        var b = World(large, rate, seconds);
+        var a = World(small, rate, seconds, variant);
+        var b = World(large, rate, seconds, variant);
         var m = Alternation.Measure(() => Step(b, seconds), () => Step(a, seconds), rounds, warmup: 5);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rate={rate} small_nodes={small} large_nodes={large} rounds={rounds} seconds={seconds} small_ms_per_sim_s={m.SecondMedian:F3} large_ms_per_sim_s={m.FirstMedian:F3} " +
+            $"variant={variant} rate={rate} small_nodes={small} large_nodes={large} rounds={rounds} seconds={seconds} small_ms_per_sim_s={m.SecondMedian:F3} large_ms_per_sim_s={m.FirstMedian:F3} " +
             $"ratio_median={m.Median:F2} ratio_quartiles={m.LowerQuartile:F2}-{m.UpperQuartile:F2}"));
         return 0;
     }
 
-    private static VariantRunner World(int nodes, double rate, int seconds)
+    private static VariantRunner World(int nodes, double rate, int seconds, string variant)
     {
         var spec = ScenarioLoader.LoadText(ScenarioGenerator.Write(new GeneratorOptions(nodes, PodsPerNode: 3, Rate: rate, DurationS: 1_000_000,
-            Variants: ["nodeport"])), $"generated-{nodes}.yaml").Spec;
+            Variants: [variant])), $"generated-{nodes}.yaml").Spec;
         var runner = new VariantRunner(spec, spec.Variants[0], 0);
         runner.RunUntilRequests((long)(rate * seconds)); // past the start, as the BenchmarkDotNet job does
         return runner;
