@@ -168,6 +168,25 @@ public sealed class ScaleIndexTests
         Assert.Equal(8, Limited(total: 0, perZone: 0).Targets.Count);
     }
 
+    [Theory]
+    [InlineData("nodeport")]
+    [InlineData("cloud-lb")]
+    public void Per_Node_Timers_Wait_Apart_From_The_Packets_So_A_Delivery_Does_Not_Grow_With_The_Cluster(string door)
+    {
+        // Given a generated 300-node world (a kubelet lease per node; with a cloud LB a health check per node too)
+        var spec = Svcsim.Scenarios.ScenarioLoader.LoadText(Svcsim.Scenarios.ScenarioGenerator.Write(
+            new Svcsim.Scenarios.GeneratorOptions(300, Rate: 400, DurationS: 120, Variants: [door])), "generated-300.yaml").Spec;
+        var runner = new VariantRunner(spec, spec.Variants[0], 0);
+
+        // When it has run 30 simulated seconds of traffic
+        runner.RunUntilRequests(12_000);
+        var sim = runner.Simulation;
+
+        // Then every node's timers wait in the far heap, and the heap each delivery sifts holds only what is in flight
+        Assert.True(sim.FarPendingEvents >= 300, $"{sim.FarPendingEvents} far of {sim.PendingEvents}");
+        Assert.True(sim.PendingEvents - sim.FarPendingEvents < 60, $"{sim.PendingEvents - sim.FarPendingEvents} near of {sim.PendingEvents}");
+    }
+
     [Fact]
     public void The_Presets_Carry_Each_Clouds_Documented_Target_Limits()
     {

@@ -38,6 +38,9 @@ public sealed class Simulation
     /// <summary>Events waiting in the future-event set.</summary>
     public int PendingEvents => _queue.Count;
 
+    /// <summary>Of <see cref="PendingEvents"/>, those waiting apart as far ahead (see the constructor).</summary>
+    public int FarPendingEvents => _queue.FarCount;
+
     /// <summary>Schedules an event <paramref name="delay"/> nanoseconds from now.</summary>
     public void Schedule(long delay, IEventTarget target, int kind, object? payload = null, long data = 0)
     {
