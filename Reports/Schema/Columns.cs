@@ -134,9 +134,9 @@ public static class Columns
             new("rejected", "Requests rejected by the node's full queues in the window (count)."),
             new("overloaded", "True when the node's utilization in the window reached the overload threshold."),
             new("is_entry", "True when clients' requests entered the cluster through this node in the window (requests > 0): the MetalLB L2 leader, a node BGP routes or the cloud load balancer send to, or a node NodePort clients address."),
-            new("bytes_in", "Bytes sent to the node over its links (from clients, a load balancer and other nodes) in the window (bytes)."),
+            new("bytes_in", "Bytes sent to the node over its links (from clients, a load balancer and other nodes, the latter received through its interface from the nodes) in the window (bytes)."),
             new("bytes_out", "Bytes the node sent over its links in the window (bytes)."),
-            new("link_utilization", "Busy fraction of the node's busiest link in the window (transmission time / window, 0..1): where the MetalLB L2 leader's links saturate."),
+            new("link_utilization", "Busy fraction of the node's busiest link in the window (transmission time / window, 0..1; its links to and from clients and a load balancer, and its interfaces to and from the other nodes): where the MetalLB L2 leader's links saturate."),
         ]),
         new(OutputFiles.Pods, "One row per way of access, replication, time window and pod.",
         [

@@ -9,83 +9,64 @@ public sealed class ClusterTests
         new(Enumerable.Range(0, nodes).Select(i => new NodeSpec($"n{i}", NodeRole.Worker, $"10.0.{i / 250}.{i % 250 + 1}")).ToList(),
             NetworkSpec.Default with { NodeToNode = new LinkSpec(Distribution.Exponential(0.001), 1e9) }, new RandomStreams(seed, 0));
 
+    private static Cluster Constant(int nodes, double latencyS, double bitsPerSecond) =>
+        new(Enumerable.Range(0, nodes).Select(i => new NodeSpec($"n{i}", NodeRole.Worker, $"10.0.{i / 250}.{i % 250 + 1}")).ToList(),
+            NetworkSpec.Default with { NodeToNode = new LinkSpec(Distribution.Constant(latencyS), bitsPerSecond) }, new RandomStreams(1, 0));
+
     [Fact]
-    public void Node_To_Node_Links_Are_Made_On_First_Use_And_Draw_The_Same_Numbers_Whenever_They_Are_Made()
+    public void Node_To_Node_Traffic_Queues_At_The_Senders_And_At_The_Receivers_Interface()
     {
-        // Given two clusters of 3,000 nodes from the same seed
-        var early = Build(3000);
-        var late = Build(3000);
-        // Then no node-to-node link exists before traffic needs one
-        Assert.Empty(early.NodeLinks);
+        // Given 1 ms between nodes at 8 Mbit/s: 1,000 bytes take 1 ms to send
+        long ms = Time.Millisecond;
+        var c = Constant(4, 0.001, 8e6);
+        var (a, b, d, e) = (c.Nodes[0], c.Nodes[1], c.Nodes[2], c.Nodes[3]);
 
-        // When one link is used at once in the first and only after 50 other links in the second
-        long a = early.Between(early.Nodes[7], early.Nodes[2999]).Send(0, 1500);
-        for (int i = 0; i < 50; i++)
-        {
-            late.Between(late.Nodes[i], late.Nodes[i + 1]).Send(0, 100);
-        }
-        long b = late.Between(late.Nodes[7], late.Nodes[2999]).Send(0, 1500);
+        // When one message goes alone, then it arrives after its transmission and the latency, the receiving
+        // interface adding nothing when idle
+        Assert.Equal(2 * ms, c.Between(a, b).Send(0, 1_000));
 
-        // Then it delivers at the same time in both: its stream depends on its ends alone
-        Assert.Equal(a, b);
-        Assert.Single(early.NodeLinks);
-        Assert.Equal(51, late.NodeLinks.Count);
-        Assert.Same(early.Between(early.Nodes[7], early.Nodes[2999]), early.NodeLinks[0].Link);
+        // When a node sends to two others at once, then the second waits for the first at the sender's interface
+        Assert.Equal(12 * ms, c.Between(a, d).Send(10 * ms, 1_000));
+        Assert.Equal(13 * ms, c.Between(a, e).Send(10 * ms, 1_000));
+
+        // When two nodes send to one at once, then both leave at once and the second is received after the first
+        Assert.Equal(22 * ms, c.Between(b, d).Send(20 * ms, 1_000));
+        Assert.Equal(23 * ms, c.Between(e, d).Send(20 * ms, 1_000));
+
+        // And each node has one interface each way towards the others, whichever pairs talk: 6 links per node in all
+        Assert.Same(a.ToNodes, c.Between(a, e).Out);
+        Assert.Same(e.FromNodes, c.Between(a, e).In);
+        Assert.All(c.Nodes, n => Assert.Equal(6, c.LinksOf(n).Count));
+        Assert.Equal(3_000, a.ToNodes.BytesSent); // to b, d and e
+        Assert.Equal(3_000, d.FromNodes.BytesSent); // from a, b and e
+        Assert.Throws<ArgumentException>(() => c.Between(a, a));
     }
 
     [Fact]
-    public void Links_Are_Found_The_Same_Whichever_Cache_Holds_Them()
+    public void A_Degradation_Of_Either_End_Applies_To_The_Path_And_Ends_On_All_Its_Links()
     {
-        // Given a cluster of 1,000 nodes, and every link from one entry node to the others and back looked up
-        // in an order that makes the entry node's own caches miss and the far ends' caches hit
-        var c = Build(1000);
-        var entry = c.Nodes[0];
-        var first = new Dictionary<(int, int), Link>();
-        var random = new Random(7);
-        for (int round = 0; round < 5; round++)
-        {
-            foreach (int i in Enumerable.Range(1, 999).OrderBy(_ => random.Next()))
-            {
-                var to = c.Between(entry, c.Nodes[i]);
-                var back = c.Between(c.Nodes[i], entry);
-                // Then each direction is one link, the same object at every lookup, and never the other direction's
-                Assert.Same(first.TryAdd((0, i), to) ? to : first[(0, i)], to);
-                Assert.Same(first.TryAdd((i, 0), back) ? back : first[(i, 0)], back);
-                Assert.NotSame(to, back);
-            }
-        }
-        // And nothing more than those links was made, in both directions, named after their ends
-        Assert.Equal(2 * 999, c.NodeLinks.Count);
-        Assert.All(c.NodeLinks, l => Assert.Equal($"{l.From.Name}>{l.To.Name}", l.Link.Name));
-        // And links between other pairs, looked up between those, are their own
-        var side = c.Between(c.Nodes[16], c.Nodes[32]);
-        Assert.NotSame(side, c.Between(c.Nodes[0], c.Nodes[32]));
-        Assert.Same(side, c.Between(c.Nodes[16], c.Nodes[32]));
-        Assert.Equal("n16>n32", side.Name);
-    }
+        // Given a node degraded by 50 ms, on a network with 1 ms between nodes at 8 Mbit/s
+        long ms = Time.Millisecond;
+        var c = Constant(10, 0.001, 8e6);
+        c.Degrade(c.Nodes[1], 50 * ms, 0);
 
-    [Fact]
-    public void A_Degradation_Applies_To_Links_Made_After_It_And_Ends_On_All_Of_Them()
-    {
-        // Given a degraded node, one of whose links exists already
-        var c = Build(10);
-        var existing = c.Between(c.Nodes[1], c.Nodes[2]);
-        c.Degrade(c.Nodes[1], Time.FromSeconds(0.05), 0.1);
+        // Then a path from it and a path to it each carry the 50 ms once, as do its client links, and an
+        // unrelated path does not
+        Assert.Equal(52 * ms, c.Between(c.Nodes[1], c.Nodes[2]).Send(0, 1_000));
+        Assert.Equal(52 * ms, c.Between(c.Nodes[3], c.Nodes[1]).Send(0, 1_000));
+        Assert.Equal(2 * ms, c.Between(c.Nodes[4], c.Nodes[5]).Send(0, 1_000));
+        Assert.Equal(50 * ms, c.Nodes[1].FromClient.ExtraLatency);
 
-        // When a link touching it is made afterwards
-        var later = c.Between(c.Nodes[3], c.Nodes[1]);
+        // And a path between two degraded nodes carries both
+        c.Degrade(c.Nodes[6], 10 * ms, 0.1);
+        Assert.Equal(60 * ms, c.Between(c.Nodes[6], c.Nodes[1]).Out.ExtraLatency + c.Between(c.Nodes[6], c.Nodes[1]).In.ExtraLatency);
+        Assert.Equal(0.1, c.Nodes[6].ToNodes.ExtraLoss);
 
-        // Then both carry the degradation, as do the node's own client links, and an unrelated link does not
-        Assert.Equal(Time.FromSeconds(0.05), existing.ExtraLatency);
-        Assert.Equal(Time.FromSeconds(0.05), later.ExtraLatency);
-        Assert.Equal(0.1, later.ExtraLoss);
-        Assert.Equal(Time.FromSeconds(0.05), c.Nodes[1].FromClient.ExtraLatency);
-        Assert.Equal(0, c.Between(c.Nodes[3], c.Nodes[4]).ExtraLatency);
-
-        // And when it ends, every one of them is back to normal
-        c.Degrade(c.Nodes[1], -Time.FromSeconds(0.05), -0.1);
-        Assert.All(c.LinksOf(c.Nodes[1]), l => Assert.Equal(0, l.ExtraLatency));
-        Assert.All(c.LinksOf(c.Nodes[1]), l => Assert.Equal(0, l.ExtraLoss, 12));
+        // And when it ends, every one of its links is back to normal
+        c.Degrade(c.Nodes[1], -50 * ms, 0);
+        c.Degrade(c.Nodes[6], -10 * ms, -0.1);
+        Assert.All(c.LinksOf(c.Nodes[1]).Concat(c.LinksOf(c.Nodes[6])), l => Assert.Equal(0, l.ExtraLatency));
+        Assert.All(c.LinksOf(c.Nodes[6]), l => Assert.Equal(0, l.ExtraLoss, 12));
     }
 
     [Fact]

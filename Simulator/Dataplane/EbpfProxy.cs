@@ -144,7 +144,7 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
             {
                 return Delivery.Lose(FailureCause.DeadEndpoint);
             }
-            arrive = (flow.ToPod ??= _cluster.Between(Node, pod.Node)).Send(at, bytes);
+            arrive = _cluster.Between(Node, pod.Node).Send(at, bytes);
         }
         if (flow.Direct)
         {
@@ -191,7 +191,7 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
             {
                 return Delivery.Lose(FailureCause.DeadEndpoint);
             }
-            arrive = (flow.ToPod ??= _cluster.Between(Node, pod.Node)).Send(at, request?.RequestBytes ?? Segments.Control);
+            arrive = _cluster.Between(Node, pod.Node).Send(at, request?.RequestBytes ?? Segments.Control);
         }
         var d = pod.Receive(connection, request, depth + 1, arrive);
         return d.Travels ? d.Back(FromPod(ref flow, d.At, Segments.Control)) : d;
@@ -236,8 +236,6 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         }
     }
 
-    // The flow keeps the links to and from its backend's node once looked up: one lookup per connection, not
-    // per segment (made when first used, as before, so no link exists that never carried a byte).
     private long FromPod(ref EbpfFlow flow, long at, long bytes)
     {
         var there = flow.Backend.Node;
@@ -245,7 +243,7 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         {
             return at;
         }
-        return _cluster.CanReach(there, Node) ? (flow.FromPod ??= _cluster.Between(there, Node)).Send(at, bytes) : -1;
+        return _cluster.CanReach(there, Node) ? _cluster.Between(there, Node).Send(at, bytes) : -1;
     }
 
     private void Release(ref EbpfFlow flow)
@@ -428,4 +426,4 @@ public sealed class MaglevTables
 /// backend, the source address the backend sees, whether answers go straight from the backend's node (DSR),
 /// and when its last packet passed.
 /// </summary>
-public record struct EbpfFlow(EbpfProxy? Proxy, int Table, Pod Backend, int Source, bool Direct, long LastSeen, Link? ToPod = null, Link? FromPod = null);
+public record struct EbpfFlow(EbpfProxy? Proxy, int Table, Pod Backend, int Source, bool Direct, long LastSeen);

@@ -140,11 +140,7 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
             // Cluster policy masquerades external traffic to the node's address; Local keeps the client's, and a
             // pod's own connection to a ClusterIP is not masqueraded.
             int source = service.Spec.ExternalTrafficPolicy == TrafficPolicy.Cluster && !connection.Internal ? Node.Index : -1;
-            // The links to and from the endpoint's node, looked up once per connection, not per segment.
-            var there = chosen!.Node;
-            flow = there == Node
-                ? new ProxyFlow(this, Conntrack.Generation, chosen, source, now, null, null)
-                : new ProxyFlow(this, Conntrack.Generation, chosen, source, now, _cluster.Between(Node, there), _cluster.Between(there, Node));
+            flow = new ProxyFlow(this, Conntrack.Generation, chosen!, source, now);
             if (_spec.Mode == ProxyMode.Ipvs)
             {
                 SetActive(chosen!, _active.GetValueOrDefault(chosen!) + 1);
@@ -161,7 +157,7 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
             {
                 return Delivery.Lose(FailureCause.DeadEndpoint);
             }
-            arrive = flow.ToPod!.Send(at, bytes);
+            arrive = _cluster.Between(Node, pod.Node).Send(at, bytes);
         }
         var d = pod.Receive(connection, request, depth + 1, arrive);
         return d.Travels ? d.Back(FromPod(ref flow, d.At, Segments.Control)) : d;
@@ -192,11 +188,12 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
 
     private long FromPod(ref ProxyFlow flow, long at, long bytes)
     {
-        if (flow.FromPod is not { } link)
+        var there = flow.Backend.Node;
+        if (there == Node)
         {
             return at; // the endpoint is on this node
         }
-        return _cluster.CanReach(flow.Backend.Node, Node) ? link.Send(at, bytes) : -1;
+        return _cluster.CanReach(there, Node) ? _cluster.Between(there, Node).Send(at, bytes) : -1;
     }
 
     private void Release(ref ProxyFlow flow, bool closed)
@@ -549,6 +546,6 @@ internal sealed class CandidateIndex(Pod[] pods, IReadOnlyDictionary<Pod, int> p
 /// <summary>
 /// A connection's conntrack entry, as the node's service proxy keeps it: which node's table holds it (and
 /// in which generation of that table), the endpoint it was DNATed to, the source address the endpoint sees,
-/// when its last packet passed, and the links between this node and the endpoint's (null when it is local).
+/// when its last packet passed.
 /// </summary>
-public record struct ProxyFlow(KubeProxy? Proxy, int Table, Pod Backend, int Source, long LastSeen, Link? ToPod, Link? FromPod);
+public record struct ProxyFlow(KubeProxy? Proxy, int Table, Pod Backend, int Source, long LastSeen);

@@ -63,14 +63,10 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     private readonly List<NodeWindowStats> _nodeRows = [];
     private readonly List<PodWindowStats> _podRows = [];
     private readonly double[] _servedPerNode;
-    private readonly LinkMeter[][] _linksIn; // per node: the client and front-door links that carry bytes to it
-    private readonly LinkMeter[][] _linksOut; // per node: the client and front-door links that carry bytes from it
-    // Node-to-node links are made on first use: one meter per link that exists, in the cluster's order,
-    // so a window costs O(links used), not O(nodes^2).
-    private readonly List<LinkMeter> _nodeLinkMeters = [];
-    private readonly long[] _bytesIn;
-    private readonly long[] _bytesOut;
-    private readonly double[] _linkUtil;
+    // Per node: its links from (to) the clients, a load balancer and the other nodes, which carry every byte to
+    // (from) it: 6N meters, whichever nodes talk.
+    private readonly LinkMeter[][] _linksIn;
+    private readonly LinkMeter[][] _linksOut;
     private readonly (double Busy, double Queue, long Rejected, double DeletedWorkers)[] _nodeWindow;
     private readonly long[] _nodeWindowIn;
     private readonly long[] _nodeWindowOut;
@@ -119,11 +115,8 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
         _servedPerNode = new double[model.Cluster.Nodes.Count];
         _entered = new long[model.Cluster.Nodes.Count];
         var cluster = model.Cluster;
-        _linksIn = cluster.Nodes.Select(n => new[] { new LinkMeter(n.FromClient), new LinkMeter(n.FromFrontDoor) }).ToArray();
-        _linksOut = cluster.Nodes.Select(n => new[] { new LinkMeter(n.ToClient), new LinkMeter(n.ToFrontDoor) }).ToArray();
-        _bytesIn = new long[cluster.Nodes.Count];
-        _bytesOut = new long[cluster.Nodes.Count];
-        _linkUtil = new double[cluster.Nodes.Count];
+        _linksIn = cluster.Nodes.Select(n => new[] { new LinkMeter(n.FromClient), new LinkMeter(n.FromFrontDoor), new LinkMeter(n.FromNodes) }).ToArray();
+        _linksOut = cluster.Nodes.Select(n => new[] { new LinkMeter(n.ToClient), new LinkMeter(n.ToFrontDoor), new LinkMeter(n.ToNodes) }).ToArray();
         _nodeWindow = new (double, double, long, double)[cluster.Nodes.Count];
         _nodeWindowIn = new long[cluster.Nodes.Count];
         _nodeWindowOut = new long[cluster.Nodes.Count];
@@ -136,7 +129,7 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             foreach (var n in cluster.Nodes)
             {
                 int i = n.Index;
-                for (int k = 0; k < 2; k++)
+                for (int k = 0; k < _linksIn[i].Length; k++)
                 {
                     _watch.Add(_linksIn[i][k].Link);
                     AddMeter(_linksIn[i][k], -1, i);
@@ -144,11 +137,6 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
                     AddMeter(_linksOut[i][k], i, -1);
                 }
             }
-            foreach (var l in cluster.NodeLinks)
-            {
-                _watch.Add(l.Link);
-            }
-            cluster.Watch = _watch;
         }
         _sim.ScheduleAt(_warmup, this, 0);
     }
@@ -373,11 +361,6 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
                 m.Take(0);
             }
         }
-        TrackNodeLinks();
-        foreach (var m in _nodeLinkMeters)
-        {
-            m.Take(0);
-        }
         if (!_everyRow)
         {
             // Every count starts from here: only pods with work in progress carry over into the first window.
@@ -390,21 +373,6 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
                 {
                     Mark(i);
                 }
-            }
-        }
-    }
-
-    private void TrackNodeLinks()
-    {
-        // A link made since the last reading carried bytes only since it was made: its meter starts at zero.
-        var links = _model.Cluster.NodeLinks;
-        for (int i = _nodeLinkMeters.Count; i < links.Count; i++)
-        {
-            var meter = new LinkMeter(links[i].Link, fromZero: true);
-            _nodeLinkMeters.Add(meter);
-            if (!_everyRow)
-            {
-                AddMeter(meter, links[i].From.Index, links[i].To.Index);
             }
         }
     }
@@ -463,20 +431,6 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
             _rejected += rej;
             _servedPerNode[n] += req - rej;
         }
-        Array.Clear(_bytesIn);
-        Array.Clear(_bytesOut);
-        Array.Clear(_linkUtil);
-        TrackNodeLinks();
-        var nodeLinks = _model.Cluster.NodeLinks;
-        for (int i = 0; i < _nodeLinkMeters.Count; i++)
-        {
-            long bytes = _nodeLinkMeters[i].Take(span, out double u);
-            int from = nodeLinks[i].From.Index, to = nodeLinks[i].To.Index;
-            _bytesOut[from] += bytes;
-            _bytesIn[to] += bytes;
-            _linkUtil[from] = Math.Max(_linkUtil[from], u);
-            _linkUtil[to] = Math.Max(_linkUtil[to], u);
-        }
         foreach (var node in nodes)
         {
             int n = node.Index;
@@ -487,8 +441,8 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
                 _overloadS += span;
             }
             _maxNodeUtil = Math.Max(_maxNodeUtil, util);
-            long bytesIn = _bytesIn[n], bytesOut = _bytesOut[n];
-            double linkUtil = _linkUtil[n];
+            long bytesIn = 0, bytesOut = 0;
+            double linkUtil = 0;
             foreach (var m in _linksIn[n])
             {
                 bytesIn += m.Take(span, out double u);
@@ -541,7 +495,6 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
                 SampleChangedPod((w << 6) + BitOperations.TrailingZeroCount(bits), now, start, span);
             }
         }
-        TrackNodeLinks();
         var bytesIn = _nodeWindowIn;
         var bytesOut = _nodeWindowOut;
         var linkUtil = _nodeWindowUtil;
@@ -741,12 +694,12 @@ public sealed class Collector : IOutcomeSink, IEventTarget, IConnectionProbe, IE
     }
 
     /// <summary>Reads a link's counters as differences since the last reading.</summary>
-    private sealed class LinkMeter(Link link, bool fromZero = false)
+    private sealed class LinkMeter(Link link)
     {
         public Link Link => link;
 
-        private long _bytes = fromZero ? 0 : link.BytesSent;
-        private long _busy = fromZero ? 0 : link.BusyTime;
+        private long _bytes = link.BytesSent;
+        private long _busy = link.BusyTime;
 
         /// <summary>Bytes sent since the last reading, and the busy fraction over <paramref name="spanS"/> seconds.</summary>
         public long Take(double spanS, out double utilization)

@@ -10,17 +10,9 @@ public sealed class Cluster
 {
     private readonly Dictionary<string, Node> _byIp = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Node> _byName = new(StringComparer.Ordinal);
-    private readonly NetworkSpec _network;
-    private readonly RandomStreams _streams;
-    // Node-to-node links exist once traffic needs them, keyed by (from, to) index: a pod-to-pod hop uses
-    // few of the N(N-1) pairs, and a mesh built up front took 1.7 GB at 2,000 nodes. A link's stream is
-    // named after its two ends, so one made late draws what one made at the start would have drawn.
-    private readonly Dictionary<long, Link> _nodeToNode = new(PairKeyComparer.Instance);
     private readonly List<Link>[] _linksOf;
     // Cut pairs (both directions), only while a partition holds: nothing sized nodes x nodes otherwise.
     private readonly HashSet<long> _partitioned = new(PairKeyComparer.Instance);
-    private readonly long[] _extraLatency;
-    private readonly double[] _extraLoss;
 
     /// <summary>Builds the nodes and links of <paramref name="nodes"/> with link behaviour from <paramref name="network"/>.</summary>
     public Cluster(IReadOnlyList<NodeSpec> nodes, NetworkSpec network, RandomStreams streams)
@@ -28,23 +20,23 @@ public sealed class Cluster
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(streams);
-        _network = network;
-        _streams = streams;
         var list = new List<Node>(nodes.Count);
         _linksOf = new List<Link>[nodes.Count];
-        _extraLatency = new long[nodes.Count];
-        _extraLoss = new double[nodes.Count];
         double rto = network.RetransmitTimeoutS;
         for (int i = 0; i < nodes.Count; i++)
         {
             var s = nodes[i];
             Link L(string what, LinkSpec spec) => new($"{what}:{s.Name}", spec, rto, streams.Get($"link:{what}:{s.Name}"));
+            // Node-to-node traffic leaves through the sender's interface (the nodeToNode link: latency, bandwidth,
+            // loss) and enters through the receiver's (its bandwidth only): 2N links, whichever pairs talk.
+            var fromNodes = new LinkSpec(Distribution.Constant(0), network.NodeToNode.BandwidthBitsPerSecond);
             var node = new Node(i, s, L("client>node", network.ClientToNode), L("node>client", network.ClientToNode),
-                L("lb>node", network.FrontDoorToNode), L("node>lb", network.FrontDoorToNode));
+                L("lb>node", network.FrontDoorToNode), L("node>lb", network.FrontDoorToNode),
+                L("node>nodes", network.NodeToNode), L("nodes>node", fromNodes));
             list.Add(node);
             _byIp.Add(s.Ip, node);
             _byName.Add(s.Name, node);
-            _linksOf[i] = [node.FromClient, node.ToClient, node.FromFrontDoor, node.ToFrontDoor];
+            _linksOf[i] = [node.FromClient, node.ToClient, node.FromFrontDoor, node.ToFrontDoor, node.ToNodes, node.FromNodes];
         }
         Nodes = list;
         RetransmitTimeout = Time.FromSeconds(rto);
@@ -71,67 +63,22 @@ public sealed class Cluster
 
     /// <summary>Bumped whenever an address changes owner, so that a lookup cached before can tell it is stale.</summary>
     public int AddressVersion { get; private set; }
-    /// <summary>Watches every node-to-node link made from now on (a sampler that reads only the links that carried traffic).</summary>
-    public LinkWatch? Watch { get; set; }
-
-    /// <summary>Node-to-node links made so far, in the order they were first used.</summary>
-    public IReadOnlyList<NodeLink> NodeLinks => _nodeLinks;
-
-    private readonly List<NodeLink> _nodeLinks = [];
-
     /// <summary>The node that owns <paramref name="ip"/> now, or null.</summary>
     public Node? ByIp(string ip) => _byIp.GetValueOrDefault(ip);
 
     /// <summary>The node called <paramref name="name"/>.</summary>
     public Node ByName(string name) => _byName[name];
 
-    /// <summary>The link from node <paramref name="from"/> to node <paramref name="to"/>, made on first use.</summary>
-    public Link Between(Node from, Node to)
+    /// <summary>The way from node <paramref name="from"/> to node <paramref name="to"/>: out of one's interface, into the other's.</summary>
+    public NodePath Between(Node from, Node to)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
-        // Each node keeps the link it last sent on and the one it last received on. A link is found from either
-        // end: an entry node forwarding to pods on a thousand nodes changes its last outgoing link at every
-        // connection, but each pod's node receives from few nodes and still holds the link as its last incoming
-        // one. Nothing is sized nodes x nodes.
-        if (from.LastOutTo == to.Index + 1)
-        {
-            return from.LastOut!;
-        }
-        if (to.LastInFrom == from.Index + 1)
-        {
-            return to.LastIn!;
-        }
-        long key = Pair(from.Index, to.Index);
-        if (!_nodeToNode.TryGetValue(key, out var found))
-        {
-            found = MakeLink(from, to, key);
-        }
-        from.LastOutTo = to.Index + 1;
-        from.LastOut = found;
-        to.LastInFrom = from.Index + 1;
-        to.LastIn = found;
-        return found;
-    }
-
-    private Link MakeLink(Node from, Node to, long key)
-    {
         if (from == to)
         {
-            throw new ArgumentException($"no link from {from.Name} to itself", nameof(to));
+            throw new ArgumentException($"no path from {from.Name} to itself", nameof(to));
         }
-        var link = new Link(from, to, _network.NodeToNode, _network.RetransmitTimeoutS, _streams)
-        {
-            // A degradation of either end applies to the link, as it did to every link touching the node.
-            ExtraLatency = _extraLatency[from.Index] + _extraLatency[to.Index],
-            ExtraLoss = _extraLoss[from.Index] + _extraLoss[to.Index],
-        };
-        link.Watch = Watch;
-        _nodeToNode.Add(key, link);
-        _linksOf[from.Index].Add(link);
-        _linksOf[to.Index].Add(link);
-        _nodeLinks.Add(new NodeLink(from, to, link));
-        return link;
+        return new NodePath(from.ToNodes, to.FromNodes);
     }
 
     /// <summary>Whether <paramref name="a"/> can reach <paramref name="b"/> (both up, no partition between them).</summary>
@@ -189,14 +136,12 @@ public sealed class Cluster
     }
 
     /// <summary>
-    /// Adds (or with negative values removes) latency and loss on every link touching <paramref name="node"/>,
-    /// those made later included.
+    /// Adds (or with negative values removes) latency and loss on every link of <paramref name="node"/>: its
+    /// interfaces to clients, load balancers and the other nodes, so a path between two nodes carries both ends'.
     /// </summary>
     public void Degrade(Node node, long extraLatency, double extraLoss)
     {
         ArgumentNullException.ThrowIfNull(node);
-        _extraLatency[node.Index] += extraLatency;
-        _extraLoss[node.Index] += extraLoss;
         foreach (var link in _linksOf[node.Index])
         {
             link.ExtraLatency += extraLatency;
@@ -204,7 +149,7 @@ public sealed class Cluster
         }
     }
 
-    /// <summary>Every link touching <paramref name="node"/> made so far.</summary>
+    /// <summary>Every link of <paramref name="node"/>.</summary>
     public IReadOnlyList<Link> LinksOf(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -214,8 +159,11 @@ public sealed class Cluster
     private static long Pair(int from, int to) => ((long)from << 32) | (uint)to;
 }
 
-/// <summary>A node-to-node link with its two ends.</summary>
-/// <param name="From">The sending node.</param>
-/// <param name="To">The receiving node.</param>
-/// <param name="Link">The link.</param>
-public readonly record struct NodeLink(Node From, Node To, Link Link);
+/// <summary>The way from one node to another: out through the sender's interface, in through the receiver's.</summary>
+/// <param name="Out">The sender's <see cref="Node.ToNodes"/>.</param>
+/// <param name="In">The receiver's <see cref="Node.FromNodes"/>.</param>
+public readonly record struct NodePath(Link Out, Link In)
+{
+    /// <summary>Sends <paramref name="bytes"/> entering at <paramref name="at"/>; returns when the last byte is received.</summary>
+    public long Send(long at, long bytes) => In.Receive(Out.Send(at, bytes), bytes);
+}

@@ -11,10 +11,7 @@ public sealed class Link
 {
     private readonly Sampler? _latency; // null when the latency is constant
     private readonly long _fixedLatency; // a constant latency as nanoseconds (no draw per message); -1 when it varies
-    private Random? _random; // latency and loss draws; a node pair's link makes it on first need
-    private readonly RandomStreams? _streams;
-    private readonly Node? _from, _to;
-    private string? _name;
+    private readonly Random _random;
     private readonly double _nsPerByte;
     private readonly double _baseLoss;
     private readonly long _rto;
@@ -22,48 +19,23 @@ public sealed class Link
 
     /// <summary>Creates a link from its spec; <paramref name="random"/> draws latency and loss.</summary>
     public Link(string name, LinkSpec spec, double retransmitTimeoutS, Random random)
-        : this(spec, retransmitTimeoutS)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(random);
-        _name = name;
+        Name = name;
         _random = random;
+        _fixedLatency = spec.Latency.Kind == DistributionKind.Constant ? Time.FromSeconds(spec.Latency.A) : -1;
         if (_fixedLatency < 0)
         {
             _latency = spec.Latency.CreateSampler(random);
         }
-    }
-
-    /// <summary>
-    /// The link from node <paramref name="from"/> to node <paramref name="to"/>, drawing from the stream
-    /// <c>link:FROM>TO</c>. A cluster may come to hold one for every pair of nodes, so what most never need is
-    /// made on first need: the generator (for a constant latency, only when a loss is drawn; the stream is the
-    /// same whenever it is made) and the name.
-    /// </summary>
-    internal Link(Node from, Node to, LinkSpec spec, double retransmitTimeoutS, RandomStreams streams)
-        : this(spec, retransmitTimeoutS)
-    {
-        _from = from;
-        _to = to;
-        _streams = streams;
-        if (_fixedLatency < 0)
-        {
-            _latency = spec.Latency.CreateSampler(Random);
-        }
-    }
-
-    private Link(LinkSpec spec, double retransmitTimeoutS)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        _fixedLatency = spec.Latency.Kind == DistributionKind.Constant ? Time.FromSeconds(spec.Latency.A) : -1;
         _nsPerByte = 8.0 * Time.Second / spec.BandwidthBitsPerSecond;
         _baseLoss = spec.Loss;
         _rto = Time.FromSeconds(retransmitTimeoutS);
     }
 
-    private Random Random => _random ??= _streams!.Get($"link:{Name}");
-
     /// <summary>Link name, for diagnostics.</summary>
-    public string Name => _name ??= $"{_from!.Name}>{_to!.Name}";
+    public string Name { get; }
 
     /// <summary>Added one-way latency from a degradation fault, nanoseconds.</summary>
     public long ExtraLatency { get; set; }
@@ -104,20 +76,48 @@ public sealed class Link
             Touched = true;
             watch.Sent(this);
         }
+        return Deliver(done);
+    }
+
+    // Latency, degradation and loss after the last byte is out at `done`.
+    private long Deliver(long done)
+    {
         long arrive = done + (_fixedLatency >= 0 ? _fixedLatency : _latency!.NextNanoseconds()) + ExtraLatency;
         double loss = _baseLoss + ExtraLoss;
         if (loss > 0)
         {
             long rto = _rto;
             // Bounded: after 8 losses in a row the message gets through (the client timeout decides first).
-            var random = Random;
-            for (int i = 0; i < 8 && random.NextDouble() < loss; i++)
+            for (int i = 0; i < 8 && _random.NextDouble() < loss; i++)
             {
                 arrive += rto;
                 rto *= 2;
             }
         }
         return arrive;
+    }
+
+    /// <summary>
+    /// Receives <paramref name="bytes"/> whose last byte reaches this link at <paramref name="lastByteAt"/>, sent
+    /// over another link (the sender's interface): the message occupies this link for its transmission time, ending
+    /// no earlier than that instant. Uncontended it adds nothing (the bits pass through as they arrive); behind an
+    /// earlier message from another sender it waits for it. Then this link's own latency, degradation and loss
+    /// apply. Returns when the last byte is through.
+    /// </summary>
+    public long Receive(long lastByteAt, long bytes)
+    {
+        long tx = (long)(bytes * _nsPerByte);
+        long queued = _busyUntil + tx;
+        long done = lastByteAt > queued ? lastByteAt : queued;
+        _busyUntil = done;
+        BytesSent += bytes;
+        BusyTime += tx;
+        if (!Touched && Watch is { } watch)
+        {
+            Touched = true;
+            watch.Sent(this);
+        }
+        return Deliver(done);
     }
 
     /// <summary>Forgets traffic counted so far.</summary>

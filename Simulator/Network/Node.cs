@@ -3,8 +3,10 @@ namespace Svcsim.Network;
 /// <summary>A machine of the cluster: its address, whether it is up, and its links.</summary>
 public sealed class Node
 {
-    internal Node(int index, NodeSpec spec, Link fromClient, Link toClient, Link fromFrontDoor, Link toFrontDoor)
+    internal Node(int index, NodeSpec spec, Link fromClient, Link toClient, Link fromFrontDoor, Link toFrontDoor, Link toNodes, Link fromNodes)
     {
+        ToNodes = toNodes;
+        FromNodes = fromNodes;
         Index = index;
         Spec = spec;
         Ip = spec.Ip;
@@ -44,12 +46,17 @@ public sealed class Node
     /// <summary>Link from this node to a load balancer.</summary>
     public Link ToFrontDoor { get; }
 
-    // The node-to-node links used last from and to this node, kept on the node (whose object a forwarding hop reads
-    // anyway) so that the usual lookup touches no other memory: see Cluster.Between.
-    internal int LastOutTo; // the far end's index + 1 (0: none)
-    internal Link? LastOut;
-    internal int LastInFrom;
-    internal Link? LastIn;
+    /// <summary>
+    /// This node's network interface towards the other nodes: what it sends to any of them queues here (the
+    /// latency, bandwidth and loss of <c>network.nodeToNode</c>).
+    /// </summary>
+    public Link ToNodes { get; }
+
+    /// <summary>
+    /// This node's network interface from the other nodes: what any of them sends it is received here, one
+    /// message after another at the same bandwidth (no latency of its own; see <see cref="Link.Receive"/>).
+    /// </summary>
+    public Link FromNodes { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Ip})";
