@@ -170,7 +170,7 @@ public sealed class ScriptOutputTests : IDisposable
     public void Without_A_Terminal_Progress_Is_A_Plain_Line_On_Stderr_And_Quiet_Silences_It()
     {
         var interval = Progress.Interval;
-        Progress.Interval = TimeSpan.FromMilliseconds(20);
+        Progress.Interval = TimeSpan.FromMilliseconds(5); // the sweep's runs take a few tens of milliseconds at least
         try
         {
             var noisy = SvcsimCli.Run([.. SweepFixture.Args(_temp.File("noisy"))]);

@@ -49,8 +49,28 @@ internal static class Progress
         int done = 0;
         var clock = Stopwatch.StartNew();
         var error = Console.Error; // the writer of this command, even if a test swaps the console meanwhile
-        using var timer = new Timer(_ => error.WriteLine(Line(Volatile.Read(ref done), total, unit, stepsPerUnit, clock.Elapsed)), null, Interval, Interval);
-        return work(d => Volatile.Write(ref done, d));
+        var interval = Interval;
+        using var finished = new ManualResetEventSlim();
+        // A thread of its own, not a pool timer: the runs keep every pool thread busy, and a timer's callback then
+        // waited for the pool to grow (half a second per thread) or for the work to end, printing nothing.
+        var ticker = new Thread(() =>
+        {
+            while (!finished.Wait(interval))
+            {
+                error.WriteLine(Line(Volatile.Read(ref done), total, unit, stepsPerUnit, clock.Elapsed));
+            }
+        })
+        { IsBackground = true, Name = "progress" };
+        ticker.Start();
+        try
+        {
+            return work(d => Volatile.Write(ref done, d));
+        }
+        finally
+        {
+            finished.Set();
+            ticker.Join();
+        }
     }
 
     /// <summary><c>points 12/40, ETA 1h05m</c>: done and total in units, and the time left at the pace so far.</summary>
