@@ -67,7 +67,12 @@ public sealed class Link
     {
         long tx = (long)(bytes * _nsPerByte);
         long start = at > _busyUntil ? at : _busyUntil;
-        long done = start + tx;
+        return Deliver(start + tx, bytes, tx);
+    }
+
+    // The link is busy until `done`, when the last byte is out; then latency, degradation and loss.
+    private long Deliver(long done, long bytes, long tx)
+    {
         _busyUntil = done;
         BytesSent += bytes;
         BusyTime += tx;
@@ -76,12 +81,6 @@ public sealed class Link
             Touched = true;
             watch.Sent(this);
         }
-        return Deliver(done);
-    }
-
-    // Latency, degradation and loss after the last byte is out at `done`.
-    private long Deliver(long done)
-    {
         long arrive = done + (_fixedLatency >= 0 ? _fixedLatency : _latency!.NextNanoseconds()) + ExtraLatency;
         double loss = _baseLoss + ExtraLoss;
         if (loss > 0)
@@ -108,16 +107,7 @@ public sealed class Link
     {
         long tx = (long)(bytes * _nsPerByte);
         long queued = _busyUntil + tx;
-        long done = lastByteAt > queued ? lastByteAt : queued;
-        _busyUntil = done;
-        BytesSent += bytes;
-        BusyTime += tx;
-        if (!Touched && Watch is { } watch)
-        {
-            Touched = true;
-            watch.Sent(this);
-        }
-        return Deliver(done);
+        return Deliver(lastByteAt > queued ? lastByteAt : queued, bytes, tx);
     }
 
     /// <summary>Forgets traffic counted so far.</summary>
