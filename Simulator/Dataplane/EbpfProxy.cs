@@ -137,14 +137,10 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         var pod = flow.Backend;
         connection.Source = flow.Source;
         long bytes = request?.RequestBytes ?? Segments.Control;
-        long arrive = at;
-        if (pod.Node != Node)
+        long arrive = _cluster.Carry(Node, pod.Node, at, bytes);
+        if (arrive < 0)
         {
-            if (!_cluster.CanReach(Node, pod.Node))
-            {
-                return Delivery.Lose(FailureCause.DeadEndpoint);
-            }
-            arrive = _cluster.Between(Node, pod.Node).Send(at, bytes);
+            return Delivery.Lose(FailureCause.DeadEndpoint);
         }
         if (flow.Direct)
         {
@@ -184,14 +180,10 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         }
         var pod = flow.Backend;
         connection.Source = -1;
-        long arrive = at;
-        if (pod.Node != Node)
+        long arrive = _cluster.Carry(Node, pod.Node, at, request?.RequestBytes ?? Segments.Control);
+        if (arrive < 0)
         {
-            if (!_cluster.CanReach(Node, pod.Node))
-            {
-                return Delivery.Lose(FailureCause.DeadEndpoint);
-            }
-            arrive = _cluster.Between(Node, pod.Node).Send(at, request?.RequestBytes ?? Segments.Control);
+            return Delivery.Lose(FailureCause.DeadEndpoint);
         }
         var d = pod.Receive(connection, request, depth + 1, arrive);
         return d.Travels ? d.Back(FromPod(ref flow, d.At, Segments.Control)) : d;
@@ -236,15 +228,7 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         }
     }
 
-    private long FromPod(ref EbpfFlow flow, long at, long bytes)
-    {
-        var there = flow.Backend.Node;
-        if (there == Node)
-        {
-            return at;
-        }
-        return _cluster.CanReach(there, Node) ? _cluster.Between(there, Node).Send(at, bytes) : -1;
-    }
+    private long FromPod(ref EbpfFlow flow, long at, long bytes) => _cluster.Carry(flow.Backend.Node, Node, at, bytes);
 
     private void Release(ref EbpfFlow flow)
     {

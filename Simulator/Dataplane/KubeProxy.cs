@@ -150,14 +150,10 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
         var pod = flow.Backend;
         connection.Source = flow.Source;
         long bytes = request?.RequestBytes ?? Segments.Control;
-        long arrive = at;
-        if (pod.Node != Node)
+        long arrive = _cluster.Carry(Node, pod.Node, at, bytes);
+        if (arrive < 0)
         {
-            if (!_cluster.CanReach(Node, pod.Node))
-            {
-                return Delivery.Lose(FailureCause.DeadEndpoint);
-            }
-            arrive = _cluster.Between(Node, pod.Node).Send(at, bytes);
+            return Delivery.Lose(FailureCause.DeadEndpoint);
         }
         var d = pod.Receive(connection, request, depth + 1, arrive);
         return d.Travels ? d.Back(FromPod(ref flow, d.At, Segments.Control)) : d;
@@ -186,15 +182,8 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
         }
     }
 
-    private long FromPod(ref ProxyFlow flow, long at, long bytes)
-    {
-        var there = flow.Backend.Node;
-        if (there == Node)
-        {
-            return at; // the endpoint is on this node
-        }
-        return _cluster.CanReach(there, Node) ? _cluster.Between(there, Node).Send(at, bytes) : -1;
-    }
+    // At itself when the endpoint is on this node; -1 when its node cannot reach this one.
+    private long FromPod(ref ProxyFlow flow, long at, long bytes) => _cluster.Carry(flow.Backend.Node, Node, at, bytes);
 
     private void Release(ref ProxyFlow flow, bool closed)
     {

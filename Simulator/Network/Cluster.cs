@@ -81,6 +81,20 @@ public sealed class Cluster
         return new NodePath(from.ToNodes, to.FromNodes);
     }
 
+    /// <summary>
+    /// Carries <paramref name="bytes"/> from <paramref name="from"/> to <paramref name="to"/>, entering at
+    /// <paramref name="at"/>: when the last byte is received, <paramref name="at"/> itself when both are one node (no
+    /// link between a node and itself), or -1 when <paramref name="to"/> cannot be reached (a node down, a partition).
+    /// </summary>
+    public long Carry(Node from, Node to, long at, long bytes)
+    {
+        if (from == to)
+        {
+            return at;
+        }
+        return CanReach(from, to) ? Between(from, to).Send(at, bytes) : -1;
+    }
+
     /// <summary>Whether <paramref name="a"/> can reach <paramref name="b"/> (both up, no partition between them).</summary>
     public bool CanReach(Node a, Node b) => a.Up && b.Up && (_partitioned.Count == 0 || !_partitioned.Contains(Pair(a.Index, b.Index)));
 

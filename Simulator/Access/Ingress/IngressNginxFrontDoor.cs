@@ -708,14 +708,10 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
             connection.Record(depth, this);
             var pod = door.PeerOf(connection);
             long bytes = request?.RequestBytes ?? Segments.Control;
-            long arrive = at;
-            if (pod.Node != node)
+            long arrive = door.Cluster.Carry(node, pod.Node, at, bytes);
+            if (arrive < 0)
             {
-                if (!door.Cluster.CanReach(node, pod.Node))
-                {
-                    return Delivery.Lose(FailureCause.DeadEndpoint);
-                }
-                arrive = door.Cluster.Between(node, pod.Node).Send(at, bytes);
+                return Delivery.Lose(FailureCause.DeadEndpoint);
             }
             var d = pod.Receive(connection, request, depth + 1, arrive);
             return d.Travels ? d.Back(FromPod(pod, d.At, Segments.Control)) : d;
@@ -733,7 +729,7 @@ public sealed class IngressNginxFrontDoor : FrontDoor, IRequestOwner, IEventTarg
             {
                 return node.Up ? at : -1;
             }
-            return door.Cluster.CanReach(pod.Node, node) ? door.Cluster.Between(pod.Node, node).Send(at, bytes) : -1;
+            return door.Cluster.Carry(pod.Node, node, at, bytes);
         }
     }
 }
