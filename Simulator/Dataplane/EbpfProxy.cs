@@ -19,7 +19,6 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
 {
     private readonly Simulation _sim;
     private readonly EbpfSpec _spec;
-    private readonly IReadOnlyList<ServiceState> _services;
     private readonly Cluster _cluster;
     private readonly FlowTable<EbpfFlow> _flows; // shared by the nodes of a world: a flow has an entry on one node at a time
     private readonly MaglevTables _maglev;
@@ -27,10 +26,6 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
     private readonly Sampler _agentDelay;
     private readonly Trace _trace;
     private readonly long _ctTimeout = Time.FromSeconds(EbpfSpec.CtEstablishedTimeoutS);
-    private readonly Pod[][] _all;
-    private readonly Pod[][] _local;
-    private readonly Pod[][] _zonal;
-    private readonly Dictionary<long, (Pod Pod, long Expires)>[] _affinity;
     // Per service, the Maglev table of the view last looked up (all or local endpoints): a reference check per
     // new flow, the shared cache only when the view changed.
     private readonly (Pod[]? Backends, MaglevTable? Table)[] _tables;
@@ -39,11 +34,10 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
 
     internal EbpfProxy(Simulation sim, Node node, EbpfSpec spec, ConntrackSpec conntrack, IReadOnlyList<ServiceState> services, Cluster cluster,
         FlowTable<EbpfFlow> flows, MaglevTables maglev, Trace trace)
-        : base(node, new ConntrackTable(EbpfSpec.CtMapSize, conntrack))
+        : base(node, new ConntrackTable(EbpfSpec.CtMapSize, conntrack), services)
     {
         _sim = sim;
         _spec = spec;
-        _services = services;
         _cluster = cluster;
         _flows = flows;
         _maglev = maglev;
@@ -51,25 +45,8 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         _random = sim.Streams.Get($"ebpf-lb:{node.Name}");
         _agentDelay = spec.AgentDelay.CreateSampler(sim.Streams.Get($"cilium-agent:{node.Name}"));
         // The CT map keeps a closed flow's entry briefly as the kernel's TIME_WAIT does; its size is Cilium's.
-        _all = new Pod[services.Count][];
-        _local = new Pod[services.Count][];
-        _zonal = new Pod[services.Count][];
-        _affinity = new Dictionary<long, (Pod, long)>[services.Count];
         _tables = new (Pod[]?, MaglevTable?)[services.Count];
-        for (int i = 0; i < services.Count; i++)
-        {
-            _all[i] = [];
-            _local[i] = [];
-            _zonal[i] = [];
-            _affinity[i] = new(PairKeyComparer.Instance);
-        }
     }
-
-
-
-
-    /// <inheritdoc />
-    public override IReadOnlyList<Pod> View(int service) => _all[service];
 
     /// <summary>Maglev tables built so far in this world (shared by its nodes).</summary>
     public int MaglevTablesBuilt => _maglev.Built;
@@ -79,19 +56,9 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
     /// <inheritdoc />
     public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        connection.Record(depth, this);
-        if (!Node.Up)
+        if (EndsHere(connection, request, depth, at, out var outcome))
         {
-            return Delivery.Lose(FailureCause.NodeDown);
-        }
-        if (!Running)
-        {
-            return Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset);
-        }
-        if (connection.Port != Port.Service)
-        {
-            return HealthPort(connection, request, at);
+            return outcome;
         }
         if (connection.Internal)
         {
@@ -108,15 +75,13 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         }
         if (!known)
         {
-            var service = _services[connection.Service];
-            var candidates = service.Spec.ExternalTrafficPolicy == TrafficPolicy.Local ? _local[service.Index] : _all[service.Index];
+            var service = Services[connection.Service];
+            var candidates = Candidates(service, inCluster: false);
             if (candidates.Length == 0)
             {
                 // No backend at all: Cilium answers with ICMP unreachable (service-no-backend-response: reject, the
                 // default since 1.15); Local policy with none local: dropped.
-                return _all[service.Index].Length == 0
-                    ? Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset)
-                    : Delivery.Lose(FailureCause.DroppedLocal);
+                return NoCandidate(service, request, at);
             }
             if (!Conntrack.TryAdd(now))
             {
@@ -161,15 +126,11 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         ref var flow = ref _flows[connection.Id];
         if (flow.Proxy != this || flow.Table != SocketTable)
         {
-            var service = _services[connection.Service];
-            var spec = service.Spec;
-            int s = service.Index;
-            var candidates = spec.InternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : spec.PreferClose ? _zonal[s] : _all[s];
+            var service = Services[connection.Service];
+            var candidates = Candidates(service, inCluster: true);
             if (candidates.Length == 0)
             {
-                return _all[s].Length == 0
-                    ? Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset)
-                    : Delivery.Lose(FailureCause.DroppedLocal);
+                return NoCandidate(service, request, at);
             }
             if (flow.Proxy is { } previous)
             {
@@ -239,25 +200,13 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         flow = default;
     }
 
-    private Delivery HealthPort(Connection connection, Request? request, long at)
-    {
-        if (request is null)
-        {
-            return Delivery.Answer(at);
-        }
-        // The agent serves the healthCheckNodePort (200 only with a local endpoint) and, with
-        // kubeProxyReplacementHealthzBindAddr, a /healthz that answers while it runs.
-        bool healthy = connection.Port == Port.ProxyHealthz || _local[connection.Service].Length > 0;
-        return healthy ? Delivery.Answer(at) : Delivery.Refuse(at, FailureCause.Refused);
-    }
-
     private Pod Choose(ServiceState service, Pod[] candidates, Connection connection)
     {
         if (service.Spec.SessionAffinity == SessionAffinity.ClientIP)
         {
             // The session affinity map: the client's address keeps its backend while it is a candidate.
             long now = _sim.Now;
-            var table = _affinity[service.Index];
+            var table = Affinity(service.Index);
             var chosen = table.TryGetValue(connection.SourceKey, out var entry) && entry.Expires > now && Array.IndexOf(candidates, entry.Pod) >= 0
                 ? entry.Pod
                 : Pick(service.Index, candidates, connection);
@@ -288,7 +237,7 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
     /// <summary>The backend Maglev gives a flow of <paramref name="flowHash"/> to <paramref name="service"/> in this node's view; null when it has none.</summary>
     public Pod? MaglevBackend(int service, ulong flowHash)
     {
-        var view = _all[service];
+        var view = All(service);
         return view.Length == 0 ? null : _maglev.For(view, _spec.MaglevTableSize).Lookup(MaglevHash(flowHash));
     }
 
@@ -328,13 +277,7 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         _syncPending = false;
         Running = false;
         Conntrack.Clear();
-        for (int s = 0; s < _all.Length; s++)
-        {
-            _all[s] = [];
-            _local[s] = [];
-            _zonal[s] = [];
-            _affinity[s].Clear();
-        }
+        ForgetViews();
     }
 
     /// <inheritdoc />
@@ -349,9 +292,9 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
         // Every node's agent applies the same change: one summary row per published state unless per-node
         // rows are asked for.
         long published = 0;
-        for (int s = 0; s < _services.Count; s++)
+        for (int s = 0; s < Services.Count; s++)
         {
-            published += _services[s].Endpoints.Version;
+            published += Services[s].Endpoints.Version;
         }
         _trace.AddToBurst(_sim.Now, Node.Name, EventKinds.CiliumSync, $"the Cilium agent on {Node.Name} updated the BPF service maps",
             published, "cilium", SyncSummary);
@@ -362,12 +305,9 @@ public sealed class EbpfProxy : ServiceProxy, IEventTarget
 
     private void Sync()
     {
-        for (int s = 0; s < _services.Count; s++)
+        for (int s = 0; s < Services.Count; s++)
         {
-            var snapshot = _services[s].Endpoints;
-            _all[s] = snapshot.Usable;
-            _local[s] = snapshot.UsableOn(Node);
-            _zonal[s] = _services[s].Spec.PreferClose ? Zonal.Of(_all[s], Node) : _all[s];
+            ShowView(s, Services[s].Endpoints);
         }
     }
 }

@@ -28,18 +28,13 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
 {
     private readonly Simulation _sim;
     private readonly KubeProxySpec _spec;
-    private readonly IReadOnlyList<ServiceState> _services;
     private readonly Cluster _cluster;
     private readonly FlowTable<ProxyFlow> _flows; // shared by the proxies of a world: a flow has state on one node at a time
     private readonly Random _random;
     private readonly Sampler _syncDelay;
     private readonly Trace _trace;
     private readonly long _establishedTimeout;
-    private readonly Pod[][] _all;
-    private readonly Pod[][] _local;
-    private readonly Pod[][] _zonal; // trafficDistribution: PreferClose: the endpoints in this node's zone, or all when none is
     private readonly int[] _roundRobin;
-    private readonly Dictionary<long, (Pod Pod, long Expires)>[] _affinity;
     private readonly Dictionary<Pod, int> _active = []; // IPVS: open connections per endpoint in this node's table
     // Per endpoint list in use (a snapshot's array), built on first need: positions for membership and, for
     // IPVS lc, a tree of open connections, so a choice never scans the endpoints.
@@ -53,57 +48,28 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
 
     internal KubeProxy(Simulation sim, Node node, KubeProxySpec spec, IReadOnlyList<ServiceState> services, Cluster cluster,
         FlowTable<ProxyFlow> flows, Trace trace)
-        : base(node, new ConntrackTable(node.Spec.ConntrackMax, spec.Conntrack))
+        : base(node, new ConntrackTable(node.Spec.ConntrackMax, spec.Conntrack), services)
     {
         _sim = sim;
         _spec = spec;
-        _services = services;
         _cluster = cluster;
         _flows = flows;
         _trace = trace;
         _random = sim.Streams.Get($"kube-proxy:{node.Name}");
         _syncDelay = spec.SyncDelay.CreateSampler(sim.Streams.Get($"kube-proxy-sync:{node.Name}"));
         _establishedTimeout = Time.FromSeconds(spec.Conntrack.EstablishedTimeoutS);
-        _all = new Pod[services.Count][];
-        _local = new Pod[services.Count][];
-        _zonal = new Pod[services.Count][];
         _roundRobin = new int[services.Count];
-        _affinity = new Dictionary<long, (Pod, long)>[services.Count];
         _synced = new EndpointSnapshot?[services.Count];
-        for (int i = 0; i < services.Count; i++)
-        {
-            _all[i] = [];
-            _local[i] = [];
-            _zonal[i] = [];
-            _affinity[i] = new(PairKeyComparer.Instance);
-        }
     }
-
-
-
-
-    /// <summary>Endpoints this kube-proxy currently forwards service <paramref name="service"/> to.</summary>
-    public override IReadOnlyList<Pod> View(int service) => _all[service];
 
     // ---- the hop ----
 
     /// <inheritdoc />
     public override Delivery Receive(Connection connection, Request? request, int depth, long at)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        connection.Record(depth, this);
-        if (!Node.Up)
+        if (EndsHere(connection, request, depth, at, out var outcome))
         {
-            return Delivery.Lose(FailureCause.NodeDown);
-        }
-        if (!Running)
-        {
-            // Nothing listens and no rule matches: the node's kernel answers the SYN with an RST.
-            return Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset);
-        }
-        if (connection.Port != Port.Service)
-        {
-            return HealthPort(connection, request, at);
+            return outcome;
         }
         long now = _sim.Now;
         ref var flow = ref _flows[connection.Id];
@@ -119,15 +85,10 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
             // A new connection, or a packet of one this node has no entry for (it came here after an ECMP
             // rehash or a leader move): conntrack picks it up as new (nf_conntrack_tcp_loose), the rules NAT it,
             // and whichever pod it reaches decides whether it has a socket for it.
-            var service = _services[connection.Service];
-            var verdict = Choose(service, connection.SourceKey, out var chosen, connection.Internal);
-            if (verdict == ProxyVerdict.Reject)
+            var service = Services[connection.Service];
+            if (Choose(service, connection.SourceKey, out var chosen, connection.Internal) != ProxyVerdict.Forward)
             {
-                return Delivery.Refuse(at, request is null ? FailureCause.Refused : FailureCause.Reset);
-            }
-            if (verdict == ProxyVerdict.Drop)
-            {
-                return Delivery.Lose(FailureCause.DroppedLocal);
+                return NoCandidate(service, request, at);
             }
             if (!Conntrack.TryAdd(now))
             {
@@ -201,18 +162,6 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
         flow = default;
     }
 
-    private Delivery HealthPort(Connection connection, Request? request, long at)
-    {
-        if (request is null)
-        {
-            return Delivery.Answer(at); // kube-proxy's health server accepts the connection
-        }
-        // /healthz on 10256 answers 200 while kube-proxy runs; the healthCheckNodePort answers 200 only
-        // when this node has a ready local endpoint in kube-proxy's view (virtual-ips, "Traffic policies").
-        bool healthy = connection.Port == Port.ProxyHealthz || _local[connection.Service].Length > 0;
-        return healthy ? Delivery.Answer(at) : Delivery.Refuse(at, FailureCause.Refused);
-    }
-
     /// <summary>
     /// Chooses an endpoint for a new connection of client <paramref name="client"/> to <paramref name="service"/>
     /// entering at this node, from this kube-proxy's own (possibly stale) view.
@@ -222,18 +171,16 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
         ArgumentNullException.ThrowIfNull(service);
         int s = service.Index;
         var spec = service.Spec;
-        var candidates = inCluster
-            ? spec.InternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : spec.PreferClose ? _zonal[s] : _all[s]
-            : spec.ExternalTrafficPolicy == TrafficPolicy.Local ? _local[s] : _all[s];
+        var candidates = Candidates(service, inCluster);
         if (candidates.Length == 0)
         {
             chosen = null;
-            return _all[s].Length == 0 ? ProxyVerdict.Reject : ProxyVerdict.Drop;
+            return All(s).Length == 0 ? ProxyVerdict.Reject : ProxyVerdict.Drop;
         }
         if (spec.SessionAffinity == SessionAffinity.ClientIP)
         {
             long now = _sim.Now;
-            var table = _affinity[s];
+            var table = Affinity(s);
             chosen = table.TryGetValue(client, out var entry) && entry.Expires > now && IndexOf(candidates, s).Contains(entry.Pod)
                 ? entry.Pod
                 : Pick(candidates, s);
@@ -342,14 +289,8 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
         Conntrack.Clear();
         _active.Clear();
         _indexes.Clear();
-        for (int s = 0; s < _all.Length; s++)
-        {
-            _all[s] = [];
-            _local[s] = [];
-            _zonal[s] = [];
-            _synced[s] = null;
-            _affinity[s].Clear();
-        }
+        ForgetViews();
+        Array.Clear(_synced);
     }
 
     private const int StartEvent = 0;
@@ -382,7 +323,7 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
         // The sync reads the published versions now; its rules take effect once written.
         _lastSync = _sim.Now;
         var target = Capture();
-        long writing = SyncCost.Duration(_spec, SyncCost.Rules(_spec.Mode, _services, _synced));
+        long writing = SyncCost.Duration(_spec, SyncCost.Rules(_spec.Mode, Services, _synced));
         if (writing <= 0)
         {
             Apply(target);
@@ -398,10 +339,10 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
 
     private EndpointSnapshot[] Capture()
     {
-        var target = new EndpointSnapshot[_services.Count];
+        var target = new EndpointSnapshot[Services.Count];
         for (int s = 0; s < target.Length; s++)
         {
-            target[s] = _services[s].Endpoints;
+            target[s] = Services[s].Endpoints;
         }
         return target;
     }
@@ -425,22 +366,19 @@ public sealed class KubeProxy : ServiceProxy, IEventTarget
     private void Apply(EndpointSnapshot[] target)
     {
         // The view is a reference to the published version, not a copy: O(services) per sync.
-        // The ready endpoints, or the serving terminating ones when none is ready (ProxyTerminatingEndpoints, KEP-1669, GA 1.28).
         for (int s = 0; s < target.Length; s++)
         {
-            _all[s] = target[s].Usable;
-            _local[s] = target[s].UsableOn(Node);
-            _zonal[s] = _services[s].Spec.PreferClose ? Zonal.Of(_all[s], Node) : _all[s];
+            ShowView(s, target[s]);
             _synced[s] = target[s];
         }
         if (_indexes.Count > 0)
         {
             // Keep the indexes of the lists still in use; the others are rebuilt if needed again.
             var inUse = new HashSet<Pod[]>(ReferenceEqualityComparer.Instance);
-            for (int s = 0; s < _all.Length; s++)
+            for (int s = 0; s < Services.Count; s++)
             {
-                inUse.Add(_all[s]);
-                inUse.Add(_local[s]);
+                inUse.Add(All(s));
+                inUse.Add(Local(s));
             }
             foreach (var list in _indexes.Keys.Where(k => !inUse.Contains(k)).ToList())
             {
