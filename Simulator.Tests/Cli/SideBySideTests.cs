@@ -15,16 +15,16 @@ public sealed class SideBySideTests
     {
         // Given two measurements that record the order they ran in and return known figures
         var order = new List<char>();
-        double a = 0, b = 0;
+        double calls = 0;
         double First()
         {
             order.Add('a');
-            return 100 + 10 * a++; // 100, 110, 120, ...
+            return 100 + 10 * calls++; // 100, 110, 120, ...
         }
         double Second()
         {
             order.Add('b');
-            return 50 + 0 * b++;
+            return 50;
         }
 
         // When it runs two warm-up rounds and five measured ones
