@@ -117,6 +117,10 @@ public sealed class MalformedScenarioTests : IDisposable
         ["Service without ports"] = M("  ports: [{ port: 80, targetPort: 80 }]", "  prots: [{ port: 80, targetPort: 80 }]", 27, 3, "Service/lb-web.spec.ports", "is required: a list of ports (port, targetPort, nodePort) (found 'prots': did you mean 'ports'?)"),
         ["yaml syntax error in a manifest"] = M("  replicas: 2", " replicas: 2", 6, 11, "", "invalid YAML: while scanning a plain scalar value, found invalid mapping"),
         ["unclosed flow list"] = S("addresses: [cp1]", "addresses: [cp1", 15, 16, "", "invalid YAML after this point: is a '[' or '{' left unclosed?"),
+        // YamlDotNet's parser reads an alias glued to a ']' as a key and its loader then fails on the events that no
+        // longer pair up (an ArgumentException, not a YamlException): the error points at the alias.
+        ["alias straight after a flow list"] = S("addresses: [cp1]", "addresses: [cp1]*x", 15, 21, "", "invalid YAML: *x straight after a ']' or '}' is read as a key, and what follows no longer pairs up"),
+        ["alias straight after a flow mapping in a manifest"] = M("ports: [{ port: 80, targetPort: 80 }]", "ports: [{ port: 80, targetPort: 80 }]*p", 29, 40, "", "invalid YAML: *p straight after a ']' or '}' is read as a key"),
         ["fault naming an unknown node"] = S("node: w1", "node: w9", 21, 11, "faults[0].node", "no node named 'w9' (did you mean 'w1'?) (nodes: cp1, w1, w2)"),
         ["fault naming an unknown deployment"] = S("  - kind: nodeCrash\n    node: w1", "  - kind: podCrash\n    deployment: wbe", 21, 17, "faults[0].deployment", "no workload named 'wbe' (did you mean 'web'?) (workloads: web)"),
         ["pod crash of a replica that does not exist"] = S("  - kind: nodeCrash\n    node: w1", "  - kind: podCrash\n    deployment: web\n    replica: 2", 22, 14, "faults[0].replica", "must be at most 1, found 2"),

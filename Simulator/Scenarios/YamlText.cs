@@ -15,6 +15,7 @@ internal static partial class YamlText
     public static IReadOnlyList<YamlNode>? Parse(SourceFile file, Diagnostics diag)
     {
         var stream = new YamlStream();
+        TrailingParser? parser = null;
         try
         {
             // Walked first as a stream of events (no recursion, nothing built), so that a file too deep for the
@@ -25,11 +26,21 @@ internal static partial class YamlText
                 diag.Errors.Add(new ScenarioError(file.Path, (int)problem.At.Line, (int)problem.At.Column, "", problem.Message));
                 return null;
             }
-            stream.Load(new StringReader(text));
+            parser = new TrailingParser(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             diag.Errors.Add(new ScenarioError(file.Path, (int)e.Start.Line, (int)e.Start.Column, "", "invalid YAML: " + Clean(e.Message)));
+            return null;
+        }
+        catch (ArgumentException) when (parser?.Current is not null)
+        {
+            // YamlDotNet's parser lets some malformed text through as events its loader cannot place (an alias
+            // straight after a flow collection, "a: [1]*x", is read as a key, and the mapping ends where its
+            // value should be); the loader then throws this, and the event before the misplaced one is where to look.
+            var (at, message) = parser.Misplaced();
+            diag.Errors.Add(new ScenarioError(file.Path, (int)at.Line, (int)at.Column, "", message));
             return null;
         }
         catch (InvalidOperationException)
@@ -83,7 +94,16 @@ internal static partial class YamlText
                 throw new YamlException(problem.At, problem.At, problem.Message);
             }
             var stream = new YamlStream();
-            stream.Load(new StringReader(t));
+            var parser = new TrailingParser(new StringReader(t));
+            try
+            {
+                stream.Load(parser);
+            }
+            catch (ArgumentException) when (parser.Current is not null)
+            {
+                var (at, message) = parser.Misplaced();
+                throw new YamlException(at, at, message);
+            }
             return stream.Documents[0].RootNode;
         }
         if (t.Length >= 2 && ((t[0] == '"' && t[^1] == '"') || (t[0] == '\'' && t[^1] == '\'')))
@@ -178,6 +198,40 @@ internal static partial class YamlText
             return null; // a syntax error: the loader reports it where it is
         }
         return null;
+    }
+
+    /// <summary>
+    /// A parser that remembers the event before the current one and the first alias written straight after a
+    /// flow collection's end (<c>[1]*x</c>), to tell where a misplaced event comes from.
+    /// </summary>
+    private sealed class TrailingParser(TextReader input) : IParser
+    {
+        private readonly Parser _inner = new(input);
+        private ParsingEvent? _previous;
+        private AnchorAlias? _glued;
+
+        public ParsingEvent? Current => _inner.Current;
+
+        public bool MoveNext()
+        {
+            _previous = _inner.Current;
+            bool more = _inner.MoveNext();
+            if (_glued is null && _inner.Current is AnchorAlias alias && _previous is SequenceEnd or MappingEnd
+                && alias.Start.Index <= _previous.End.Index + 1) // the end event marks the bracket itself
+            {
+                _glued = alias;
+            }
+            return more;
+        }
+
+        /// <summary>Where and why the current event cannot be placed.</summary>
+        public (Mark At, string Message) Misplaced() => (_glued, _previous) switch
+        {
+            ({ } alias, _) => (alias.Start,
+                $"invalid YAML: *{alias.Value} straight after a ']' or '}}' is read as a key, and what follows no longer pairs up; put a ',' or a new line before it"),
+            (_, { } before) => (before.End, "invalid YAML: a value was expected after this"),
+            _ => (Current!.Start, "invalid YAML: a value was expected here"),
+        };
     }
 
     private static (int Line, int Column) LastGoodPosition(string text)
