@@ -197,4 +197,33 @@ public sealed class StudyTests(StudyFixture study) : IClassFixture<StudyFixture>
         Assert.Contains("scenarios[2].fille: unknown key", result.Err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.File("out")));
     }
+
+    [Theory]
+    // YamlDotNet throws other exceptions than YamlException for these; a study file read its own way once
+    // let them through as "svcsim: error: ..." and exit 1.
+    [InlineData("...\nname: s\nscenarios:\n  - { fault: x, file: a.yaml }\n", 1, 1, "invalid YAML after this point")]
+    [InlineData("name: s\nscenarios: [{ fault: x, file: a.yaml }]*x\n", 2, 40, "invalid YAML: *x straight after a ']' or '}' is read as a key")]
+    public void A_Study_That_Is_Not_Valid_YAML_Is_Refused_At_Its_Place(string text, int line, int column, string message)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("study.yaml"), text);
+
+        var result = SvcsimCli.Run("study", dir.File("study.yaml"), "--out", dir.File("out"), "--quiet");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"study.yaml:{line}:{column}: {message}", result.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
+    public void A_Study_Nested_Too_Deep_Is_Refused_By_The_Scenario_Limits()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("study.yaml"), "name: s\nscenarios:\n  - { fault: x, file: a.yaml, set: " + new string('[', 500) + new string(']', 500) + " }\n");
+
+        var result = SvcsimCli.Run("validate", dir.File("study.yaml"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("nested deeper than 100 levels of mappings and lists", result.Err, StringComparison.Ordinal);
+    }
 }

@@ -53,15 +53,10 @@ internal sealed partial record StudyFile(string Name, string Description, string
 
         string text = read.Value;
 
-        YamlNode? root;
-        try
-        {
-            root = Root(text);
-        }
-        catch (YamlException e)
-        {
-            throw new ScenarioException([new ScenarioError(path, (int)e.Start.Line, (int)e.Start.Column, "", e.Message)]);
-        }
+        // Parsed as scenarios are, with the same limits and syntax errors told at their place.
+        var diag = new Diagnostics();
+        var docs = YamlText.Parse(new SourceFile(path, text), diag) ?? throw new ScenarioException(diag.Errors);
+        YamlNode? root = docs.Count == 0 ? null : docs[0];
 
         if (root is not YamlMappingNode map)
         {
@@ -191,13 +186,6 @@ internal sealed partial record StudyFile(string Name, string Description, string
         {
             entries.Add(new StudyEntry(fault, resolved, overrides));
         }
-    }
-
-    private static YamlNode? Root(string text)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
     }
 
     private static string? Scalar(YamlNode node, string field, List<ScenarioError> errors, string path)
