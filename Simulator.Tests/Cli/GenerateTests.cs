@@ -36,6 +36,97 @@ public sealed class GenerateTests
     }
 
     [Fact]
+    public void The_Header_Names_The_Command_That_Writes_The_File_Again_And_Any_Name_Reads_Back()
+    {
+        // Given a scenario generated with every option away from its default, and a name YAML and a shell must quote
+        string[] args = ["generate", "--nodes", "7", "--pods-per-node", "2", "--services", "2", "--zones", "2", "--control-planes", "2",
+            "--rate", "250", "--duration", "90s", "--crash-at", "none", "--variants", "nodeport,metallb-l2", "--proxy-mode", "ipvs",
+            "--name", "it's: a \"test\""];
+        var first = SvcsimCli.Run(args);
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        // Then the scenario loads with that very name
+        var spec = ScenarioLoader.LoadText(first.Out, "generated.yaml").Spec;
+        Assert.Equal("it's: a \"test\"", spec.Name);
+        Assert.Equal(2, spec.Nodes.Count(n => n.Role == Svcsim.Network.NodeRole.ControlPlane));
+        Assert.Empty(spec.Faults);
+
+        // and its "Written by" lines, read as a shell reads them, write the same file again
+        var header = first.Out.Split('\n').SkipWhile(l => !l.StartsWith("# Written by: ", StringComparison.Ordinal)).ToList();
+        var command = new System.Text.StringBuilder(header[0]["# Written by: ".Length..]);
+        for (int i = 0; command[^1] == '\\'; i++)
+        {
+            command.Length -= 1;
+            command.Append(header[i + 1].TrimStart('#'));
+        }
+        var words = ShellWords(command.ToString());
+        Assert.Equal(["svcsim", "generate"], words[..2]);
+        var again = SvcsimCli.Run([.. words[1..]]);
+        Assert.Equal(first.Out, again.Out);
+        Assert.All(first.Out.Split('\n'), l => Assert.True(l.Length <= 110, l));
+    }
+
+    [Fact]
+    public void The_Header_Counts_One_Of_A_Thing_In_The_Singular()
+    {
+        var result = SvcsimCli.Run("generate", "--nodes", "4");
+
+        Assert.Contains("# 1 control plane and 3 workers in 1 zone; 9 pods in 1 Deployment,", result.Out, StringComparison.Ordinal);
+        Assert.Contains("description: 4 nodes, 9 pods, 1 Service, worker w1 crashes at 60s", result.Out, StringComparison.Ordinal);
+    }
+
+    // Splits a command line as a POSIX shell does for the quoting the header uses: spaces, single quotes, \'.
+    private static string[] ShellWords(string line)
+    {
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        bool inWord = false, quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '\'')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    word.Append(c);
+                }
+            }
+            else if (c == '\'')
+            {
+                quoted = inWord = true;
+            }
+            else if (c == '\\' && i + 1 < line.Length)
+            {
+                word.Append(line[++i]);
+                inWord = true;
+            }
+            else if (c == ' ')
+            {
+                if (inWord)
+                {
+                    words.Add(word.ToString());
+                    word.Clear();
+                    inWord = false;
+                }
+            }
+            else
+            {
+                word.Append(c);
+                inWord = true;
+            }
+        }
+        if (inWord)
+        {
+            words.Add(word.ToString());
+        }
+        return [.. words];
+    }
+
+    [Fact]
     public void Generated_Scenarios_Place_Every_Pod_And_Run()
     {
         // Given a generated cluster of 120 nodes and 2 Services with the default ways of access

@@ -41,7 +41,7 @@ public sealed record GeneratorOptions(
 /// of access and one worker crash. The output is a complete scenario file that <c>svcsim validate</c>
 /// accepts; everything in it can be edited afterwards.
 /// </summary>
-public static class ScenarioGenerator
+public static partial class ScenarioGenerator
 {
     /// <summary>Problems with <paramref name="o"/>, one sentence each; empty when it can be generated.</summary>
     public static IReadOnlyList<string> Check(GeneratorOptions o)
@@ -107,7 +107,7 @@ public static class ScenarioGenerator
         {
             throw new ArgumentException(string.Join("; ", errors), nameof(o));
         }
-        var variants = o.Variants is { Count: > 0 } v ? v : ["nodeport", "cloud-lb"];
+        var variants = o.Variants is { Count: > 0 } v ? v : DefaultVariants;
         bool metallb = variants.Any(x => x.StartsWith("metallb", StringComparison.Ordinal));
         int workers = o.Nodes - o.ControlPlanes;
         long pods = (long)workers * o.PodsPerNode;
@@ -117,11 +117,14 @@ public static class ScenarioGenerator
 
         L($"# yaml-language-server: $schema=./scenario.schema.json");
         L($"#");
-        L($"# Written by: svcsim generate --nodes {o.Nodes} --pods-per-node {o.PodsPerNode} --services {o.Services} --zones {o.Zones}");
-        L($"# {o.ControlPlanes} control planes and {workers} workers in {o.Zones} zones; {pods} pods in {o.Services} Deployments,");
+        foreach (string line in WrittenBy(o, variants))
+        {
+            sb.Append(line).Append('\n');
+        }
+        L($"# {Count(o.ControlPlanes, "control plane")} and {Count(workers, "worker")} in {Count(o.Zones, "zone")}; {Count(pods, "pod")} in {Count(o.Services, "Deployment")},");
         L($"# each behind a LoadBalancer Service; clients call the first Service. Edit freely.");
-        L($"name: {name}");
-        L($"description: {o.Nodes} nodes, {pods} pods, {o.Services} Services{(o.CrashAtS is { } c0 ? $", worker w1 crashes at {Seconds(c0)}" : "")}");
+        L($"name: {YamlString(name)}");
+        L($"description: {o.Nodes} nodes, {Count(pods, "pod")}, {Count(o.Services, "Service")}{(o.CrashAtS is { } c0 ? $", worker w1 crashes at {Seconds(c0)}" : "")}");
         L($"duration: {Seconds(o.DurationS)}");
         L($"seed: 1");
         L($"");
@@ -211,6 +214,81 @@ public static class ScenarioGenerator
     private static string Zone(GeneratorOptions o, int i) => o.Zones > 1 ? $", zone: zone-{(char)('a' + i % o.Zones)}" : "";
 
     private static string Seconds(double s) => s.ToString("R", CultureInfo.InvariantCulture) + "s";
+
+    private static string Count(long n, string thing) => n.ToString(CultureInfo.InvariantCulture) + " " + thing + (n == 1 ? "" : "s");
+
+    /// <summary>
+    /// The command that writes this file again, every option that differs from its default included, as comment
+    /// lines of at most about 110 characters (continued with a backslash, as a shell reads them).
+    /// </summary>
+    private static List<string> WrittenBy(GeneratorOptions o, IReadOnlyList<string> variants)
+    {
+        var d = new GeneratorOptions(o.Nodes);
+        var words = new List<string>
+        {
+            "svcsim generate", $"--nodes {o.Nodes}", $"--pods-per-node {o.PodsPerNode}", $"--services {o.Services}", $"--zones {o.Zones}",
+        };
+        if (o.ControlPlanes != d.ControlPlanes)
+        {
+            words.Add($"--control-planes {o.ControlPlanes}");
+        }
+        if (o.Rate != d.Rate)
+        {
+            words.Add("--rate " + o.Rate.ToString("R", CultureInfo.InvariantCulture));
+        }
+        if (o.DurationS != d.DurationS)
+        {
+            words.Add("--duration " + Seconds(o.DurationS));
+        }
+        if (o.CrashAtS != d.CrashAtS)
+        {
+            words.Add("--crash-at " + (o.CrashAtS is { } c ? Seconds(c) : "none"));
+        }
+        if (!variants.SequenceEqual(DefaultVariants))
+        {
+            words.Add("--variants " + string.Join(',', variants));
+        }
+        if (o.ProxyMode != d.ProxyMode)
+        {
+            words.Add("--proxy-mode " + o.ProxyMode);
+        }
+        if (o.Name.Length > 0)
+        {
+            words.Add("--name " + ShellWord(o.Name));
+        }
+        var lines = new List<string>();
+        string line = "# Written by:";
+        foreach (string w in words)
+        {
+            if (line.Length + 1 + w.Length > 108 && line.Length > "#  ".Length + 2)
+            {
+                lines.Add(line + " \\");
+                line = "#  ";
+            }
+            line += " " + w;
+        }
+        lines.Add(line);
+        return lines;
+    }
+
+    private static readonly string[] DefaultVariants = ["nodeport", "cloud-lb"];
+
+    /// <summary>A word a POSIX shell reads back as <paramref name="text"/>: as it is when safe, else in single quotes.</summary>
+    private static string ShellWord(string text) =>
+        PlainWord().IsMatch(text) ? text : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>A YAML scalar that reads back as the string <paramref name="text"/>: plain when safe, else double-quoted (JSON's escapes are YAML's).</summary>
+    private static string YamlString(string text) =>
+        PlainWord().IsMatch(text) && !char.IsDigit(text[0]) && text is not ("true" or "false" or "null" or "yes" or "no" or "on" or "off" or "y" or "n" or "~")
+            ? text
+            : System.Text.Json.JsonSerializer.Serialize(text, JsonString);
+
+    // Escapes what a double-quoted YAML scalar must (quotes, backslashes, control characters), nothing more.
+    private static readonly System.Text.Json.JsonSerializerOptions JsonString =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._/-]+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PlainWord();
 
     /// <summary>Node addresses from 10.0.0.10 up, skipping .0 and .255 in the last byte.</summary>
     private static string Ip(int k)
