@@ -98,7 +98,8 @@ public static class SideBySide
         return 0;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The repository this tool was built in (the folder holding Simulator.slnx), else the current folder.</summary>
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Simulator.slnx")))

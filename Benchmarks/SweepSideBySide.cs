@@ -63,7 +63,7 @@ public static class SweepSideBySide
             }
             i++;
         }
-        scenario ??= Path.Combine(RepositoryRoot(), "Scenarios", "seed.yaml");
+        scenario ??= Path.Combine(SideBySide.RepositoryRoot(), "Scenarios", "seed.yaml");
         if (!File.Exists(scenario))
         {
             Console.Error.WriteLine($"sweep-side-by-side: no scenario file {scenario}");
@@ -103,16 +103,16 @@ public static class SweepSideBySide
             {
                 var sweeper = new Sweeper(sweepArgs, scratch, inProcess, svcsim);
                 var m = Alternation.Measure(() => sweeper.Timed(1), () => sweeper.Timed(parallel), rounds, inProcess ? warmup : 0);
+                if (sweeper.Failure is { } failure)
+                {
+                    Console.Error.WriteLine($"sweep-side-by-side: {failure}"); // no figures: a failed sweep's time means nothing
+                    return 1;
+                }
                 bool identical = sweeper.Identical;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"mode={(inProcess ? "in-process" : "new-process")} scenario={Path.GetFileName(scenario)} points={first.Points} runs={first.Runs} rounds={rounds} " +
                     $"parallel={parallel} parallel1_s={m.FirstMedian:F3} parallel{parallel}_s={m.SecondMedian:F3} ratio_median={m.Median:F2} " +
                     $"ratio_quartiles={m.LowerQuartile:F2}-{m.UpperQuartile:F2} identical={(identical ? "yes" : "no")}"));
-                if (sweeper.Failure is { } failure)
-                {
-                    Console.Error.WriteLine($"sweep-side-by-side: {failure}");
-                    return 1;
-                }
                 if (!identical)
                 {
                     Console.Error.WriteLine($"sweep-side-by-side: {string.Join(", ", sweeper.Differing)} differ between --parallel 1 and --parallel {parallel}");
@@ -131,16 +131,6 @@ public static class SweepSideBySide
     {
         list.Add(value);
         return true;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Simulator.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
     /// <summary>Runs the sweep into fresh folders (a folder with finished points would reuse them) and keeps the first results of each parallelism.</summary>

@@ -21,8 +21,12 @@ internal static class SvcsimCli
     private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>Runs <c>svcsim ARGS</c> in this process.</summary>
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => Capture(() => SvcsimCommand.Run(args));
+
+    /// <summary>Runs <paramref name="main"/> (a command's entry point, returning its exit code) with the consoles captured.</summary>
+    public static CliResult Capture(Func<int> main)
     {
+        ArgumentNullException.ThrowIfNull(main);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var (oldOut, oldErr, oldAnsi) = (Console.Out, Console.Error, AnsiConsole.Console);
@@ -39,7 +43,7 @@ internal static class SvcsimCli
         AnsiConsole.Console.Profile.Width = 200; // tables unwrapped, as on a wide terminal
         try
         {
-            int code = SvcsimCommand.Run(args);
+            int code = main();
             return new CliResult(code, stdout.ToString(), stderr.ToString());
         }
         finally

@@ -108,22 +108,5 @@ public sealed class SideBySideTests
         Assert.InRange(ratio, 0.5, 2.0);
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            int code = SideBySide.Run(args);
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static CliResult Run(params string[] args) => SvcsimCli.Capture(() => SideBySide.Run(args));
 }

@@ -51,19 +51,13 @@ public sealed class SweepSideBySideTests
     [Fact]
     public void Refuses_A_Folder_Without_A_Build()
     {
-        string empty = Directory.CreateTempSubdirectory("svcsim-sweep-sbs-test-").FullName;
-        try
-        {
-            var (code, output, err) = Run("--svcsim", empty);
+        using var empty = new Svcsim.Tests.Reports.TempDirectory();
 
-            Assert.Equal(2, code);
-            Assert.Contains($"no svcsim.dll in {empty}", err, StringComparison.Ordinal);
-            Assert.Equal("", output);
-        }
-        finally
-        {
-            Directory.Delete(empty, recursive: true);
-        }
+        var (code, output, err) = Run("--svcsim", empty.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"no svcsim.dll in {empty.Path}", err, StringComparison.Ordinal);
+        Assert.Equal("", output);
     }
 
     [Theory]
@@ -87,28 +81,13 @@ public sealed class SweepSideBySideTests
         double p1 = double.Parse(fields["parallel1_s"], CultureInfo.InvariantCulture);
         double p2 = double.Parse(fields["parallel2_s"], CultureInfo.InvariantCulture);
         double ratio = double.Parse(fields["ratio_median"], CultureInfo.InvariantCulture);
-        // A sweep that ran takes some milliseconds at least; one round's ratio is the two times' quotient.
+        // A sweep that ran takes some milliseconds at least; one round's ratio is the two times' quotient, up to
+        // the rounding of the three printed figures (times to 0.0005 s, the ratio to 0.005).
         Assert.InRange(p1, 0.005, 120);
         Assert.InRange(p2, 0.005, 120);
-        Assert.Equal(p1 / p2, ratio, 0.011);
+        double rounding = 0.005 + p1 / p2 * (0.0005 / p1 + 0.0005 / p2);
+        Assert.InRange(ratio, p1 / p2 - rounding, p1 / p2 + rounding);
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            int code = SweepSideBySide.Run(args);
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static CliResult Run(params string[] args) => SvcsimCli.Capture(() => SweepSideBySide.Run(args));
 }

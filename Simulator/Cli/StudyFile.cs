@@ -1,6 +1,5 @@
 using System.Globalization;
 using Svcsim.Scenarios;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Svcsim.Cli;
