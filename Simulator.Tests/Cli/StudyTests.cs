@@ -201,7 +201,7 @@ public sealed class StudyTests(StudyFixture study) : IClassFixture<StudyFixture>
     [Theory]
     // YamlDotNet throws other exceptions than YamlException for these; a study file read its own way once
     // let them through as "svcsim: error: ..." and exit 1.
-    [InlineData("...\nname: s\nscenarios:\n  - { fault: x, file: a.yaml }\n", 1, 1, "invalid YAML after this point")]
+    [InlineData("...\nname: s\nscenarios:\n  - { fault: x, file: a.yaml }\n", 1, 1, "invalid YAML: '...' ends a document before one has begun")]
     [InlineData("name: s\nscenarios: [{ fault: x, file: a.yaml }]*x\n", 2, 40, "invalid YAML: *x straight after a ']' or '}' is read as a key")]
     public void A_Study_That_Is_Not_Valid_YAML_Is_Refused_At_Its_Place(string text, int line, int column, string message)
     {

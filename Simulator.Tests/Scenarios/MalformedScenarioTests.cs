@@ -119,6 +119,7 @@ public sealed class MalformedScenarioTests : IDisposable
         ["unclosed flow list"] = S("addresses: [cp1]", "addresses: [cp1", 15, 16, "", "invalid YAML after this point: is a '[' or '{' left unclosed?"),
         // YamlDotNet's parser reads an alias glued to a ']' as a key and its loader then fails on the events that no
         // longer pair up (an ArgumentException, not a YamlException): the error points at the alias.
+        ["document end before the document"] = S("name: t\n", "...\nname: t\n", 1, 1, "", "invalid YAML: '...' ends a document before one has begun; remove it"),
         ["alias straight after a flow list"] = S("addresses: [cp1]", "addresses: [cp1]*x", 15, 21, "", "invalid YAML: *x straight after a ']' or '}' is read as a key, and what follows no longer pairs up"),
         ["alias straight after a flow mapping in a manifest"] = M("ports: [{ port: 80, targetPort: 80 }]", "ports: [{ port: 80, targetPort: 80 }]*p", 29, 40, "", "invalid YAML: *p straight after a ']' or '}' is read as a key"),
         ["fault naming an unknown node"] = S("node: w1", "node: w9", 21, 11, "faults[0].node", "no node named 'w9' (did you mean 'w1'?) (nodes: cp1, w1, w2)"),

@@ -45,11 +45,13 @@ internal static partial class YamlText
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet throws this (not a YamlException) for an unclosed flow collection; the last event
-            // the parser produced gives the user a place to look.
+            // YamlDotNet throws this (not a YamlException) for an unclosed flow collection, and for a document end
+            // marker before any document; the last event the parser produced gives the user a place to look.
             var (line, column) = LastGoodPosition(file.Text);
-            diag.Errors.Add(new ScenarioError(file.Path, line, column, "",
-                "invalid YAML after this point: is a '[' or '{' left unclosed?"));
+            string at = file.Text.ReplaceLineEndings("\n").Split('\n').ElementAtOrDefault(line - 1) ?? "";
+            diag.Errors.Add(new ScenarioError(file.Path, line, column, "", at.StartsWith("...", StringComparison.Ordinal)
+                ? "invalid YAML: '...' ends a document before one has begun; remove it"
+                : "invalid YAML after this point: is a '[' or '{' left unclosed?"));
             return null;
         }
         var roots = new List<YamlNode>();
