@@ -24,20 +24,50 @@ public static class RunResultsReader
         IReadOnlyList<SummaryCiRow> ci = File.Exists(ciPath) ? CsvFiles.Read<SummaryCiRow>(ciPath) : ConfidenceIntervals.ForSummary(summary);
         var manifest = RunManifest.ReadIfExists(Path.Combine(directory, OutputFiles.RunJson));
         string yamlPath = Path.Combine(directory, OutputFiles.ScenarioYaml);
+        string name = manifest?.Name ?? (summary.Count > 0 ? summary[0].Scenario : Path.GetFileName(Path.GetFullPath(directory)));
+        string source = manifest is not null ? OutputFiles.RunJson : $"the first row of {OutputFiles.Summary}";
+        // A run folder holds one scenario: a row naming another is a file edited or put together by hand.
+        var timeseries = CsvFiles.ReadIfExists<TimeseriesRow>(Path.Combine(directory, OutputFiles.Timeseries));
+        var nodes = CsvFiles.ReadIfExists<NodeRow>(Path.Combine(directory, OutputFiles.Nodes));
+        var pods = CsvFiles.ReadIfExists<PodRow>(Path.Combine(directory, OutputFiles.Pods));
+        var outages = CsvFiles.ReadIfExists<OutageRow>(Path.Combine(directory, OutputFiles.Outages));
+        var events = CsvFiles.ReadIfExists<EventRow>(Path.Combine(directory, OutputFiles.Events));
+        SameScenario(directory, OutputFiles.Summary, summary.Select(r => r.Scenario), name, source);
+        SameScenario(directory, OutputFiles.SummaryCi, ci.Select(r => r.Scenario), name, source);
+        SameScenario(directory, OutputFiles.Timeseries, timeseries.Select(r => r.Scenario), name, source);
+        SameScenario(directory, OutputFiles.Nodes, nodes.Select(r => r.Scenario), name, source);
+        SameScenario(directory, OutputFiles.Pods, pods.Select(r => r.Scenario), name, source);
+        SameScenario(directory, OutputFiles.Outages, outages.Select(r => r.Scenario), name, source);
+        SameScenario(directory, OutputFiles.Events, events.Select(r => r.Scenario), name, source);
         return new RunResults(
-            manifest?.Name ?? (summary.Count > 0 ? summary[0].Scenario : Path.GetFileName(Path.GetFullPath(directory))),
+            name,
             File.Exists(yamlPath) ? File.ReadAllText(yamlPath, AtomicFile.Utf8) : "",
             manifest?.Parameters ?? [],
             summary,
             ci,
-            CsvFiles.ReadIfExists<TimeseriesRow>(Path.Combine(directory, OutputFiles.Timeseries)),
-            CsvFiles.ReadIfExists<NodeRow>(Path.Combine(directory, OutputFiles.Nodes)),
-            CsvFiles.ReadIfExists<PodRow>(Path.Combine(directory, OutputFiles.Pods)),
-            CsvFiles.ReadIfExists<OutageRow>(Path.Combine(directory, OutputFiles.Outages)),
-            CsvFiles.ReadIfExists<EventRow>(Path.Combine(directory, OutputFiles.Events)),
+            timeseries,
+            nodes,
+            pods,
+            outages,
+            events,
             manifest?.FaultMarkers ?? [])
         {
             Info = manifest?.Info ?? ScenarioInfo.Unknown,
         };
+    }
+
+    /// <exception cref="InvalidDataException">A row names another scenario; the message gives the file and its line.</exception>
+    private static void SameScenario(string directory, string file, IEnumerable<string> scenarios, string name, string source)
+    {
+        int line = 1; // the header; the rows svcsim writes hold no line breaks
+        foreach (string scenario in scenarios)
+        {
+            line++;
+            if (scenario != name)
+            {
+                throw new InvalidDataException(
+                    $"{Path.Combine(directory, file)}:{line}: scenario: '{scenario}', but the run is of '{name}' ({source}); a run folder holds one scenario");
+            }
+        }
     }
 }

@@ -21,15 +21,36 @@ public static class SweepResultsReader
         string ciPath = Path.Combine(directory, OutputFiles.SweepCi);
         var manifest = RunManifest.ReadIfExists(Path.Combine(directory, OutputFiles.RunJson));
         string yamlPath = Path.Combine(directory, OutputFiles.ScenarioYaml);
+        var ci = File.Exists(ciPath) ? CsvFiles.Read<SweepCiRow>(ciPath) : ConfidenceIntervals.ForSweep(rows);
+        PointsOfTheSweep(ciPath, ci, rows);
         return new SweepResults(
             manifest?.Name ?? Path.GetFileName(Path.GetFullPath(directory)),
             File.Exists(yamlPath) ? File.ReadAllText(yamlPath, AtomicFile.Utf8) : "",
             manifest?.Parameters ?? [],
             rows,
-            File.Exists(ciPath) ? CsvFiles.Read<SweepCiRow>(ciPath) : ConfidenceIntervals.ForSweep(rows))
+            ci)
         {
             SweepId = sweepId,
             ParameterColumns = parameterColumns,
         };
+    }
+
+    /// <summary>Every interval row is of a point of sweep.csv, with that point's parameters.</summary>
+    /// <exception cref="InvalidDataException">One is not; the message gives the file and its line.</exception>
+    private static void PointsOfTheSweep(string ciPath, IReadOnlyList<SweepCiRow> ci, IReadOnlyList<SweepRow> rows)
+    {
+        var parametersOf = new Dictionary<int, string>();
+        foreach (var r in rows)
+        {
+            parametersOf.TryAdd(r.Point, r.Parameters);
+        }
+        for (int i = 0; i < ci.Count; i++)
+        {
+            if (!parametersOf.TryGetValue(ci[i].Point, out string? parameters) || parameters != ci[i].Parameters)
+            {
+                throw new InvalidDataException($"{ciPath}:{i + 2}: point {ci[i].Point} ({ci[i].Parameters}) is not a point of {OutputFiles.Sweep}" +
+                    (parameters is null ? "" : $", whose point {ci[i].Point} is {parameters}"));
+            }
+        }
     }
 }

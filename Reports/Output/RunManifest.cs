@@ -62,6 +62,10 @@ internal sealed record RunManifest(
     WriteIndented = true,
     NewLine = "\n",
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    // A member missing or null where the records say it cannot be is a damaged file (JsonException), not a null
+    // met later while drawing the report.
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(RunManifest))]
 internal sealed partial class RunManifestJson : JsonSerializerContext;

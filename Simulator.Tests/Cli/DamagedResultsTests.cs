@@ -109,6 +109,59 @@ public sealed class DamagedResultsTests(SweepFixture sweeps) : IDisposable
         Assert.DoesNotContain("   at ", unreadable.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Report_Refuses_Files_That_Parse_But_Do_Not_Agree_Naming_File_And_Line()
+    {
+        // Given a run whose pods.csv, resealed, has a row of another scenario (edited or put together by hand)
+        string dir = Run();
+        string pods = Path.Combine(dir, OutputFiles.Pods);
+        var lines = File.ReadAllLines(pods);
+        Assert.StartsWith("seed,", lines[1], StringComparison.Ordinal);
+        lines[1] = "other" + lines[1]["seed".Length..];
+        File.WriteAllLines(pods, lines);
+        Checksums.Write(dir);
+
+        // Then report refuses it at that line, where the report writer used to fail with exit 1
+        var foreign = SvcsimCli.Run(["report", dir]);
+        Assert.True(foreign.ExitCode == 2, foreign.ToString());
+        Assert.Contains($"{pods}:2: scenario: 'other', but the run is of 'seed' (run.json)", foreign.Err, StringComparison.Ordinal);
+
+        // Given its run.json, resealed, with a member the records need taken out (a way of access's nodes)
+        File.WriteAllLines(pods, lines.Select((l, i) => i == 1 ? "seed" + l["other".Length..] : l));
+        string runJson = Path.Combine(dir, OutputFiles.RunJson);
+        string json = File.ReadAllText(runJson);
+        string trimmed = System.Text.RegularExpressions.Regex.Replace(json, @"\n\s*""nodes"": \[[^\]]*\],", "", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5));
+        Assert.NotEqual(json, trimmed);
+        File.WriteAllText(runJson, trimmed);
+        Checksums.Write(dir);
+
+        // Then it is a damaged run.json, not a null met while drawing
+        var incomplete = SvcsimCli.Run(["report", dir]);
+        Assert.True(incomplete.ExitCode == 2, incomplete.ToString());
+        Assert.Contains($"{runJson}: damaged", incomplete.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", incomplete.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_Refuses_A_Sweep_Whose_Intervals_Name_A_Point_It_Does_Not_Have()
+    {
+        // Given a two-point sweep whose sweep_ci.csv, resealed, gives its first point other parameters
+        string dir = Path.Combine(_temp.Path, "sweep");
+        var sweep = SvcsimCli.Run(["sweep", CliPaths.InRepo("Scenarios/seed.yaml"), "--param", "clients[0].rate=100/s,200/s", "--out", dir, .. Short]);
+        Assert.True(sweep.ExitCode == 0, sweep.ToString());
+        string ci = Path.Combine(dir, OutputFiles.SweepCi);
+        var lines = File.ReadAllLines(ci);
+        Assert.StartsWith("0,clients[0].rate=100/s,", lines[1], StringComparison.Ordinal);
+        lines[1] = lines[1].Replace("clients[0].rate=100/s", "NaN", StringComparison.Ordinal);
+        File.WriteAllLines(ci, lines);
+        Checksums.Write(dir);
+
+        // Then report refuses it at that line (its plots used to fail on 'NaN' with exit 1)
+        var result = SvcsimCli.Run(["report", dir]);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{ci}:2: point 0 (NaN) is not a point of sweep.csv, whose point 0 is clients[0].rate=100/s", result.Err, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> PointDamages() => new()
     {
         "edited", "truncated", "a foreign point's rows", "a truncated record", "a null record",
