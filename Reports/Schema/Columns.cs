@@ -247,7 +247,10 @@ public static class Columns
         md.Append("comes last. `svcsim run` writes each run into a fresh hidden folder beside its own and swaps it in whole, so a run ");
         md.Append("killed while replacing an older one leaves the older one. `svcsim report DIR` first checks the data files against ");
         md.Append("`checksums.json` (exit code 2 naming a missing or changed file, or a folder without it), then renders the plots and ");
-        md.Append("`report.html` again from the CSV files, `run.json` and `scenario.yaml` alone.\n\n");
+        md.Append("`report.html` again from the CSV files, `run.json` and `scenario.yaml` alone. Files that match their checksums ");
+        md.Append("but not one another are refused the same way, naming the file and line: a row of another scenario than the run's, ");
+        md.Append("a `run.json` missing a member, a `sweep_ci.csv` row of a point `sweep.csv` does not have (a folder edited by hand ");
+        md.Append("and its checksums written again).\n\n");
         md.Append("The same results always give the same bytes in every file, whatever the current culture: CSV, JSON, HTML, PNG ");
         md.Append("and SVG (ScottPlot's process-wide SVG clip-path ids are renumbered per file). PNG bytes can change with the ");
         md.Append("SkiaSharp version or the installed fonts; the plots are set in DejaVu Sans (Debian: `fonts-dejavu-core`).\n\n");
