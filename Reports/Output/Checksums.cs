@@ -113,7 +113,8 @@ public static class Checksums
         {
             throw new InvalidDataException($"{path}: damaged ({e.Message})", e);
         }
-        if (file is null || file.Format != Format || file.Files is null)
+        // Nullable annotations are enforced on members, not on a list's elements.
+        if (file is null || file.Format != Format || file.Files is null || file.Files.Contains(null!))
         {
             throw new InvalidDataException($"{path}: not a {Format} file");
         }
@@ -152,6 +153,8 @@ public static class Checksums
 /// <summary>The content of <c>checksums.json</c>.</summary>
 internal sealed record ChecksumFile(string Format, IReadOnlyList<FileChecksum> Files);
 
-[JsonSourceGenerationOptions(WriteIndented = true, NewLine = "\n", PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+// A member missing or null where the records say it cannot be is a damaged file (JsonException), not a null met later.
+[JsonSourceGenerationOptions(WriteIndented = true, NewLine = "\n", PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ChecksumFile))]
 internal sealed partial class ChecksumsJson : JsonSerializerContext;

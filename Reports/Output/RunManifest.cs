@@ -49,6 +49,12 @@ internal sealed record RunManifest(
         {
             throw new InvalidDataException($"{path}: incomplete (name, parameters or fault markers missing)");
         }
+        // Nullable annotations are enforced on members, not on a list's elements.
+        if (manifest.Parameters.Contains(null!) || manifest.FaultMarkers.Contains(null!) || manifest.Info is { } info
+            && (info.Variants.Contains(null!) || info.Faults.Contains(null!) || info.Variants.Any(v => v.Nodes.Contains(null!)) || info.Faults.Any(f => f.Nodes.Contains(null!))))
+        {
+            throw new InvalidDataException($"{path}: damaged (a null where a parameter, fault marker, way of access, fault or node belongs)");
+        }
         if (manifest.Format != CurrentFormat)
         {
             throw new InvalidDataException($"{path} has format '{manifest.Format}', expected '{CurrentFormat}'");

@@ -162,6 +162,48 @@ public sealed class DamagedResultsTests(SweepFixture sweeps) : IDisposable
         Assert.Contains($"{ci}:2: point 0 (NaN) is not a point of sweep.csv, whose point 0 is clients[0].rate=100/s", result.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Nulls_And_Missing_Members_In_The_Json_Files_Are_Damaged_Input()
+    {
+        // Given a run whose checksums.json lists a null among its files
+        string dir = Run();
+        string sums = Path.Combine(dir, Checksums.FileName);
+        string original = File.ReadAllText(sums);
+        File.WriteAllText(sums, original.Replace("\"files\": [", "\"files\": [null, ", StringComparison.Ordinal));
+        var nullEntry = SvcsimCli.Run(["report", dir]);
+        Assert.True(nullEntry.ExitCode == 2, nullEntry.ToString());
+        Assert.Contains($"{sums}: not a svcsim-checksums/1 file", nullEntry.Err, StringComparison.Ordinal);
+
+        // and one whose run.json, resealed, has a null among its parameters
+        File.WriteAllText(sums, original);
+        string runJson = Path.Combine(dir, OutputFiles.RunJson);
+        File.WriteAllText(runJson, File.ReadAllText(runJson).Replace("\"parameters\": [", "\"parameters\": [null, ", StringComparison.Ordinal));
+        Checksums.Write(dir);
+        var nullParameter = SvcsimCli.Run(["report", dir]);
+        Assert.True(nullParameter.ExitCode == 2, nullParameter.ToString());
+        Assert.Contains($"{runJson}: damaged", nullParameter.Err, StringComparison.Ordinal);
+
+        // Given two shards of a sweep, the first with a parameter of its sweep-manifest.json missing its name
+        string s1 = Path.Combine(_temp.Path, "s1"), s2 = Path.Combine(_temp.Path, "s2");
+        foreach (var (shard, folder) in new[] { ("1/2", s1), ("2/2", s2) })
+        {
+            var made = SvcsimCli.Run(["sweep", CliPaths.InRepo("Scenarios/seed.yaml"), "--param", "clients[0].rate=100/s,200/s", "--shard", shard, "--out", folder, .. Short]);
+            Assert.True(made.ExitCode == 0, made.ToString());
+        }
+        string manifest = Path.Combine(s1, "sweep-manifest.json");
+        string text = File.ReadAllText(manifest);
+        string without = System.Text.RegularExpressions.Regex.Replace(text, @"""Name"": ""scenario_file"",\s*", "", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5));
+        Assert.NotEqual(text, without);
+        File.WriteAllText(manifest, without);
+
+        // Then merge refuses it as damaged (it used to fail writing run.json, exit 1) and writes nothing
+        string merged = Path.Combine(_temp.Path, "merged");
+        var result = SvcsimCli.Run(["merge", s1, s2, "--out", merged]);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{manifest}: damaged", result.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(merged, OutputFiles.Sweep)));
+    }
+
     public static TheoryData<string> PointDamages() => new()
     {
         "edited", "truncated", "a foreign point's rows", "a truncated record", "a null record",

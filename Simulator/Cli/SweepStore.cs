@@ -42,7 +42,9 @@ internal sealed record PointRecord(int Point, string Parameters, SweepIdentity I
 /// </summary>
 internal sealed class SweepStore(string directory)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // A member missing or null where the records say it cannot be is a damaged file (JsonException), not a null met
+    // later (a sweep parameter without a name reached run.json's writer).
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
 
     public string Directory { get; } = directory;
 
@@ -170,7 +172,7 @@ internal sealed class SweepStore(string directory)
         {
             throw new InvalidDataException($"{ManifestPath}: damaged ({e.Message})", e);
         }
-        if (manifest?.Identity?.Grid is null || manifest.Name is null || manifest.Parameters is null)
+        if (manifest?.Identity?.Grid is null || manifest.Name is null || manifest.Parameters is null || manifest.Parameters.Contains(null!))
         {
             throw new InvalidDataException($"{ManifestPath}: not a sweep manifest (it is empty or incomplete)");
         }
