@@ -226,11 +226,15 @@ public static partial class ScenarioGenerator
         var d = new GeneratorOptions(o.Nodes);
         var words = new List<string>
         {
-            "svcsim generate", $"--nodes {o.Nodes}", $"--pods-per-node {o.PodsPerNode}", $"--services {o.Services}", $"--zones {o.Zones}",
+            "svcsim generate",
+            FormattableString.Invariant($"--nodes {o.Nodes}"),
+            FormattableString.Invariant($"--pods-per-node {o.PodsPerNode}"),
+            FormattableString.Invariant($"--services {o.Services}"),
+            FormattableString.Invariant($"--zones {o.Zones}"),
         };
         if (o.ControlPlanes != d.ControlPlanes)
         {
-            words.Add($"--control-planes {o.ControlPlanes}");
+            words.Add(FormattableString.Invariant($"--control-planes {o.ControlPlanes}"));
         }
         if (o.Rate != d.Rate)
         {
