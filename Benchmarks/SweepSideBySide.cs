@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Svcsim.Cli;
+using Svcsim.Reports;
 
 namespace Svcsim.Benchmarks;
 
@@ -172,9 +173,9 @@ public static class SweepSideBySide
                 if (!_kept.ContainsKey(parallel))
                 {
                     _kept[parallel] = ComparedFiles.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(dir, f)));
-                    var lines = File.ReadAllLines(Path.Combine(dir, "sweep.csv")).Skip(1).ToList();
-                    Runs = lines.Count;
-                    Points = lines.Select(l => l.Split(',')[1]).Distinct().Count(); // sweep_id,point,...
+                    var rows = SweepCsv.Read(Path.Combine(dir, "sweep.csv")).Rows;
+                    Runs = rows.Count;
+                    Points = rows.Select(r => r.Point).Distinct().Count();
                 }
                 Directory.Delete(dir, recursive: true);
             }

@@ -19,7 +19,8 @@ public sealed class DamagedResultsTests(SweepFixture sweeps) : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static readonly string[] Short = ["--replications", "1", "--set", "duration=20s", "--set", "measurement.warmup=2s", "--quiet"];
+    /// <summary>A short run: one replication of 20 s.</summary>
+    internal static readonly string[] Short = ["--replications", "1", "--set", "duration=20s", "--set", "measurement.warmup=2s", "--quiet"];
 
     /// <summary>A finished run of the seed example (20 s, one replication) and its folder.</summary>
     private string Run(string name = "out")

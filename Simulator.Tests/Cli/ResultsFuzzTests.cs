@@ -29,8 +29,6 @@ public sealed class ResultsFuzzTests(ITestOutputHelper output) : IDisposable
         "nodeport", "other",
     ];
 
-    private static readonly string[] Short = ["--replications", "1", "--set", "duration=20s", "--set", "measurement.warmup=2s", "--quiet"];
-
     [Theory]
     [InlineData("run")]
     [InlineData("sweep")]
@@ -43,10 +41,10 @@ public sealed class ResultsFuzzTests(ITestOutputHelper output) : IDisposable
         string[] grid = ["--param", "clients[0].rate=100/s,200/s"];
         string[][] make = kind switch
         {
-            "run" => [["run", seedYaml, "--out", template, .. Short]],
-            "sweep" => [["sweep", seedYaml, .. grid, "--out", template, .. Short]],
-            _ => [["sweep", seedYaml, .. grid, "--shard", "1/2", "--out", Path.Combine(template, "s1"), .. Short],
-                ["sweep", seedYaml, .. grid, "--shard", "2/2", "--out", Path.Combine(template, "s2"), .. Short]],
+            "run" => [["run", seedYaml, "--out", template, .. DamagedResultsTests.Short]],
+            "sweep" => [["sweep", seedYaml, .. grid, "--out", template, .. DamagedResultsTests.Short]],
+            _ => [["sweep", seedYaml, .. grid, "--shard", "1/2", "--out", Path.Combine(template, "s1"), .. DamagedResultsTests.Short],
+                ["sweep", seedYaml, .. grid, "--shard", "2/2", "--out", Path.Combine(template, "s2"), .. DamagedResultsTests.Short]],
         };
         foreach (var args in make)
         {
@@ -77,7 +75,7 @@ public sealed class ResultsFuzzTests(ITestOutputHelper output) : IDisposable
             {
                 Directory.Delete(dir, recursive: true);
             }
-            Copy(template, dir);
+            SweepTests.CopyDirectory(template, dir);
             string file = files[random.Next(files.Count)];
             string path = Path.Combine(dir, file);
             string damage = Damage(path, random);
@@ -105,7 +103,7 @@ public sealed class ResultsFuzzTests(ITestOutputHelper output) : IDisposable
                 {
                     Directory.Delete(saved, recursive: true);
                 }
-                Copy(dir, saved);
+                SweepTests.CopyDirectory(dir, saved);
                 Assert.Fail($"case {tried} of seed {seed} ({damage}; saved in {saved}): exit {result.ExitCode}\n{(all.Length > 3000 ? all[..3000] : all)}");
             }
         }
@@ -166,18 +164,5 @@ public sealed class ResultsFuzzTests(ITestOutputHelper output) : IDisposable
         }
         File.WriteAllText(path, text);
         return how;
-    }
-
-    private static void Copy(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string f in Directory.EnumerateFiles(from))
-        {
-            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
-        }
-        foreach (string d in Directory.EnumerateDirectories(from))
-        {
-            Copy(d, Path.Combine(to, Path.GetFileName(d)));
-        }
     }
 }

@@ -281,15 +281,12 @@ public static partial class ScenarioGenerator
     private static string ShellWord(string text) =>
         PlainWord().IsMatch(text) ? text : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    /// <summary>A YAML scalar that reads back as the string <paramref name="text"/>: plain when safe, else double-quoted (JSON's escapes are YAML's).</summary>
-    private static string YamlString(string text) =>
-        PlainWord().IsMatch(text) && !char.IsDigit(text[0]) && text is not ("true" or "false" or "null" or "yes" or "no" or "on" or "off" or "y" or "n" or "~")
-            ? text
-            : System.Text.Json.JsonSerializer.Serialize(text, JsonString);
+    /// <summary>A YAML scalar that reads back as the string <paramref name="text"/>: plain when that is safe, else quoted.</summary>
+    private static string YamlString(string text) => YamlScalar.Serialize(text).TrimEnd('\n');
 
-    // Escapes what a double-quoted YAML scalar must (quotes, backslashes, control characters), nothing more.
-    private static readonly System.Text.Json.JsonSerializerOptions JsonString =
-        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Quotes what would otherwise read as another type (true, 123, null, ~) or not at all (x: y).
+    private static readonly YamlDotNet.Serialization.ISerializer YamlScalar =
+        new YamlDotNet.Serialization.SerializerBuilder().WithQuotingNecessaryStrings().WithNewLine("\n").Build();
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._/-]+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex PlainWord();
